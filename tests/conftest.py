@@ -1,0 +1,55 @@
+"""Shared fixtures. The real embedding model is converted once per machine (user cache)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_PAGE = ROOT / "corpus" / "jiaxing-daily_pinghu-edition_page-f157e6cd94a7ab20.txt"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+class HashEmbedder:
+    """Character-bigram hashing: a stand-in for fast tests of the logic around embeddings.
+
+    It ranks texts sharing words close together, so retrieval logic can be tested
+    without loading a model; never the only test of a feature (see test_index_real).
+    """
+
+    dim = 256
+    model_id = "test-hash-bigrams"
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        chars = [c for c in text if not c.isspace()]
+        for a, b in zip(chars, chars[1:], strict=False):
+            v[int(hashlib.md5((a + b).encode()).hexdigest()[:6], 16) % self.dim] += 1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vec(text)
+
+
+@pytest.fixture(scope="session")
+def seed_page() -> Path:
+    return SEED_PAGE
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    return Settings(index_dir=tmp_path / "index")
+
+
+@pytest.fixture()
+def fake_embedder() -> HashEmbedder:
+    return HashEmbedder()
