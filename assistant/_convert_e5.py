@@ -196,26 +196,27 @@ def _double_array(keys: dict[bytes, int]) -> list[int]:
         node[-1] = value  # the leaf hangs under label 0
     units = [0] * 1024
     used = bytearray(1024)
-    used[0] = 1
+    used[0] = 1  # the root; also keeps every child off slot 0
     bases: set[int] = set()
-    first_free = 1
     queue: list[tuple[dict[int, object], int]] = [(root, 0)]
     while queue:
         node, at = queue.pop()
         labels = sorted(0 if k == -1 else k for k in node)
-        while used[first_free]:
-            first_free += 1
-        candidate = first_free
+        # First fit: try each free slot for the first label (bytearray.find is
+        # fast); the other labels land in the same 256-slot block.
+        free = used.find(0)
         while True:
-            base = candidate ^ labels[0]
-            spots = [base ^ label for label in labels]
-            if len(used) <= max(spots) + 256:
-                grow = max(spots) + 1024 - len(used)
+            if free < 0 or (free | 0xFF) >= len(used):
+                grow = len(used)
                 used.extend(bytes(grow))
                 units.extend([0] * grow)
-            if base not in bases and all(s and not used[s] for s in spots):
+                free = used.find(0) if free < 0 else free
+                continue
+            base = free ^ labels[0]
+            if base not in bases and not any(used[base ^ label] for label in labels[1:]):
                 break
-            candidate += 1
+            free = used.find(0, free + 1)
+        spots = [base ^ label for label in labels]
         offset = at ^ base
         if offset >= 1 << 21:
             raise ValueError("charsmap trie too large for plain offsets")

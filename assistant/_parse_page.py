@@ -109,6 +109,7 @@ def parse_page(text: str, *, paper: str = "", edition: str = "") -> ParsedPage:
     footer: list[str] = []
     notes: list[str] = []
     current: _Item | None = None
+    column_owner: _Item | None = None  # the item a run of column-label lines belongs to
     in_headline = False
     seen_content = False
     order = 0
@@ -140,12 +141,17 @@ def parse_page(text: str, *, paper: str = "", edition: str = "") -> ParsedPage:
             continue
         in_headline = False
         if level >= 3 or _COLUMN.search(body):
-            if current is not None and not footer:
-                current.column = (current.column + " " + body).strip()
+            owner = current or column_owner
+            if owner is not None and not footer:
+                # The pinyin of the column name (DIYIPIGLUN) is decoration.
+                label = re.sub(r"\b[A-Z]{6,}\b", "", body).strip()
+                owner.column = (owner.column + " " + label).strip()
                 if "评" in body:
-                    current.kind = "commentary"
+                    owner.kind = "commentary"
+            column_owner = owner
             current = None  # a column box closes the flow of the item above it
             continue
+        column_owner = None
         if body.startswith("■"):
             if current is not None:
                 current.byline = body
