@@ -23,6 +23,7 @@ from ._bm25 import BM25Index
 from ._split_passages import split_article
 
 _BATCH = 256
+_GET_BATCH = 500  # Chroma's SQLite refuses queries with too many bound ids
 Progress = Callable[[int, int], None]  # (done, total) passages embedded
 
 
@@ -47,6 +48,13 @@ def date_num(date: str | None) -> int:
 def _digest(article: Article) -> str:
     payload = json.dumps(article.to_json(), ensure_ascii=False, sort_keys=True)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def _existing_ids(col: Any, ids: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for i in range(0, len(ids), _GET_BATCH):
+        found.extend(col.get(ids=list(ids[i : i + _GET_BATCH]), include=[])["ids"])
+    return found
 
 
 def passage_metadata(p: Passage) -> dict[str, Any]:
@@ -145,11 +153,18 @@ class NewsIndex:
     def _bm25_path(self) -> Path:
         s = self.settings
         tag = f"{s.chroma_host}-{s.chroma_port}-" if s.chroma_host else ""
-        return s.index_dir / f"bm25-{tag}{s.collection}.pkl"
+        return s.index_dir / f"bm25-{tag}{s.collection}.npz"
 
     # -- ingest -------------------------------------------------------------------------
 
-    def ingest(self, articles: Sequence[Article], progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self,
+        articles: Sequence[Article],
+        progress: Progress | None = None,
+        whole_files: Iterable[str] = (),
+    ) -> IngestReport:
+        """Add or update articles. `whole_files`: files read in full this time, so any
+        article indexed from one of them earlier and absent now was edited or dropped."""
         passages_col, articles_col = self._collections(create=True)
         known = articles_col.get(include=["metadatas"])
         known_meta = dict(zip(known["ids"], known["metadatas"] or [], strict=False))
@@ -170,16 +185,14 @@ class NewsIndex:
                 replaced += 1
                 stale.add(art.id)
             todo.append((art, split_article(art, self.settings.chunk_max, self.settings.chunk_overlap)))
-        # Articles a re-read file no longer gives were edited or dropped from that file.
-        for path in {a.path.split(":")[0] for a in articles if a.path}:
-            gone = by_path.get(path, set()) - incoming
-            stale |= gone
+        for path in whole_files:
+            stale |= by_path.get(str(path), set()) - incoming
         removed = len(stale - {a.id for a, _ in todo})
         for aid in stale:
             self._delete_article(passages_col, articles_col, aid)
 
         all_new = [p for _, ps in todo for p in ps]
-        have = set(passages_col.get(ids=[p.id for p in all_new], include=[])["ids"]) if all_new else set()
+        have = set(_existing_ids(passages_col, [p.id for p in all_new]))
         to_embed = [p for p in all_new if p.id not in have]
         total = len(to_embed)
         done = 0
@@ -204,7 +217,7 @@ class NewsIndex:
                 documents=[a.text for a, _ in chunk],
                 metadatas=[self._article_meta(a, ps) for a, ps in chunk],
             )
-        self._sync_bm25(passages_col)
+        self._sync_bm25(passages_col, fresh={p.id: p for p in all_new})
         return IngestReport(
             articles_new=len(todo) - replaced,
             articles_unchanged=unchanged,
@@ -239,8 +252,12 @@ class NewsIndex:
 
     # -- BM25, kept consistent with the collection ---------------------------------------
 
-    def _sync_bm25(self, passages_col: Any) -> BM25Index:
-        """Bring the BM25 file in line with Chroma: add what is missing, drop what is gone."""
+    def _sync_bm25(self, passages_col: Any, fresh: dict[str, Passage] | None = None) -> BM25Index:
+        """Bring the BM25 file in line with Chroma: add what is missing, drop what is gone.
+
+        Passages just ingested are tokenised from memory; only what the file lacks for
+        another reason (lost file, another machine's ingest) is fetched from Chroma.
+        """
         path = self._bm25_path
         bm25 = BM25Index.load(path) if path.exists() else BM25Index()
         chroma_ids = set(passages_col.get(include=[])["ids"])
@@ -248,10 +265,16 @@ class NewsIndex:
         if extra:
             bm25.remove(extra)
         missing = sorted(chroma_ids - set(bm25.ids))
-        for i in range(0, len(missing), 5000):
-            got = passages_col.get(ids=missing[i : i + 5000], include=["documents", "metadatas"])
+        fresh = fresh or {}
+        for pid in missing:
+            if (p := fresh.get(pid)) is not None:
+                bm25.add(pid, p.embedding_text(), date_num(p.date), p.source)
+        missing = [pid for pid in missing if pid not in fresh]
+        for i in range(0, len(missing), _GET_BATCH):
+            got = passages_col.get(ids=missing[i : i + _GET_BATCH], include=["documents", "metadatas"])
             for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                bm25.add(pid, f"{meta.get('title', '')}\n{doc}", int(meta.get("date_num", 0)), str(meta.get("source", "")))
+                p = passage_from(pid, doc, meta)
+                bm25.add(pid, p.embedding_text(), date_num(p.date), p.source)
         if extra or missing or not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             bm25.save(path)

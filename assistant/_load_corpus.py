@@ -29,11 +29,13 @@ class LoadResult:
     articles: list[Article] = field(default_factory=list)
     problems: list[InputError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (kept id, dropped where)
+    files: list[str] = field(default_factory=list)  # files read in full
 
     def extend(self, other: LoadResult) -> None:
         self.articles.extend(other.articles)
         self.problems.extend(other.problems)
         self.duplicates.extend(other.duplicates)
+        self.files.extend(other.files)
 
 
 def content_id(text: str, prefix: str = "a") -> str:
@@ -124,9 +126,9 @@ def load_file(path: Path) -> LoadResult:
     except OSError as e:
         result.problems.append(InputError(f"cannot read: {e.strerror}", path=where))
         return result
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        return load_jsonl(text, where)
-    return load_text(text, where)
+    result = load_jsonl(text, where) if path.suffix.lower() in JSONL_SUFFIXES else load_text(text, where)
+    result.files.append(where)
+    return result
 
 
 def load_jsonl(text: str, where: str) -> LoadResult:

@@ -60,7 +60,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"note: {dropped} is the same article as {kept}; kept once", file=sys.stderr)
     index = NewsIndex(settings)
     progress = _progress_bar() if sys.stderr.isatty() or args.progress else None
-    report = index.ingest(result.articles, progress=progress)
+    report = index.ingest(result.articles, progress=progress, whole_files=result.files)
     if args.json:
         print(_dump({**report.to_json(), "problems": [str(p) for p in result.problems]}))
     else:
