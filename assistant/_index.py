@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._bm25 import BM25Index
+from ._split_passages import split_article
 from .config import Settings
 from .errors import ChromaUnavailableError, IndexMismatchError, IndexMissingError
 from .records import Article, Passage
-from ._bm25 import BM25Index
-from ._split_passages import split_article
 
 _BATCH = 256
 _GET_BATCH = 500  # Chroma's SQLite refuses queries with too many bound ids
@@ -147,7 +147,9 @@ class NewsIndex:
 
     def _where(self) -> str:
         s = self.settings
-        return f"chroma://{s.chroma_host}:{s.chroma_port}/{s.collection}" if s.chroma_host else str(s.index_dir)
+        return (
+            f"chroma://{s.chroma_host}:{s.chroma_port}/{s.collection}" if s.chroma_host else str(s.index_dir)
+        )
 
     @property
     def _bm25_path(self) -> Path:

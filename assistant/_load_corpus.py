@@ -82,7 +82,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield from sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES
+                if p.is_file()
+                and not p.name.startswith(".")
+                and p.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES
             )
         else:
             yield path
@@ -147,9 +149,7 @@ def load_jsonl(text: str, where: str) -> LoadResult:
             continue
         body = obj.get("text")
         if not isinstance(body, str) or not body.strip():
-            result.problems.append(
-                InputError('article has no "text"; line skipped', path=where, line=n)
-            )
+            result.problems.append(InputError('article has no "text"; line skipped', path=where, line=n))
             continue
         body = body.strip()
         author = obj.get("author") or obj.get("authors") or ()

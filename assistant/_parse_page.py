@@ -20,6 +20,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)》"
@@ -32,7 +33,9 @@ _COLUMN = re.compile(r"栏目统筹|责任编辑|^[A-Z]{6,}\b")
 # Fragments opening with these refer back to something told earlier on the page.
 _ANAPHORA = re.compile(r"^(当天|当日|同日|次日|随后|此后|之后|其间|他|她|其|该)")
 # Openings that begin a sentence, so cannot continue a fragment cut mid-sentence.
-_SENTENCE_START = re.compile(r"^(本报讯|据悉|据了解|\d{1,2}月\d{1,2}日|(当天|当日|同日|次日)[上下]午|他表示|她表示)")
+_SENTENCE_START = re.compile(
+    r"^(本报讯|据悉|据了解|\d{1,2}月\d{1,2}日|(当天|当日|同日|次日)[上下]午|他表示|她表示)"
+)
 # Single characters that end a phrase as a whole word, not as half of one.
 _FUNCTION_CHARS = set("的了和与及等在是也都就着过并或而对向从把被为以")
 # Characters that cannot begin a sentence: a fragment starting with one continues another.
@@ -173,9 +176,7 @@ def parse_page(text: str, *, paper: str = "", edition: str = "") -> ParsedPage:
     _attach_orphans(items, orphans, notes)
     parsed = [_finish(item) for item in items]
     if footer:
-        parsed.append(
-            ParsedItem("notice", "", _footer_title(footer), "", (), "", "", "\n".join(footer))
-        )
+        parsed.append(ParsedItem("notice", "", _footer_title(footer), "", (), "", "", "\n".join(footer)))
     return ParsedPage(paper, edition, tuple(p for p in parsed if p.text or p.title), tuple(notes))
 
 
@@ -209,7 +210,7 @@ def _footer_title(footer: list[str]) -> str:
 
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if _CJK.match(c) or c.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+    return {a + b for a, b in pairwise(chars)}
 
 
 class _Affinity:

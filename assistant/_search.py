@@ -15,12 +15,12 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from .config import Settings
-from .errors import EmptyQueryError, InputError
-from .records import Hit
 from ._fuse import reciprocal_rank_fusion
 from ._index import NewsIndex, date_num, passage_from
 from ._load_corpus import normalise_date
+from .config import Settings
+from .errors import EmptyQueryError, InputError
+from .records import Hit
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,7 @@ class Filters:
     sources: tuple[str, ...] = ()
 
     @classmethod
-    def make(
-        cls, date_from: str | None = None, date_to: str | None = None, sources: Any = None
-    ) -> Filters:
+    def make(cls, date_from: str | None = None, date_to: str | None = None, sources: Any = None) -> Filters:
         def day(value: str | None, name: str) -> str | None:
             if not value:
                 return None
@@ -43,7 +41,9 @@ class Filters:
 
         if isinstance(sources, str):
             sources = [s for s in re.split(r"[,，]", sources) if s.strip()]
-        return cls(day(date_from, "date_from"), day(date_to, "date_to"), tuple(s.strip() for s in sources or ()))
+        return cls(
+            day(date_from, "date_from"), day(date_to, "date_to"), tuple(s.strip() for s in sources or ())
+        )
 
     def chroma_where(self) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
@@ -75,7 +75,9 @@ class Searcher:
         self.index = index
         self.settings = index.settings
 
-    def dense(self, query: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float, str, dict[str, Any]]]:
+    def dense(
+        self, query: str, n: int, filters: Filters = Filters()
+    ) -> list[tuple[str, float, str, dict[str, Any]]]:
         col = self.index.passages_collection()
         if col.count() == 0:
             return []

@@ -46,7 +46,11 @@ def main() -> None:
     with gzip.open(CRUD, "rt", encoding="utf-8") as f:
         for line in f:
             o = json.loads(line)
-            arts.append(Article(id=o["id"], title="", text=o["text"], date=o.get("date"), source=o.get("source") or ""))
+            arts.append(
+                Article(
+                    id=o["id"], title="", text=o["text"], date=o.get("date"), source=o.get("source") or ""
+                )
+            )
             if len(arts) >= args.articles:
                 break
     n_passages = len(split_articles(arts))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ class HashEmbedder:
     def _vec(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
         chars = [c for c in text if not c.isspace()]
-        for a, b in zip(chars, chars[1:], strict=False):
+        for a, b in pairwise(chars):
             v[int(hashlib.md5((a + b).encode()).hexdigest()[:6], 16) % self.dim] += 1.0
         n = np.linalg.norm(v)
         return v / n if n else v

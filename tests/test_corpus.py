@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,13 @@ def test_seed_page_has_the_seven_items_with_headlines_and_bylines(seed_articles:
             "",
             ("汤智娟", "杨思慧", "陈晓逸", "陈林皓"),
         ),
-        ("article", "", "运行大物业 “智”管全天候", "平湖经开打造“物业城市”全域智能运营新模式", ("黄雨欣", "查放")),
+        (
+            "article",
+            "",
+            "运行大物业 “智”管全天候",
+            "平湖经开打造“物业城市”全域智能运营新模式",
+            ("黄雨欣", "查放"),
+        ),
         ("notice", "", "嘉兴市新闻传媒中心", "", ()),
     ]
     commentary = _by_title(seed_articles, "就业梦")
@@ -68,7 +75,15 @@ def test_masthead_is_page_metadata_not_an_article(seed_articles: list[Article]) 
 
 def test_singapore_article_holds_all_seven_fragments_in_reading_order(seed_articles: list[Article]) -> None:
     art = _by_title(seed_articles, "朋友圈")
-    openings = ["正式达成", "新地标", "5月17日上午", "了音锋机器人公司", "他表示,音锋", "当天下午", "业务包括亚洲"]
+    openings = [
+        "正式达成",
+        "新地标",
+        "5月17日上午",
+        "了音锋机器人公司",
+        "他表示,音锋",
+        "当天下午",
+        "业务包括亚洲",
+    ]
     positions = [art.text.find(o) for o in openings]
     assert all(p >= 0 for p in positions), dict(zip(openings, positions, strict=True))
     assert positions == sorted(positions)
@@ -111,7 +126,10 @@ def test_every_sentence_of_the_page_lands_in_exactly_one_item(seed_articles: lis
     body_lines = [
         line.strip()
         for line in raw.splitlines()
-        if line.strip() and not line.startswith("#") and not line.startswith("■") and line.strip() not in meta_lines
+        if line.strip()
+        and not line.startswith("#")
+        and not line.startswith("■")
+        and line.strip() not in meta_lines
     ]
     page_chars = re.sub(r"\s+", "", "".join(body_lines))
     repeated = "创新探索大物业合作模式"
@@ -168,7 +186,7 @@ def test_jsonl_keeps_given_ids_and_reports_bad_lines(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = load_file(f)
-    assert [a.id for a in result.articles][0] == "n1"
+    assert result.articles[0].id == "n1"
     assert result.articles[0].date == "2024-05-21"
     assert result.articles[1].authors == ("张三",)
     assert [e.line for e in result.problems] == [2, 3, 4]
@@ -182,7 +200,12 @@ def test_markdown_article_with_front_matter(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (art,) = load_file(f).articles
-    assert (art.title, art.source, art.date, art.authors) == ("标题在此", "嘉兴日报·平湖版", "2024-05-21", ("张三", "李四"))
+    assert (art.title, art.source, art.date, art.authors) == (
+        "标题在此",
+        "嘉兴日报·平湖版",
+        "2024-05-21",
+        ("张三", "李四"),
+    )
     assert art.text == "第一段。\n第二段。"
 
 
@@ -270,7 +293,15 @@ def test_chunker_properties_on_the_seed_page(seed_articles: list[Article], max_c
 
 def test_sentences_end_at_chinese_and_english_marks_and_keep_closing_quotes() -> None:
     text = "他说：“今年增长了32%。”记者问。明天呢？会好的！Really? Yes. 4.3亿元不是句号"
-    assert _sentences(text) == ["他说：“今年增长了32%。”", "记者问。", "明天呢？", "会好的！", "Really?", "Yes.", "4.3亿元不是句号"]
+    assert _sentences(text) == [
+        "他说：“今年增长了32%。”",
+        "记者问。",
+        "明天呢？",
+        "会好的！",
+        "Really?",
+        "Yes.",
+        "4.3亿元不是句号",
+    ]
 
 
 def test_a_quotation_stays_whole() -> None:
@@ -288,5 +319,5 @@ def test_an_overlong_sentence_is_cut_at_clauses() -> None:
 
 def test_passages_overlap_a_little(seed_articles: list[Article]) -> None:
     passages = split_article(_by_title(seed_articles, "交行先锋"), max_chars=200, overlap_chars=60)
-    overlaps = [a.end - b.start for a, b in zip(passages, passages[1:], strict=False)]
+    overlaps = [a.end - b.start for a, b in pairwise(passages)]
     assert any(o > 0 for o in overlaps) and all(o <= 60 for o in overlaps)

@@ -102,12 +102,17 @@ def chroma_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
         proc.wait(timeout=20)
 
 
-def test_chroma_server_ingest_and_search(chroma_server: tuple[str, int], real_settings: Settings, tmp_path: Path) -> None:
+def test_chroma_server_ingest_and_search(
+    chroma_server: tuple[str, int], real_settings: Settings, tmp_path: Path
+) -> None:
     host, port = chroma_server
     settings = real_settings.with_(index_dir=tmp_path / "local", chroma_host=host, chroma_port=port)
     index = NewsIndex(settings, get_embedder(settings))
     report = index.ingest(load_paths([SEED_PAGE]).articles)
     assert report.articles_new == 7
-    assert NewsIndex(settings, get_embedder(settings)).ingest(load_paths([SEED_PAGE]).articles).passages_embedded == 0
+    assert (
+        NewsIndex(settings, get_embedder(settings)).ingest(load_paths([SEED_PAGE]).articles).passages_embedded
+        == 0
+    )
     hits = Searcher(index).search("平湖首批设立了多少家劳模工匠学堂？", 3)
     assert any("16家" in h.passage.text for h in hits)
