@@ -110,6 +110,9 @@ class Citation:
     start: int
     end: int
     source: str = ""
+    # The article field the quote is cut from: "text" (the body) for answers from the
+    # story; "byline" / "column" when the question is who wrote or edited it.
+    field: str = "text"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,858 @@
+"""Retrieved passages into a short answer whose every sentence cites the exact words it rests on.
+
+The answerer is extractive: it never writes a fact, it picks the clause of an
+article that answers the question and quotes it, so an instruction hidden in an
+article ("ignore previous instructions…") is only ever quoted, never obeyed.
+
+A clause answers when (1) it holds the kind of thing the question wants — a
+number with the asked unit about the asked thing, a date, a person, a place,
+a role — beyond what the question already says, and (2) the thing asked about
+is there: the question's key words are in the clause, its sentence or its
+passage, and its qualifiers (首批, 第二批, 一季度) in the sentence itself.
+Otherwise the assistant refuses, in the question's language.
+
+The chain is an LCEL pipeline: prepare (clean, rewrite follow-ups) -> retrieve
+(`NewsRetriever`) -> answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+
+from . import _facts as facts
+from ._index import NewsIndex
+from ._search import Filters, NewsRetriever, Searcher, clean_query
+from ._split_passages import sentence_spans
+from .config import Settings
+from .errors import IndexMissingError
+from .records import Answer, Article, Citation, Hit, Passage
+
+# Thresholds, measured on eval/seed_questions.jsonl (see eval/seed_answers_quick.py):
+# the share of the question's key words (weighted by length) found around a clause,
+# and for English questions the cosine between question and clause embeddings.
+MIN_COVERAGE = 0.45
+MIN_COVERAGE_UNTYPED = 0.6  # "what/which" questions have no answer type to lean on
+MIN_DENSE_EN = 0.75
+EN_TOP_MARGIN = 0.02
+MAX_QUOTE = 90  # characters; longer clauses without a typed answer are cut here
+SHORT_QUOTE = 48  # characters around a typed answer (the 16家): one short sentence
+
+REFUSAL = {
+    "zh": "抱歉，资料库中没有找到能回答这个问题的报道。",
+    "en": "Sorry, the archive holds no article that answers this question.",
+    "other": (
+        "Sorry, the archive holds Chinese local news (嘉兴日报·平湖版); please ask in Chinese or English."
+    ),
+}
+
+_BYLINE_ZH = re.compile(r"作者|记者|摄影|谁拍|拍的|拍摄|谁写|撰写|署名|统筹|编辑")
+_BYLINE_EN = re.compile(
+    r"\b(?:reporters?|journalists?|wrote|written|authors?|photograph\w*|photos?|editors?)\b", re.I
+)
+_SUBCLAUSE = re.compile(r"[，,；;：:]")
+
+
+@dataclass(frozen=True)
+class _Clause:
+    article: Article
+    passage: Passage
+    rank: int
+    start: int  # offsets into article.text
+    end: int
+    sent_start: int
+    sent_end: int
+
+    @property
+    def text(self) -> str:
+        return self.article.text[self.start : self.end]
+
+    @property
+    def sentence(self) -> str:
+        return self.article.text[self.sent_start : self.sent_end]
+
+
+@dataclass
+class _Choice:
+    clause: _Clause
+    score: float
+    focus: tuple[int, int] | None  # article offsets of the typed answer (the 16家)
+    coverage: float = 0.0
+    dense: float = 0.0
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ follow-up questions
+
+_ZH_PRONOUN = re.compile(r"他们|她们|它们|他|她|它|该(?=[\u4e00-\u9fff])|其")
+_EN_PRONOUN = re.compile(r"\b(it|they|he|she|its|their|his|her|them|this|that)\b", re.I)
+_EN_LEAD = re.compile(r"^(?:and|so|but|also|then|what about|how about)\b[\s,]*", re.I)
+
+
+def rewrite(question: str, history: list[tuple[str, str]] | None) -> str:
+    """A follow-up made standalone from the previous turn, by rule (no model).
+
+    那第二批呢？ after 平湖首批设立了多少家劳模工匠学堂？ -> 平湖第二批设立了多少家劳模工匠学堂？
+    他是谁？ after a turn naming 张婉强 -> 张婉强是谁？
+    and when will it open? after a question about the 臻品之选 hotel -> when will the 臻品之选 hotel open?
+    """
+    q = question.strip()
+    if not history or not q:
+        return q
+    prev_q, prev_a = history[-1]
+    lang = facts.detect_language(q)
+    if lang == "en":
+        return _rewrite_en(q, prev_q)
+    m = re.fullmatch(r"(?:那|那么|还有)?(?P<x>.+?)(?:呢|怎么样|如何)[？?]?", q)
+    if m and (q.startswith(("那", "还有")) or len(m.group("x")) <= 10):
+        x = m.group("x").strip()
+        # Swap the parallel part of the previous question: 首批 -> 第二批, 2023年 -> 2024年.
+        for pattern in (facts.BATCH_MARKER, re.compile(r"\d{4}年|今年|去年|明年")):
+            if pattern.fullmatch(x) and pattern.search(prev_q):
+                return pattern.sub(x, prev_q, count=1)
+        topic = _topic(prev_q)
+        if topic:
+            return prev_q.replace(topic, x, 1)
+        return f"{x}{prev_q}"
+    if _ZH_PRONOUN.search(q):
+        people = [p.text for p in facts.find_people(prev_q)] or [p.text for p in facts.find_people(prev_a)]
+        who = people[0] if people else _topic(prev_q)
+        if who:
+            return _ZH_PRONOUN.sub(who, q, count=1)
+    return q
+
+
+def _topic(question: str) -> str:
+    """The thing a Chinese question is about: its first proper-noun-like word group."""
+    import jieba.posseg as pseg
+
+    words = list(pseg.cut(question))
+    best = ""
+    run = ""
+    for w in words:
+        if w.flag.startswith(("n", "j")) and w.word not in facts.QUESTION_WORDS:
+            run += w.word
+        else:
+            if len(run) > len(best):
+                best = run
+            run = ""
+    return run if len(run) > len(best) else best
+
+
+def _rewrite_en(q: str, prev_q: str) -> str:
+    body = _EN_LEAD.sub("", q)
+    if not _EN_PRONOUN.search(body):
+        return body
+    subject = _en_subject(prev_q)
+    if not subject:
+        return body
+    return _EN_PRONOUN.sub(
+        lambda m: (
+            subject
+            if m.group(1).lower() in ("it", "they", "this", "that", "them", "he", "she")
+            else f"{subject}'s"
+        ),
+        body,
+        count=1,
+    )
+
+
+def _en_subject(question: str) -> str:
+    """The noun phrase after the first auxiliary.
+
+    'Where is the X hotel (臻品之选) located?' -> 'the X hotel (臻品之选)'.
+    """
+    m = re.search(
+        r"\b(?:is|are|was|were|does|do|did|will|has|have|can)\s+(?P<np>(?:the\s+)?[^?]+?)"
+        r"(?=\s+(?:located|open|opened|built|set|cost|start|end|do|doing|have|plan|be|become|finish)\b|\?|$)",
+        question,
+        re.I,
+    )
+    if m:
+        return m.group("np").strip()
+    runs = facts.cjk_runs(question)
+    return runs[0] if runs else ""
+
+
+# ------------------------------------------------------------------ the answerer
+
+
+class Assistant:
+    """Question -> cited `Answer`, over a `NewsIndex`; the model loads once per Assistant."""
+
+    def __init__(self, settings: Settings, index: NewsIndex | None = None) -> None:
+        self.settings = settings
+        self.index = index if index is not None else NewsIndex(settings)
+        self.searcher = Searcher(self.index)
+        self._articles: dict[str, Article | None] = {}
+        self._vectors: dict[str, np.ndarray] = {}
+        self._pinyin_cache: dict[str, str] = {}
+        self._chain: Runnable | None = None
+
+    # -- LCEL -------------------------------------------------------------------------
+
+    @property
+    def chain(self) -> Runnable:
+        """{"question", "history"?, "filters"?, "k"?} -> Answer."""
+        if self._chain is None:
+            self._chain = (
+                RunnableLambda(self._prepare)
+                | RunnablePassthrough.assign(hits=RunnableLambda(self._retrieve))
+                | RunnableLambda(self._answer_step)
+            ).with_config(run_name="news_answer_chain")
+        return self._chain
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: list[tuple[str, str]] | None = None,
+        filters: Filters | None = None,
+        k: int | None = None,
+    ) -> Answer:
+        return self.chain.invoke({"question": question, "history": history, "filters": filters, "k": k})
+
+    def stream(
+        self,
+        question: str,
+        *,
+        history: list[tuple[str, str]] | None = None,
+        filters: Filters | None = None,
+        k: int | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text chunks of the answer (for a chat window), then the final `Answer`."""
+        answer = self.ask(question, history=history, filters=filters, k=k)
+        for piece in re.findall(r"[^。！？.!?]*[。！？.!?]?(?:\[\d+\])?", answer.answer):
+            if piece:
+                yield piece
+        yield answer
+
+    def rewrite(self, question: str, history: list[tuple[str, str]] | None) -> str:
+        return rewrite(question, history)
+
+    # -- steps ------------------------------------------------------------------------
+
+    def _prepare(self, inp: dict[str, Any]) -> dict[str, Any]:
+        raw = inp.get("question") or ""
+        question = clean_query(raw, self.settings)  # EmptyQueryError on blank; long input cut
+        standalone = rewrite(question, inp.get("history"))
+        return {
+            "question": question,
+            "standalone": standalone,
+            "language": facts.detect_language(standalone),
+            "filters": inp.get("filters") or Filters(),
+            "k": inp.get("k") or self.settings.k,
+        }
+
+    def _retrieve(self, state: dict[str, Any]) -> list[Hit]:
+        if state["language"] == "other":
+            return []
+        if self.index.count() == 0:
+            raise IndexMissingError(str(self.settings.index_dir))
+        retriever = NewsRetriever(searcher=self.searcher, k=state["k"], filters=state["filters"])
+        docs = retriever.invoke(state["standalone"])
+        return [_hit_from_document(d) for d in docs]
+
+    def _answer_step(self, state: dict[str, Any]) -> Answer:
+        return self.answer_from_hits(state["question"], state["hits"], standalone=state["standalone"])
+
+    # -- answering --------------------------------------------------------------------
+
+    def answer_from_hits(self, question: str, hits: list[Hit], *, standalone: str | None = None) -> Answer:
+        q = standalone or question
+        lang = facts.detect_language(q)
+        rewritten = standalone if standalone and standalone != question else None
+        if lang == "other" or not hits:
+            return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
+        atype = facts.answer_type(q, lang)
+        byline = self._byline_answer(q, lang, atype, hits)
+        if byline is not None:
+            text, citation = byline
+            return Answer(question, text, False, (citation,), tuple(hits), lang, rewritten)
+        choice = self._choose(q, lang, atype, hits)
+        if choice is None:
+            return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
+        citation = self._cite(choice)
+        return Answer(question, _compose(citation, lang), False, (citation,), tuple(hits), lang, rewritten)
+
+    def explain(self, question: str, hits: list[Hit]) -> dict[str, Any]:
+        """The best candidate and its features, refused or not: for calibrating thresholds."""
+        lang = facts.detect_language(question)
+        atype = facts.answer_type(question, lang)
+        best = self._choose(question, lang, atype, hits, accept_all=True)
+        if best is None:
+            return {"type": atype.kind}
+        return {
+            "type": atype.kind,
+            "clause": best.clause.text[:60],
+            "coverage": round(best.coverage, 3),
+            "dense": round(best.dense, 3),
+            "focus": best.focus is not None,
+            **best.notes,
+        }
+
+    def _article(self, article_id: str) -> Article | None:
+        if article_id not in self._articles:
+            self._articles[article_id] = self.index.get_article(article_id)
+        return self._articles[article_id]
+
+    def _clauses(self, hits: list[Hit]) -> list[_Clause]:
+        out: dict[tuple[str, int, int], _Clause] = {}
+        for rank, hit in enumerate(hits, start=1):
+            p = hit.passage
+            art = self._article(p.article_id)
+            if art is None:
+                continue
+            for s, e in sentence_spans(art.text):
+                if e <= p.start or s >= p.end:
+                    continue
+                for cs, ce in _clause_spans(art.text, s, e):
+                    key = (art.id, cs, ce)
+                    if key not in out:
+                        out[key] = _Clause(art, p, rank, cs, ce, s, e)
+        return list(out.values())
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if todo:
+            for t, v in zip(todo, self.index.embedder.embed_passages(todo), strict=True):
+                self._vectors[t] = np.asarray(v, dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+    def _choose(
+        self, question: str, lang: str, atype: facts.AnswerType, hits: list[Hit], accept_all: bool = False
+    ) -> _Choice | None:
+        clauses = self._clauses(hits)
+        if not clauses:
+            return None
+        terms = _weighted_terms(question, lang)
+        mask = _content_mask(question)
+        qualifiers = facts.BATCH_MARKER.findall(question)
+        if atype.kind not in ("time", "duration"):
+            # 后天 / 今年 / 5月 in the question narrow the thing asked: the sentence must say them.
+            qualifiers += [t.text for t in facts.find_times(question) if not t.frequency]
+        named = _named_things(question)
+        need_names = _list_size(question)
+        pinyin = facts.pinyin_names(question) if lang == "en" else []
+        # Hard rules first: the asked kind of thing is there, qualifiers and names agree.
+        eligible: list[tuple[_Clause, tuple[int, int] | None, float]] = []
+        for c in clauses:
+            typed, focus = _typed_focus(c, atype, question, lang)
+            if atype.kind != "other" and not typed:
+                continue
+            if any(qf not in c.sentence for qf in qualifiers):
+                continue  # asked about 第二批, the sentence speaks of 首批
+            if _names_conflict(named, c.text):
+                continue  # asked about 六店大桥, the clause about 六里塘大桥
+            if c.text in question:
+                continue
+            if need_names > 1 and (
+                _count_names(c.text, question) < need_names
+                or _coverage_chars(c, question, mask, passage=False) < MIN_COVERAGE_UNTYPED
+            ):
+                continue  # 哪三方 wants three names, in the sentence that speaks of the thing asked
+            if pinyin and (py := self._pinyin(c)) and not all(name in py for name in pinyin):
+                continue  # asked about Yinfeng (音锋): the clause must be about 音锋
+            cov = _coverage_chars(c, question, mask) if lang == "zh" else _coverage_en(c, terms)
+            eligible.append((c, focus, cov))
+        if not eligible:
+            return None
+        # Then closeness of meaning: key words (Chinese) and the embedder (any language).
+        qv = np.asarray(self.index.embedder.embed_query(question), dtype=np.float32)
+        dense = self._embed([c.text for c, _, _ in eligible]) @ qv
+        top_dense = 0.0
+        if lang == "en":
+            # The clause closest in meaning to the question, answer or not: if it is not the one
+            # holding the answer, the typed clause is probably about something else.
+            top_dense = float(np.max(self._embed([c.text for c in clauses]) @ qv))
+        best: _Choice | None = None
+        for (c, focus, cov), d in zip(eligible, dense, strict=True):
+            d = float(d)
+            if lang == "en":
+                near_top = d >= top_dense - EN_TOP_MARGIN
+                ok = (d >= MIN_DENSE_EN and near_top) or (bool(terms) and cov >= MIN_COVERAGE)
+                score = d + 0.2 * cov
+            else:
+                # Meaning (dense) ranks the candidates, but only the asked words let one through:
+                # a clause about the right topic but another fact is close in meaning too.
+                ok = cov >= (MIN_COVERAGE if atype.kind != "other" else MIN_COVERAGE_UNTYPED)
+                score = cov + d
+            score += 0.02 / c.rank
+            if not ok and not accept_all:
+                continue
+            if best is None or score > best.score:
+                best = _Choice(c, score, focus, cov, d, {"accepted": ok})
+        return best
+
+    def _cite(self, choice: _Choice, n: int = 1) -> Citation:
+        c = choice.clause
+        start, end = _quote_window(c, choice.focus)
+        art = c.article
+        return Citation(
+            n=n,
+            article_id=art.id,
+            title=art.title,
+            date=art.date,
+            passage_id=c.passage.id,
+            quote=art.text[start:end],
+            start=start,
+            end=end,
+            source=art.source,
+        )
+
+    def _byline_answer(
+        self, question: str, lang: str, atype: facts.AnswerType, hits: list[Hit]
+    ) -> tuple[str, Citation] | None:
+        """Who wrote / photographed / edited a piece: the answer is in its byline, not its text."""
+        if atype.kind not in ("person", "other"):
+            return None
+        asks = _BYLINE_ZH.search(question) if lang == "zh" else _BYLINE_EN.search(question)
+        if not asks:
+            return None
+        wants_column = bool(re.search(r"统筹|编辑|editor", question, re.I))
+        fld = "column" if wants_column else "byline"
+        terms = _weighted_terms(question, lang)
+        candidates: dict[str, tuple[Article, Passage | None, int]] = {}
+        for rank, hit in enumerate(hits, start=1):
+            art = self._article(hit.passage.article_id)
+            if art is not None and art.id not in candidates:
+                candidates[art.id] = (art, hit.passage, rank)
+        # A column credit is not in any passage, so retrieval cannot find it: look in the metadata.
+        for meta in self._article_metas():
+            if meta["id"] not in candidates and any(t in str(meta.get(fld, "")) for t, _ in terms):
+                art = self._article(meta["id"])
+                if art is not None:
+                    candidates[art.id] = (art, None, len(hits) + 1)
+        pool = [(art, p, r) for art, p, r in candidates.values() if getattr(art, fld)]
+        if not pool:
+            return None
+        heads = [f"{art.headline} {art.column}\n{art.text[:120]}" for art, _, _ in pool]
+        qv = np.asarray(self.index.embedder.embed_query(question), dtype=np.float32)
+        dense = self._embed(heads) @ qv
+        scored = []
+        for (art, p, rank), d in zip(pool, dense, strict=True):
+            lexical = sum(w for t, w in terms if t in f"{art.headline} {art.column} {art.byline}")
+            scored.append((lexical + 10 * float(d) + 0.1 / rank, art, p))
+        _, art, passage = max(scored, key=lambda x: x[0])
+        if passage is None:
+            got = self.index.passages_collection().get(where={"article_id": art.id}, limit=1, include=[])
+            passage_id = got["ids"][0] if got["ids"] else ""
+        else:
+            passage_id = passage.id
+        value = getattr(art, fld)
+        citation = Citation(
+            1, art.id, art.title, art.date, passage_id, value, 0, len(value), art.source, field=fld
+        )
+        date = art.date or ("date unknown" if lang == "en" else "日期不详")
+        if lang == "en":
+            what = "column credit" if wants_column else "byline"
+            return f'According to the {what} of 《{art.title}》 ({date}): "{value}" [1]', citation
+        what = "栏目署名" if wants_column else "署名"
+        return f"《{art.title}》（{date}）的{what}：“{value}”[1]", citation
+
+    def _pinyin(self, c: _Clause) -> str:
+        key = f"{c.article.id}:{c.passage.id}:{c.sent_start}"
+        if key not in self._pinyin_cache:
+            # The edition's town (平湖版) is implied by every article in it, so it counts as said.
+            context = f"{c.article.source} {c.article.headline} {c.sentence} {c.passage.text}"
+            self._pinyin_cache[key] = facts.to_pinyin(context)
+        return self._pinyin_cache[key]
+
+    def _article_metas(self) -> list[dict[str, Any]]:
+        count = self.index.count()
+        if getattr(self, "_metas_count", None) != count:
+            self._metas = self.index.list_articles()
+            self._metas_count = count
+        return self._metas
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _hit_from_document(doc: Any) -> Hit:
+    m = doc.metadata
+    passage = Passage(
+        id=m["passage_id"],
+        article_id=m["article_id"],
+        position=int(m.get("position", 0)),
+        start=int(m["start"]),
+        end=int(m["end"]),
+        text=doc.page_content,
+        title=m.get("title", ""),
+        date=m.get("date") or None,
+        source=m.get("source", ""),
+        authors=tuple(m.get("authors") or ()),
+    )
+    return Hit(passage, float(m.get("score", 0.0)), m.get("dense_rank"), m.get("bm25_rank"))
+
+
+def _clause_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A sentence cut at semicolons (and 那…… runs), the unit an answer quotes."""
+    out = []
+    pos = s
+    for m in re.finditer(r"[；;]|…{2,}", text[s:e]):
+        out.append((pos, s + m.start()))
+        pos = s + m.end()
+    out.append((pos, e))
+    return [_trim(text, a, b) for a, b in out if text[a:b].strip("，,。；;：: ")]
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in " \n，,。；;：:":
+        a += 1
+    while b > a and text[b - 1] in " \n，,；;：:":
+        b -= 1
+    return a, b
+
+
+def _weighted_terms(question: str, lang: str) -> list[tuple[str, float]]:
+    """Key words with weights (longer is more specific); for byline lookups and English questions."""
+    raw = facts.content_terms(question) if lang == "zh" else facts.cjk_runs(question)
+    return [(t, 0.5 if len(t) == 1 else float(min(len(t), 4))) for t in raw]
+
+
+# Characters of a question that ask rather than name: they need not be found in the answer.
+_ASKING = re.compile(
+    r"多少|几[月号位所家个条次天年]?|什么时候|什么|怎么样|怎样|怎么|如何|哪里|哪儿|哪些|哪个|哪家|哪位|哪天|哪|谁|"
+    r"何时|何处|是否|吗|呢|请问|一共|总共|多久|多远|多大|多高|第几|[是的了在有和与及把被将会能要也都还就又]"
+)
+
+
+def _content_mask(question: str) -> list[bool]:
+    """True for the Chinese characters of a question that name the thing asked."""
+    mask = [bool(re.match(r"[\u4e00-\u9fff]", ch)) for ch in question]
+    for m in _ASKING.finditer(question):
+        for i in range(m.start(), m.end()):
+            mask[i] = False
+    return mask
+
+
+def _matched(question: str, mask: list[bool], text: str) -> list[bool]:
+    """Which content characters lie in a run of two or more question characters found in `text`."""
+    out = [False] * len(question)
+    n = len(question)
+    for i in range(n):
+        j, best = i + 2, 0
+        while j <= n and question[i:j] in text:
+            best = j
+            j += 1
+        for x in range(i, best):
+            out[x] = True
+    return [o and m for o, m in zip(out, mask, strict=True)]
+
+
+def _coverage_chars(c: _Clause, question: str, mask: list[bool], passage: bool = True) -> float:
+    """Share of the question's naming characters found in the clause (1), sentence (.8) or passage (.5).
+
+    Runs of characters, not words: no word segmenter can split 仲旭东 or 臻品之选 wrongly here.
+    """
+    total = sum(mask)
+    if not total:
+        return 0.0
+    layers = [(c.text, 1.0), (c.sentence, 0.8)]
+    if passage:
+        layers.append((c.passage.text + " " + c.article.headline, 0.5))
+    got = [0.0] * len(question)
+    for text, weight in layers:
+        for i, hit in enumerate(_matched(question, mask, text)):
+            if hit:
+                got[i] = max(got[i], weight)
+    return sum(got) / total
+
+
+def _coverage_en(c: _Clause, terms: list[tuple[str, float]]) -> float:
+    """For English questions: the share of their Chinese names (in parentheses) found around the clause."""
+    if not terms:
+        return 0.0
+    context = c.passage.text + " " + c.article.headline
+    got = sum(
+        w * (1.0 if t in c.text else 0.8 if t in c.sentence else 0.5 if t in context else 0.0)
+        for t, w in terms
+    )
+    return got / sum(w for _, w in terms)
+
+
+_UNIT_FAMILY = {"人": "人", "名": "人", "位": "人", "℃": "度", "度": "度", "个月": "月", "月": "月"}
+
+# Named things that must not be mistaken for one another: a clause about 六里塘大桥 does not
+# answer a question about 六店大桥. Only bridges and roads: other kinds (希望酒店, 该公司) too often
+# end ordinary phrases.
+_NAMED = re.compile(r"([\u4e00-\u9fff]{2})(大桥|桥(?!梁)|路(?![线径]))")
+_ASK_CHARS = set("哪什么谁几多是的了在有")
+
+
+def _kind(suffix: str) -> str:
+    return "桥" if suffix.endswith("桥") else suffix
+
+
+def _named_things(question: str) -> list[tuple[str, str]]:
+    """(core, kind) of the names in a question: 六店大桥 -> (六店, 桥)."""
+    return [
+        (m.group(1), _kind(m.group(2))) for m in _NAMED.finditer(question) if not set(m.group(1)) & _ASK_CHARS
+    ]
+
+
+def _names_conflict(named: list[tuple[str, str]], text: str) -> bool:
+    """The clause names another thing of the same kind, and not the asked one."""
+    for core, kind in named:
+        if core in text:
+            continue
+        for m in _NAMED.finditer(text):
+            if _kind(m.group(2)) == kind and m.group(1) != core and not set(m.group(1)) & _ASK_CHARS:
+                return True
+    return False
+
+
+def _list_size(question: str) -> int:
+    """哪三方 -> 3, 哪几所 -> 2 (at least two), else 1."""
+    m = re.search(r"哪([一二两三四五六七八九十\d]+|几)", question)
+    if not m:
+        return 1
+    if m.group(1) == "几":
+        return 2
+    n = facts.chinese_to_number(m.group(1))
+    return int(n) if n else 1
+
+
+def _count_names(text: str, question: str) -> int:
+    names = {o.text for o in facts.find_orgs(text) if not all(ch in question for ch in o.text)}
+    names |= {p.text for p in facts.find_people(text) if p.text not in question}
+    return len(names)
+
+
+_EN_TITLES = {
+    "chair": "主席",
+    "chairman": "主席",
+    "chairwoman": "主席",
+    "director": "主任",
+    "manager": "经理",
+    "secretary": "书记",
+    "mayor": "市长",
+    "head": "负责人",
+    "president": "院长",
+    "principal": "校长",
+}
+
+
+def _en_title(question: str) -> str:
+    """A title named in an English question, as printed in Chinese: chair -> 主席."""
+    for w in re.findall(r"[a-z]+", question.lower()):
+        if w in _EN_TITLES:
+            return _EN_TITLES[w]
+    return ""
+
+
+_COUNTRIES = (
+    "中国 新加坡 美国 日本 韩国 英国 法国 德国 意大利 俄罗斯 马来西亚 泰国 越南 印度 印度尼西亚 澳大利亚 "
+    "加拿大 荷兰 瑞士 瑞典 西班牙 巴西 墨西哥 新西兰 菲律宾 柬埔寨 老挝 缅甸 阿联酋 沙特"
+).split()
+
+
+def _in_category(place: str, category: str) -> bool:
+    if category == "国家":
+        return any(c in place for c in _COUNTRIES)
+    if category == "城市":
+        return place.endswith(("市", "城")) or "新加坡" in place
+    return place.endswith(category)
+
+
+def _unit_ok(asked: str, found: str) -> bool:
+    if not asked:
+        return True
+    return asked == found or _UNIT_FAMILY.get(asked, asked) == _UNIT_FAMILY.get(found, found)
+
+
+def _shares_pair(a: str, b: str) -> bool:
+    return any(a[i : i + 2] in b for i in range(len(a) - 1))
+
+
+def _typed_focus(
+    c: _Clause, atype: facts.AnswerType, question: str, lang: str
+) -> tuple[bool, tuple[int, int] | None]:
+    """(does the clause hold the asked kind of thing, where): with several (26℃ and 24℃), the
+    one whose neighbouring words are the question's (沿海 24℃); None when they cannot be told apart."""
+    spans = list(dict.fromkeys(_typed_spans(c, atype, question, lang)))
+    if len(spans) <= 1:
+        return bool(spans), spans[0] if spans else None
+    mask = _content_mask(question)
+    text = c.article.text
+
+    def near(span: tuple[int, int]) -> int:
+        # The words right by it, within its phrase: 内陆26℃ / 沿海24℃, 8508171(平语)
+        before = re.split(r"[，,；;。]", text[max(c.start, span[0] - 4) : span[0]])[-1]
+        after = re.split(r"[，,；;。]", text[span[1] : min(c.end, span[1] + 6)])[0]
+        window = before + "|" + after
+        return sum(_matched(question, mask, window))
+
+    ranked = sorted(spans, key=near, reverse=True)
+    if near(ranked[0]) > near(ranked[1]):
+        return True, ranked[0]
+    return True, None
+
+
+def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
+    """Article offsets of the thing of the asked kind in the clause, not already in the question."""
+    text, base = c.text, c.start
+    kind = atype.kind
+
+    def new(s: str) -> bool:
+        return s not in question
+
+    if kind == "number":
+        for qn in facts.find_quantities(text):
+            if not new(qn.text) or not _unit_ok(atype.unit, qn.unit):
+                continue
+            if atype.ordinal and not qn.ordinal:
+                continue
+            if qn.unit in ("号",) and atype.unit != "号":
+                continue
+            if atype.counted and lang == "zh" and len(atype.counted) >= 2:
+                window = text[max(0, qn.start - 10) : qn.end + 12]
+                if not _shares_pair(atype.counted, window) and not (
+                    len(atype.counted) == 2 and set(atype.counted) & set(window)
+                ):
+                    continue
+            yield base + qn.start, base + qn.end
+        return
+    if kind in ("time", "duration"):
+        if kind == "duration":
+            for qn in facts.find_quantities(text):
+                if qn.unit in ("个月", "天", "年", "周", "小时", "分钟") and new(qn.text):
+                    yield base + qn.start, base + qn.end
+        for t in facts.find_times(text):
+            if not new(t.text):
+                continue
+            if t.text in ("连日来", "近日", "日前", "当天", "当日"):
+                continue  # narrative markers, not an answer to "when"
+            if kind == "time" and t.frequency and t.month is None:
+                continue
+            yield base + t.start, base + t.end
+        return
+    if kind == "person":
+        title = _en_title(question) if lang == "en" else ""
+        for p in facts.find_people(text):
+            if not new(p.text):
+                continue
+            if title:  # "the chair" is 主席, not 副主席
+                role = p.role
+                at = role.rfind(title)
+                if at < 0 or (role[at - 1 : at] == "副") != bool(
+                    re.search(r"\b(?:vice|deputy)\b", question, re.I)
+                ):
+                    continue
+            yield base + p.start, base + p.end
+        return
+    if kind == "role":
+        names = [p for p in facts.find_people(c.sentence) if p.text in question and p.role]
+        for p in names:
+            s = c.sent_start + p.start - len(p.role)
+            if c.start <= s and c.sent_start + p.end <= c.end:
+                yield s, c.sent_start + p.end
+        return
+    if kind == "place":
+        category = re.search(r"哪(?:个|座|一个)?(国家|小区|街区|社区|城市|镇|村)", question)
+        for p in facts.find_places(text):
+            if category and not _in_category(p.text, category.group(1)):
+                continue
+            if new(p.text) and not all(ch in question for ch in p.text):
+                yield base + p.start, base + p.end
+        return
+    if kind == "entity":
+        for o in facts.find_orgs(text):
+            name = re.sub(r"^(?:是|与|和|同|及|了|在|的)", "", o.text)
+            if new(name) and not all(ch in question for ch in name):
+                yield base + o.start, base + o.end
+        return
+    return
+
+
+def _quote_window(c: _Clause, focus: tuple[int, int] | None) -> tuple[int, int]:
+    """The comma-phrases around the answer (a short sentence), or a whole clause of modest length."""
+    text = c.article.text
+    if focus is None:
+        if c.end - c.start <= 2 * MAX_QUOTE:
+            return _balance(text, c.start, c.end)
+        return _balance(text, *_trim(text, c.start, c.start + MAX_QUOTE))
+    cuts = [c.start] + [c.start + m.end() for m in _SUBCLAUSE.finditer(text[c.start : c.end])] + [c.end]
+    phrases = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
+    idx = next((i for i, (a, b) in enumerate(phrases) if a <= focus[0] < b), 0)
+    lo = hi = idx
+    # The phrase before usually names the subject (我市…, 集团…); the one after only when the
+    # answer's own phrase is too short to read alone.
+    if lo > 0 and phrases[hi][1] - phrases[lo - 1][0] <= SHORT_QUOTE:
+        lo -= 1
+    if (
+        phrases[hi][1] - phrases[hi][0] < 12
+        and hi + 1 < len(phrases)
+        and phrases[hi + 1][1] - phrases[lo][0] <= SHORT_QUOTE
+    ):
+        hi += 1
+    a, b = _trim(text, phrases[lo][0], phrases[hi][1])
+    if not (a <= focus[0] and focus[1] <= b):
+        a, b = focus
+    return _balance(text, a, b)
+
+
+def _balance(text: str, a: int, b: int) -> tuple[int, int]:
+    """Drop a quotation mark left open or closed at either edge: “今年,… reads as 今年,…."""
+    a, b = _trim(text, a, b)
+    for _ in range(2):
+        quote = text[a:b]
+        if b - a > 1 and quote[0] in "“‘「" and not any(q in quote[1:] for q in "”’」"):
+            a += 1
+        if b - a > 1 and quote[-1] in "”’」" and not any(q in quote[:-1] for q in "“‘「"):
+            b -= 1
+        if b - a > 2 and quote[-1] in "”’」" and quote[-2] in "。！？" and quote[0] not in "“‘「":
+            b -= 1
+    return a, b
+
+
+def _compose(c: Citation, lang: str) -> str:
+    if lang == "en":
+        return f'According to 《{c.title}》 ({c.date or "date unknown"}): "{c.quote}" [{c.n}]'
+    return f"据《{c.title}》（{c.date or '日期不详'}）：“{c.quote}”[{c.n}]"
+
+
+# ------------------------------------------------------------------ batch
+
+
+def answer_batch(assistant: Assistant, lines: Iterator[str] | list[str]) -> Iterator[dict[str, Any]]:
+    """JSON lines {"id", "question", "date_from"?, "date_to"?, "source"?} in, one answer object per
+    line out, in order; a line that cannot be answered yields {"id", "line", "error"} and the rest go on."""
+    from .errors import EmptyQueryError, InputError
+
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield {
+                "id": None,
+                "line": n,
+                "error": f'not JSON ({e.msg}); write one {{"id", "question"}} object a line',
+            }
+            continue
+        if not isinstance(rec, dict):
+            yield {"id": None, "line": n, "error": 'not a JSON object; write {"id": ..., "question": ...}'}
+            continue
+        rid = rec.get("id")
+        question = rec.get("question")
+        if not isinstance(question, str) or not question.strip():
+            yield {"id": rid, "line": n, "error": 'no "question": give the question text as a string'}
+            continue
+        try:
+            filters = Filters.make(rec.get("date_from"), rec.get("date_to"), rec.get("source"))
+            answer = assistant.ask(
+                question, filters=filters, k=rec.get("k") if isinstance(rec.get("k"), int) else None
+            )
+        except (EmptyQueryError, InputError) as e:
+            yield {"id": rid, "line": n, "error": str(e)}
+            continue
+        yield {"id": rid, **answer.to_json()}
