@@ -1,0 +1,239 @@
+"""Fact checking: the comparison rules alone, then whole claims against the seed page
+indexed once with the real embedder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant._check import check_batch, check_claim, compare, consistent, items, normalise, split_facts
+from assistant._index import NewsIndex
+from assistant._load_corpus import load_paths
+from assistant._search import Searcher
+from assistant.config import Settings
+from assistant.errors import EmptyQueryError, InputError
+
+from .conftest import SEED_PAGE
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_CLAIMS = ROOT / "eval" / "seed_claims.jsonl"
+
+# Sentences of the seed page, as printed.
+SCHOOLS = "今年,我市在已有的劳模工匠学院基础上,创新性地设立了首批16家劳模工匠学堂,旨在通过系统的职业教育培训"
+INVEST = "据统计,今年一季度,集团已完成交通项目投资4.3亿元、同比增长32%,完成目标任务123%。"
+BRIDGE = "在六里塘大桥加速推进过程中,有效提升预压效率,工程预计于今年7月底完成建设,比原计划提前2个月"
+SEEDLINGS = "6月初,我市将铺开机插秧作业,当前中心各流水线加足马力,每天育秧2万多盘,确保晚稻顺利种植。"
+VISIT = "5月17日上午,仲旭东一行拜访考察了音锋机器人新加坡公司。"
+OWNER = "兰亭能源是新加坡淡马锡的全资子公司,总部位于新加坡,其全球能源业务包括亚洲和欧洲的天然气管道"
+HEAD = "浙江景兴纸业股份有限公司党委副书记、工会主席、景兴“工匠学院”负责人沈守贤说。"
+WEATHER = "今天白天最高气温内陆26℃,沿海24℃。"
+
+
+# ---------------------------------------------------------------- rules, no index
+
+
+def one(text: str):
+    found = items(normalise(text))
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("claim", "article", "same"),
+    [
+        ("十六家", "16家", True),  # Chinese numerals
+        ("三十四次", "34次", True),
+        ("2万盘", "20000盘", True),  # 万 is a magnitude
+        ("超过20000盘", "2万多盘", True),  # both say "more than twenty thousand"
+        ("2000多盘", "2万多盘", False),
+        ("4.3亿元", "43000万元", True),
+        ("5亿元", "4.3亿元", False),
+        ("12%", "32%", False),
+        ("百分之三十二", "32%", True),
+        ("19摄氏度", "19℃", True),
+        ("约100人", "95人", True),
+        ("7月", "7月底", True),  # a month holds its end
+        ("9月", "7月底", False),
+        ("5月初", "6月初", False),
+        ("5月18日", "5月17日", False),
+        ("5月17日上午", "5月17日下午", False),
+    ],
+)
+def test_values_compare_as_news_writes_them(claim: str, article: str, same: bool) -> None:
+    c, a = one(claim), one(article)
+    assert c.kind == a.kind
+    assert consistent(c, a) is same
+
+
+def test_number_contradiction_names_both_values() -> None:
+    o = compare("平湖首批设立了20家劳模工匠学堂", SCHOOLS)
+    assert o.status == "contradicted"
+    assert o.diffs == ["claim 20家, article 16家"]
+    assert compare("平湖今年设立了首批十六家劳模工匠学堂", SCHOOLS).status == "supported"
+
+
+def test_unit_and_magnitude_contradictions() -> None:
+    o = compare("今年一季度交投集团完成交通项目投资5亿元", INVEST)
+    assert o.diffs == ["claim 5亿元, article 4.3亿元"]
+    assert compare("新仓现代农事服务中心每天育秧2000多盘", SEEDLINGS).status == "contradicted"
+    assert compare("新仓现代农事服务中心每天育秧超过20000盘", SEEDLINGS).status == "supported"
+
+
+def test_the_percentage_in_the_same_slot_is_compared() -> None:
+    # 32% (同比增长) and 123% (完成目标任务) share a unit; the claim's 增长 picks 32%.
+    assert compare("交投集团一季度交通项目投资同比增长12%", INVEST).diffs == ["claim 12%, article 32%"]
+    # 沿海 picks 24℃, though 26℃ (内陆) stands in the same sentence.
+    assert compare("今天白天沿海最高气温26℃", WEATHER).diffs == ["claim 26℃, article 24℃"]
+    assert compare("今天白天内陆最高气温26℃", WEATHER).status == "supported"
+
+
+def test_direction_contradictions() -> None:
+    o = compare("交投集团一季度交通项目投资同比下降32%", INVEST)
+    assert o.status == "contradicted" and "claim 下降, article 同比增长" in o.diffs
+    o = compare("六里塘大桥预计比原计划推迟2个月完工", BRIDGE)
+    assert o.status == "contradicted" and "claim 推迟, article 提前" in o.diffs
+    assert compare("比原计划提前2个月", BRIDGE).status == "supported"
+
+
+def test_date_contradictions() -> None:
+    assert compare("六里塘大桥预计今年9月完成建设", BRIDGE).diffs == ["claim 今年9月, article 今年7月底"]
+    o = compare("仲旭东一行于5月18日拜访了音锋机器人新加坡公司", VISIT)
+    assert o.diffs == ["claim 5月18日, article 5月17日上午"]
+    assert compare("平湖将于5月初铺开机插秧作业", SEEDLINGS).status == "contradicted"
+
+
+def test_entity_in_the_same_slot_contradicts() -> None:
+    o = compare("兰亭能源是新加坡政府投资公司(GIC)的全资子公司", OWNER)
+    assert o.status == "contradicted"
+    assert "淡马锡" in o.diffs[0] and "gic" in o.diffs[0]
+    o = compare('景兴"工匠学院"的负责人是张婉强', HEAD)
+    assert o.diffs == ["claim 张婉强, article 沈守贤"]
+    assert compare("兰亭能源是新加坡淡马锡的全资子公司", OWNER).status == "supported"
+
+
+def test_another_batch_is_not_a_contradiction() -> None:
+    # The page gives the first batch (16); a claim about the second batch is news to it.
+    assert compare("平湖第二批劳模工匠学堂将设立10家", SCHOOLS).status == "not_found"
+
+
+def test_a_value_the_sentence_never_states_is_not_found() -> None:
+    o = compare("兰亭能源年营业额超过100亿美元", OWNER)
+    assert o.status == "not_found" and o.missing == ["100亿美元"]
+
+
+def test_claims_split_into_facts() -> None:
+    assert split_facts("六里塘大桥预计今年7月底完工，比原计划提前2个月。") == [
+        "六里塘大桥预计今年7月底完工",
+        "比原计划提前2个月",
+    ]
+    assert split_facts("完成交通项目投资4.3亿元和同比增长32%") == ["完成交通项目投资4.3亿元", "同比增长32%"]
+    # 和 inside a list of names is not a clause boundary.
+    assert split_facts("平湖技师学院和平湖市职业中专签订了协议") == ["平湖技师学院和平湖市职业中专签订了协议"]
+
+
+# ---------------------------------------------------------------- whole claims, real embedder
+
+
+@pytest.fixture(scope="module")
+def seed_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    from assistant._embed import get_embedder
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("check-index"))
+    index = NewsIndex(settings, get_embedder(settings))
+    index.ingest(load_paths([SEED_PAGE]).articles)
+    return Searcher(index)
+
+
+def _check(searcher: Searcher, claim: str):
+    return check_claim(searcher, claim, searcher.settings)
+
+
+def _assert_quotes_exact(searcher: Searcher, result) -> None:
+    for c in result.citations:
+        article = searcher.index.get_article(c.article_id)
+        assert article is not None
+        assert article.text[c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict", "said"),
+    [
+        ("平湖首批设立了20家劳模工匠学堂。", "contradicted", "claim 20家, article 16家"),
+        ("今年一季度交投集团完成交通项目投资5亿元。", "contradicted", "claim 5亿元, article 4.3亿元"),
+        ("交投集团一季度交通项目投资同比增长12%。", "contradicted", "claim 12%, article 32%"),
+        ("交投集团一季度交通项目投资同比下降32%。", "contradicted", "claim 下降"),
+        ("六里塘大桥预计比原计划推迟2个月完工。", "contradicted", "claim 推迟, article 提前"),
+        ("六里塘大桥预计今年9月完成建设。", "contradicted", "article 今年7月底"),
+        ("兰亭能源是新加坡政府投资公司(GIC)的全资子公司。", "contradicted", "淡马锡"),
+        ("平湖今年设立了首批十六家劳模工匠学堂。", "supported", "十六家 = 16家"),
+        ("新仓现代农事服务中心每天育秧超过20000盘。", "supported", "2万多盘"),
+        ("平湖地铁1号线将于明年开通。", "not_found", ""),
+        ("六店大桥改建工程总投资为2亿元。", "not_found", "2亿元"),
+    ],
+)
+def test_claims_against_the_seed_page(seed_searcher: Searcher, claim: str, verdict: str, said: str) -> None:
+    r = _check(seed_searcher, claim)
+    assert r.verdict == verdict, r.explanation
+    assert said in r.explanation
+    if verdict == "not_found":
+        assert r.citations == ()
+    else:
+        assert r.citations
+        _assert_quotes_exact(seed_searcher, r)
+
+
+def test_multi_fact_claim_names_the_failing_part(seed_searcher: Searcher) -> None:
+    r = _check(seed_searcher, "六里塘大桥预计今年7月底完工，比原计划提前3个月。")
+    assert r.verdict == "contradicted"
+    assert "比原计划提前3个月" in r.explanation and "claim 3个月, article 2个月" in r.explanation
+    assert [f["verdict"] for f in r.facts] == ["supported", "contradicted"]
+    _assert_quotes_exact(seed_searcher, r)
+
+    ok = _check(seed_searcher, "六里塘大桥预计今年7月底完工，比原计划提前2个月。")
+    assert ok.verdict == "supported"
+    assert all(f["citation"] for f in ok.facts)
+
+
+def test_multi_fact_with_one_unknown_part_is_not_found(seed_searcher: Searcher) -> None:
+    r = _check(seed_searcher, "兰亭能源是新加坡淡马锡的全资子公司，年营业额超过100亿美元。")
+    assert r.verdict == "not_found"
+    assert [f["verdict"] for f in r.facts] == ["supported", "not_found"]
+    assert "100亿美元" in r.explanation
+
+
+@pytest.mark.slow  # 34 claims, ~70 searches: `python -m eval claims` measures the same
+def test_seed_claims_accuracy(seed_searcher: Searcher) -> None:
+    rows = [json.loads(line) for line in SEED_CLAIMS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    right = 0
+    for row in rows:
+        r = _check(seed_searcher, row["claim"])
+        right += r.verdict == row["verdict"]
+        _assert_quotes_exact(seed_searcher, r)
+    assert right / len(rows) >= 0.9, f"{right}/{len(rows)}"
+
+
+def test_batch_reports_bad_lines_and_goes_on(seed_searcher: Searcher) -> None:
+    lines = [
+        '{"id": "a", "claim": "平湖首批设立了20家劳模工匠学堂。"}',
+        "not json",
+        '{"id": "b"}',
+        '["a list"]',
+        "",
+        '{"id": "c", "claim": "   "}',
+    ]
+    out = list(check_batch(seed_searcher, lines, seed_searcher.settings))
+    assert out[0]["id"] == "a" and out[0]["verdict"] == "contradicted" and out[0]["citations"]
+    assert out[1]["line"] == 2 and "not JSON" in out[1]["error"]
+    assert out[2] == {"id": "b", "line": 3, "error": out[2]["error"]} and "claim" in out[2]["error"]
+    assert out[3]["line"] == 4 and "object" in out[3]["error"]
+    assert out[4]["id"] == "c" and out[4]["line"] == 6
+    assert len(out) == 5
+
+
+def test_empty_or_huge_claim_is_a_clear_error(seed_searcher: Searcher) -> None:
+    with pytest.raises(EmptyQueryError):
+        _check(seed_searcher, "  ")
+    with pytest.raises(InputError, match="at most"):
+        _check(seed_searcher, "。".join(f"平湖第{i}批设立了{i}家学堂" for i in range(1, 20)))
