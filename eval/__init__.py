@@ -1,0 +1,1 @@
+"""Evaluation of the assistant: `python -m eval` (see eval/README.md)."""
