@@ -148,19 +148,57 @@ def _load_sentence_transformer(model_name: str, cache_dir: Path) -> Any:
     # torch defaults to the physical core count, often 1 on a 2-vCPU machine.
     torch.set_num_threads(cpu_threads())
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar on every CLI call is noise
 
     source = str(_convert_e5.packaged_model_dir(cache_dir)) if model_name == PACKAGED_MODEL else model_name
+    kwargs = {"device": "cpu", "model_kwargs": {"dtype": torch.float32}}
     try:
-        # local_files_only: never reach for the hub, so a missing model fails at once.
-        return SentenceTransformer(
-            source, device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
-        )
+        # Local first: a model already here never touches the network.
+        return SentenceTransformer(source, local_files_only=True, **kwargs)
     except Exception as exc:  # OSError, ValueError, hub errors, ... all mean "not here"
-        reason = _short(exc)
-        if not Path(source).expanduser().exists() and re.search(r"connect|offline", reason, re.I):
-            # The library words a cache miss as a network failure; no network was tried.
-            reason = "not a local folder, and not in the local Hugging Face cache; nothing is downloaded"
-        raise ModelUnavailableError(model_name, reason) from exc
+        local_reason = _short(exc)
+    is_hub_id = model_name != PACKAGED_MODEL and not Path(source).expanduser().exists()
+    if is_hub_id and not _hub_offline():
+        # The user configured a hub model: downloading it is what they asked for. Probe
+        # the hub first: the hub client retries a dead network for over a minute.
+        if (unreachable := _hub_unreachable()) is not None:
+            raise ModelUnavailableError(
+                model_name, f"not here, and the model hub cannot be reached to download it ({unreachable})"
+            )
+        try:
+            return SentenceTransformer(source, local_files_only=False, **kwargs)
+        except Exception as exc:
+            raise ModelUnavailableError(
+                model_name, f"not here, and downloading it from the hub failed: {_short(exc)}"
+            ) from exc
+    reason = local_reason
+    if is_hub_id and re.search(r"connect|offline", reason, re.I):
+        # The library words a cache miss as a network failure; no network was tried.
+        reason = "not a local folder, and not in the local Hugging Face cache; nothing is downloaded"
+    raise ModelUnavailableError(model_name, reason)
+
+
+def _hub_unreachable(timeout: float = 3.0) -> str | None:
+    """None when the hub answers a TCP connect, else why not (one quick try, no retries)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from huggingface_hub import constants
+
+    url = urlsplit(constants.ENDPOINT)
+    host, port = url.hostname or "huggingface.co", url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        return f"{host}:{port}: {exc}"
+    return None
+
+
+def _hub_offline() -> bool:
+    # Hugging Face's own switch; the packaged default never needs the hub.
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _prompts(st: Any, model_name: str) -> dict[str, str]:

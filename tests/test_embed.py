@@ -320,6 +320,26 @@ def test_unknown_model_fails_clearly_and_offline(tmp_path: Path, monkeypatch: py
     assert "huggingface.co" not in message  # no network was tried, so none is blamed
 
 
+def test_configured_hub_model_is_fetched_and_a_failed_fetch_is_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without HF_HUB_OFFLINE a configured hub id is downloaded (the user asked for it);
+    # here the network is cut, so the message must say the download failed.
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    tried: list[object] = []
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        tried.append(args)
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    bogus = "no-such-org/no-such-model-xyz"
+    with pytest.raises(ModelUnavailableError) as err:
+        Embedder(Settings(cache_dir=tmp_path, embed_model=bogus)).embed_query("平湖")
+    assert bogus in str(err.value) and "download" in str(err.value) and "e5-small-packaged" in str(err.value)
+
+
 def test_any_local_sentence_transformers_folder_loads(cache_settings: Settings, model_dir: Path) -> None:
     # The route for non-packaged models, here pointed at the converted folder by path:
     # its own prompts ("document"/"query") must give the packaged model's vectors.
