@@ -815,8 +815,16 @@ def _balance(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _compose(c: Citation, lang: str) -> str:
     if lang == "en":
-        return f'According to 《{c.title}》 ({c.date or "date unknown"}): "{c.quote}" [{c.n}]'
-    return f"据《{c.title}》（{c.date or '日期不详'}）：“{c.quote}”[{c.n}]"
+        quote = _quoted(c.quote, '"', '"')
+        return f"According to 《{c.title}》 ({c.date or 'date unknown'}): {quote} [{c.n}]"
+    return f"据《{c.title}》（{c.date or '日期不详'}）：{_quoted(c.quote, '“', '”')}[{c.n}]"
+
+
+def _quoted(quote: str, left: str, right: str) -> str:
+    """The quote in quotation marks, unless it is already a whole quotation (no ““…””)."""
+    if quote[:1] in "“「『" and quote[-1:] in "”」』":
+        return quote
+    return f"{left}{quote}{right}"
 
 
 # ------------------------------------------------------------------ batch

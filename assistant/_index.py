@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ._bm25 import BM25Index
 from ._split_passages import split_article
@@ -198,18 +201,26 @@ class NewsIndex:
         to_embed = [p for p in all_new if p.id not in have]
         total = len(to_embed)
         done = 0
-        for i in range(0, total, _BATCH):
-            batch = to_embed[i : i + _BATCH]
-            vectors = self.embedder.embed_passages([p.embedding_text() for p in batch])
-            passages_col.upsert(
-                ids=[p.id for p in batch],
-                embeddings=vectors,
-                documents=[p.text for p in batch],
-                metadatas=[passage_metadata(p) for p in batch],
-            )
-            done += len(batch)
-            if progress:
-                progress(done, total)
+        # Chroma writes batch i while the embedder works on batch i+1 (both release the GIL).
+        with ThreadPoolExecutor(1, thread_name_prefix="chroma-write") as writer:
+            pending: Future[None] | None = None
+            for i in range(0, total, _BATCH):
+                batch = to_embed[i : i + _BATCH]
+                vectors = self._embed_unique([p.embedding_text() for p in batch])
+                if pending is not None:
+                    pending.result()  # re-raises a failed write before going on
+                pending = writer.submit(
+                    passages_col.upsert,
+                    ids=[p.id for p in batch],
+                    embeddings=vectors,
+                    documents=[p.text for p in batch],
+                    metadatas=[passage_metadata(p) for p in batch],
+                )
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+            if pending is not None:
+                pending.result()
         # Article records last: their presence says "all my passages are in".
         for i in range(0, len(todo), _BATCH):
             chunk = todo[i : i + _BATCH]
@@ -228,6 +239,15 @@ class NewsIndex:
             passages_embedded=total,
             passages_total=passages_col.count(),
         )
+
+    def _embed_unique(self, texts: list[str]) -> np.ndarray:
+        """Embed each distinct text once: reprinted paragraphs and boilerplate recur."""
+        unique = list(dict.fromkeys(texts))
+        if len(unique) == len(texts):
+            return np.asarray(self.embedder.embed_passages(texts))
+        vectors = np.asarray(self.embedder.embed_passages(unique))
+        row = {t: i for i, t in enumerate(unique)}
+        return vectors[[row[t] for t in texts]]
 
     @staticmethod
     def _article_meta(art: Article, passages: list[Passage]) -> dict[str, Any]:

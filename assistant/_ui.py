@@ -25,7 +25,7 @@ EXAMPLES: list[str] = [
     "平湖首批设立了多少家劳模工匠学堂？",
     "兰亭能源是哪家公司的全资子公司？",
     "How many seedling trays does the Xincang centre raise a day?",
-    "六店大桥改建工程进展如何？",
+    "六店大桥改建工程现场在开展哪些作业？",
     "How many first-batch model-worker craftsman schools did Pinghu set up?",
     "谁写了劳模工匠学堂那篇报道？",
 ]

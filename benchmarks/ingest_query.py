@@ -14,10 +14,11 @@ Models are loaded and warmed before the clocks start on both sides.
 
     .venv/bin/python benchmarks/ingest_query.py                  # 1,000 articles
     .venv/bin/python benchmarks/ingest_query.py --articles 10000
-    .venv/bin/python benchmarks/ingest_query.py --runtime onnx-int8 --skip-naive
+    .venv/bin/python benchmarks/ingest_query.py --runtime torch --skip-naive
+    .venv/bin/python benchmarks/ingest_query.py --articles 10000 --keep-index /tmp/crud10k
 
 Needs `langchain-chroma` and `langchain-huggingface` for the naive side
-(`pip install langchain-chroma; pip install --no-deps langchain-huggingface`:
+(`pip install -e '.[bench]' && pip install --no-deps langchain-huggingface`:
 the latter pins huggingface-hub < 2, which transformers 5 does not need).
 """
 
@@ -130,6 +131,9 @@ def main() -> None:
     ap.add_argument("--model", help="embedding model folder (default: the packaged e5, converted)")
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the numbers here")
+    ap.add_argument(
+        "--keep-index", type=Path, help="build our index here and keep it (for benchmarks/ask_latency.py)"
+    )
     args = ap.parse_args()
 
     from assistant._convert_e5 import packaged_model_dir
@@ -148,7 +152,10 @@ def main() -> None:
         flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        ours = run_ours(base.with_(index_dir=Path(tmp) / "index"), articles, passages, queries)
+        where = args.keep_index or Path(tmp) / "index"
+        if args.keep_index and args.keep_index.exists():
+            sys.exit(f"{where} exists: --keep-index wants a new folder, so ingest starts from empty")
+        ours = run_ours(base.with_(index_dir=where), articles, passages, queries)
     print(
         f"ours  ({base.embed_runtime}): ingest {ours['passages_per_s']:6.1f} passages/s "
         f"({ours['seconds']:.0f} s); "

