@@ -39,6 +39,7 @@ class Regression:
     quick: bool
     command: str
     pins: tuple[Pin, ...]
+    settings: tuple[tuple[str, Any], ...] = ()  # overrides of the default Settings, e.g. the runtime
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,10 @@ def load(path: Path = REGRESSIONS) -> list[Regression]:
             )
             for metric, spec in (item.get("scores") or {}).items()
         )
-        out.append(Regression(name, setup, bool(item.get("quick", False)), str(item["command"]), pins))
+        overrides = tuple(sorted((item.get("settings") or {}).items()))
+        out.append(
+            Regression(name, setup, bool(item.get("quick", False)), str(item["command"]), pins, overrides)
+        )
     return out
 
 
@@ -95,11 +99,17 @@ def check(
     """Run every regression of the chosen kind (quick or full) and judge each pin.
     `ctx_factory(quick)` gives the Context each regression runs in."""
     outcomes: list[Outcome] = []
-    contexts: dict[bool, Context] = {}
+    contexts: dict[tuple[bool, tuple[tuple[str, Any], ...]], Context] = {}
     for reg in load(path):
         if reg.quick != quick or (only and reg.name not in only and reg.setup not in only):
             continue
-        ctx = contexts.setdefault(reg.quick, ctx_factory(reg.quick))
+        key = (reg.quick, reg.settings)
+        if key not in contexts:
+            # Own context per settings: indexes cached in one must not serve another runtime.
+            contexts[key] = ctx_factory(reg.quick)
+            if reg.settings:
+                contexts[key].settings = contexts[key].settings.with_(**dict(reg.settings))
+        ctx = contexts[key]
         ctx.log(f"-- {reg.name}: {reg.command}")
         result = run([reg.setup], ctx)[reg.setup]
         if "skipped" in result:

@@ -151,8 +151,8 @@ def open_index(
 
 # -- retrieval -------------------------------------------------------------------------
 
-DEFAULT_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-DEFAULT_RRF_KS = (10, 60)
+DEFAULT_WEIGHTS = (0.1, 0.15, 0.25, 0.5)
+DEFAULT_RRF_KS = (10, 30, 60)
 DEPTH = 20  # retrieved per query: enough for hit@k curves up to 20 and MRR@10
 
 
