@@ -17,7 +17,6 @@ The chain is an LCEL pipeline: prepare (clean, rewrite follow-ups) -> retrieve
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -833,28 +832,14 @@ def _quoted(quote: str, left: str, right: str) -> str:
 def answer_batch(assistant: Assistant, lines: Iterator[str] | list[str]) -> Iterator[dict[str, Any]]:
     """JSON lines {"id", "question", "date_from"?, "date_to"?, "source"?} in, one answer object per
     line out, in order; a line that cannot be answered yields {"id", "line", "error"} and the rest go on."""
+    from ._batch import requests
     from .errors import EmptyQueryError, InputError
 
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
+    for req in requests(lines, "question"):
+        if isinstance(req, dict):
+            yield req
             continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield {
-                "id": None,
-                "line": n,
-                "error": f'not JSON ({e.msg}); write one {{"id", "question"}} object a line',
-            }
-            continue
-        if not isinstance(rec, dict):
-            yield {"id": None, "line": n, "error": 'not a JSON object; write {"id": ..., "question": ...}'}
-            continue
-        rid = rec.get("id")
-        question = rec.get("question")
-        if not isinstance(question, str) or not question.strip():
-            yield {"id": rid, "line": n, "error": 'no "question": give the question text as a string'}
-            continue
+        rec, rid, n, question = req.record, req.id, req.line, req.text
         try:
             filters = Filters.make(rec.get("date_from"), rec.get("date_to"), rec.get("source"))
             answer = assistant.ask(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import json
 import math
 import re
 import unicodedata
@@ -24,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ._batch import requests
 from ._facts import (
     BATCH_MARKER,
     UNITS,
@@ -708,26 +708,11 @@ def check_claim(
 def check_batch(searcher: Searcher, lines: Iterable[str], settings: Settings) -> Iterator[dict[str, Any]]:
     """JSON lines {"id", "claim"} in, one result per line out; a bad line yields an error
     record naming the line, and the batch goes on."""
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
+    for req in requests(lines, "claim"):
+        if isinstance(req, dict):
+            yield req
             continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield {
-                "id": None,
-                "line": n,
-                "error": f'not JSON ({e.msg}); write one {{"id", "claim"}} object a line',
-            }
-            continue
-        if not isinstance(rec, dict):
-            yield {"id": None, "line": n, "error": 'not a JSON object; write {"id": ..., "claim": ...}'}
-            continue
-        rid = rec.get("id")
-        claim = rec.get("claim")
-        if not isinstance(claim, str) or not claim.strip():
-            yield {"id": rid, "line": n, "error": 'no "claim": give the claim text as a string'}
-            continue
+        rid, n, claim = req.id, req.line, req.text
         try:
             yield {"id": rid, **check_claim(searcher, claim, settings).to_json()}
         except (EmptyQueryError, InputError) as e:
