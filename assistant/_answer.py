@@ -339,6 +339,7 @@ class Assistant:
         named = _named_things(question)
         need_names = _list_size(question)
         pinyin = facts.pinyin_names(question) if lang == "en" else []
+        proper = _proper_names(question) if lang == "zh" else []
         # Hard rules first: the asked kind of thing is there, qualifiers and names agree.
         eligible: list[tuple[_Clause, tuple[int, int] | None, float]] = []
         for c in clauses:
@@ -356,6 +357,8 @@ class Assistant:
                 or _coverage_chars(c, question, mask, passage=False) < MIN_COVERAGE_UNTYPED
             ):
                 continue  # 哪三方 wants three names, in the sentence that speaks of the thing asked
+            if proper and not all(_mentions(_printed_with(c.article), n) for n in proper):
+                continue  # asked about 美国's GDP: a passage about 中国's does not answer
             if pinyin and (py := self._pinyin(c)) and not all(name in py for name in pinyin):
                 continue  # asked about Yinfeng (音锋): the clause must be about 音锋
             cov = _coverage_chars(c, question, mask) if lang == "zh" else _coverage_en(c, terms)
@@ -584,6 +587,29 @@ _UNIT_FAMILY = {"人": "人", "名": "人", "位": "人", "℃": "度", "度": "
 # end ordinary phrases.
 _NAMED = re.compile(r"([\u4e00-\u9fff]{2})(大桥|桥(?!梁)|路(?![线径]))")
 _ASK_CHARS = set("哪什么谁几多是的了在有")
+
+
+def _mentions(text: str, name: str) -> bool:
+    # 沿海地区 asked, 沿海 printed: a long name counts when its head is there.
+    return name in text or (len(name) >= 3 and name[:2] in text)
+
+
+def _printed_with(article: Article) -> str:
+    # The whole article and where it ran: a 平湖版 story says 我市, not 平湖, in most sentences.
+    return f"{article.headline} {article.source or ''} {article.text}"
+
+
+def _proper_names(question: str) -> list[str]:
+    """Places, people, organisations and Latin-script names in a Chinese question (jieba's tags)."""
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    return [
+        p.word
+        # No HMM: its guessed words (座谈中仲旭东 -> 中仲) are not names anyone wrote.
+        for p in jieba.posseg.lcut(question, HMM=False)
+        if p.flag in ("ns", "nr", "nt", "nz", "eng") and len(p.word) >= 2
+    ]
 
 
 def _kind(suffix: str) -> str:

@@ -97,16 +97,19 @@ def chinese_to_number(s: str) -> float | None:
 UNITS = (
     "平方公里 平方米 万千瓦 千瓦时 公顷 公里 千米 厘米 毫米 个百分点 个月 小时 分钟 亿元 万元 元 "
     "% ％ ℃ 度 米 亩 吨 斤 家 个 位 名 人 所 篇 盘 条 座 次 级 岁 年 天 周 户 辆 台 项 批 届 倍 成 件 场 期 "
-    "株 棵 只 头 套 份 张 本 支 处 间 栋 幢 层 号 元钱 起 例 万人次 人次 元/斤 小区 镇 村 社区"
+    "株 棵 只 头 套 份 张 本 支 处 间 栋 幢 层 号 元钱 起 例 万人次 人次 元/斤 小区 镇 村 社区 "
+    "美元 欧元 英镑 日元 港元 摄氏度 公斤 千克 兆瓦"
 ).split()
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-_NUM_RE = rf"(?:\d+(?:\.\d+)?|[{CN_NUM_CHARS}]+)"
+# 1,313,851: thousands separators, as RGB and wire copy print them.
+_NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUM_CHARS}]+)"
 _QUANTITY = re.compile(
     rf"(?P<ord>第|首)?(?P<num>{_NUM_RE})(?P<mag>[万亿]?)"
     rf"(?:(?:到|至|~|-|—)(?P<hi>{_NUM_RE})(?P<himag>[万亿]?))?"
     rf"(?P<approx>多|余|来)?(?P<unit>{_UNIT_RE})?"
 )
 _TIME_UNITS = {"年", "天", "周", "小时", "分钟", "个月"}
+_SAME_UNIT = {"摄氏度": "℃", "千克": "公斤", "％": "%"}
 # Chinese numerals inside set phrases are not quantities: 一键, 一体, 一年四季, 一个都不能少.
 _FALSE_CN = re.compile(r"^一(?:键|体|起|线|流|致|直|些|般|定|样|同|道|度|层|张又|盘盘|年四季|个都)")
 
@@ -130,7 +133,7 @@ def find_quantities(text: str) -> list[Quantity]:
     times = [(t.start, t.end) for t in find_times(text)]
     out: list[Quantity] = []
     for m in _QUANTITY.finditer(text):
-        num, unit = m.group("num"), m.group("unit") or ""
+        num, unit = m.group("num").replace(",", ""), m.group("unit") or ""
         is_digit = num[0].isdigit()
         if m.group("ord") == "首":
             if not unit:
@@ -161,6 +164,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if unit in ("亿元", "万元"):
             value *= _BIG_UNIT[unit[0]]
             unit = "元"
+        unit = _SAME_UNIT.get(unit, unit)
         out.append(
             Quantity(
                 value=value,

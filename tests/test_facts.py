@@ -54,6 +54,21 @@ def test_quantities_chinese_numerals_ordinals_and_ranges() -> None:
     assert qs["第二家"].ordinal
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("GDP达1.3万亿元", 1.3e12, "元"),
+        ("投资50亿美元", 5e9, "美元"),
+        ("气温30摄氏度", 30, "℃"),
+        ("交付1,313,851辆", 1313851, "辆"),
+        ("增长5％", 5, "%"),
+    ],
+)
+def test_big_numbers_currencies_separators_and_unit_spellings(text: str, value: float, unit: str) -> None:
+    (q,) = facts.find_quantities(text)
+    assert (q.value, q.unit) == (pytest.approx(value), unit)
+
+
 def test_set_phrases_and_dates_are_not_quantities() -> None:
     texts = [q.text for q in facts.find_quantities("一键可查,一年四季,5月17日上午,2024年")]
     assert texts == []
