@@ -54,3 +54,19 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture()
 def fake_embedder() -> HashEmbedder:
     return HashEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(index_dir=tmp_path_factory.mktemp("real-index"))
+
+
+@pytest.fixture(scope="session")
+def real_seed_index(real_settings: Settings):  # -> NewsIndex; read-only for the tests that share it
+    from assistant._embed import get_embedder
+    from assistant._index import NewsIndex
+    from assistant._load_corpus import load_paths
+
+    index = NewsIndex(real_settings, get_embedder(real_settings))
+    index.ingest(load_paths([SEED_PAGE]).articles)
+    return index

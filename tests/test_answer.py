@@ -14,7 +14,6 @@ import pytest
 from langchain_core.runnables import Runnable
 
 from assistant._answer import Assistant, answer_batch, rewrite
-from assistant._embed import get_embedder
 from assistant._index import NewsIndex
 from assistant._load_corpus import load_paths
 from assistant.cli import main as cli_main
@@ -30,15 +29,8 @@ HIT_KEYS = {"article_id", "passage_id", "score", "text"}
 
 
 @pytest.fixture(scope="module")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(index_dir=tmp_path_factory.mktemp("answer-index"))
-
-
-@pytest.fixture(scope="module")
-def assistant(real_settings: Settings) -> Assistant:
-    index = NewsIndex(real_settings, get_embedder(real_settings))
-    index.ingest(load_paths([SEED_PAGE]).articles)
-    return Assistant(real_settings, index)
+def assistant(real_settings: Settings, real_seed_index: NewsIndex) -> Assistant:
+    return Assistant(real_settings, real_seed_index)
 
 
 def assert_well_cited(a: Answer, index: NewsIndex) -> None:

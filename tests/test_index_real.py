@@ -31,15 +31,8 @@ QUESTIONS = {
 
 
 @pytest.fixture(scope="module")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(index_dir=tmp_path_factory.mktemp("real-index"))
-
-
-@pytest.fixture(scope="module")
-def real_index(real_settings: Settings) -> NewsIndex:
-    index = NewsIndex(real_settings, get_embedder(real_settings))
-    index.ingest(load_paths([SEED_PAGE]).articles)
-    return index
+def real_index(real_seed_index: NewsIndex) -> NewsIndex:
+    return real_seed_index
 
 
 @pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
