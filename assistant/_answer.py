@@ -803,7 +803,11 @@ def _quote_window(c: _Clause, focus: tuple[int, int] | None) -> tuple[int, int]:
     if focus is None:
         if c.end - c.start <= 2 * MAX_QUOTE:
             return _balance(text, c.start, c.end)
-        return _balance(text, *_trim(text, c.start, c.start + MAX_QUOTE))
+        # Cut a long clause at its last comma or list mark, never mid-word (…产业基础等情).
+        head = text[c.start : c.start + MAX_QUOTE]
+        cut = max(head.rfind(mark) for mark in "，,；;：:、")
+        end = c.start + (cut if cut >= MAX_QUOTE // 3 else MAX_QUOTE)
+        return _balance(text, *_trim(text, c.start, end))
     cuts = [c.start] + [c.start + m.end() for m in _SUBCLAUSE.finditer(text[c.start : c.end])] + [c.end]
     phrases = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
     idx = next((i for i, (a, b) in enumerate(phrases) if a <= focus[0] < b), 0)
