@@ -47,8 +47,7 @@ def seed_questions() -> list[str]:
 
 def crud_questions(index: NewsIndex, n: int, seed: int = 7) -> list[str]:
     """'…是怎么回事？' around a clause of a random indexed CRUD article: realistic, answerable-ish."""
-    col = index._collections(create=False)[1]  # the articles collection
-    ids = [i for i in col.get(include=[])["ids"] if i.startswith("crud-")]
+    ids = [a["id"] for a in index.list_articles() if a["id"].startswith("crud-")]
     rng = random.Random(seed)
     out = []
     for aid in rng.sample(ids, min(n, len(ids))):
