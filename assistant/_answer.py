@@ -454,9 +454,9 @@ class Assistant:
         date = art.date or ("date unknown" if lang == "en" else "日期不详")
         if lang == "en":
             what = "column credit" if wants_column else "byline"
-            return f'According to the {what} of 《{art.title}》 ({date}): "{value}" [1]', citation
+            return f'According to the {what} of {citation.named("en")} ({date}): "{value}" [1]', citation
         what = "栏目署名" if wants_column else "署名"
-        return f"《{art.title}》（{date}）的{what}：“{value}”[1]", citation
+        return f"{citation.named()}（{date}）的{what}：“{value}”[1]", citation
 
     def _pinyin(self, c: _Clause) -> str:
         key = f"{c.article.id}:{c.passage.id}:{c.sent_start}"
@@ -845,8 +845,8 @@ def _balance(text: str, a: int, b: int) -> tuple[int, int]:
 def _compose(c: Citation, lang: str) -> str:
     if lang == "en":
         quote = _quoted(c.quote, '"', '"')
-        return f"According to 《{c.title}》 ({c.date or 'date unknown'}): {quote} [{c.n}]"
-    return f"据《{c.title}》（{c.date or '日期不详'}）：{_quoted(c.quote, '“', '”')}[{c.n}]"
+        return f"According to {c.named('en')} ({c.date or 'date unknown'}): {quote} [{c.n}]"
+    return f"据{c.named()}（{c.date or '日期不详'}）：{_quoted(c.quote, '“', '”')}[{c.n}]"
 
 
 def _quoted(quote: str, left: str, right: str) -> str:

@@ -170,7 +170,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for c in answer.citations:
         part = "" if c.field == "text" else c.field
         where = f"{c.article_id} {part}[{c.start}:{c.end}]"
-        print(f"  [{c.n}] 《{c.title}》 {c.date or '日期不详'} {c.source} · {where}\n      “{c.quote}”")
+        print(f"  [{c.n}] {c.named()} {c.date or '日期不详'} {c.source} · {where}\n      “{c.quote}”")
     return 0
 
 
@@ -205,7 +205,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"{result.verdict}: {result.explanation}")
     for c in result.citations:
         date = c.date or "日期不详"
-        print(f"  [{c.n}] 《{c.title}》 {date} · {c.article_id} [{c.start}:{c.end}]\n      “{c.quote}”")
+        print(f"  [{c.n}] {c.named()} {date} · {c.article_id} [{c.start}:{c.end}]\n      “{c.quote}”")
     return 0
 
 

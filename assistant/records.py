@@ -114,6 +114,14 @@ class Citation:
     # story; "byline" / "column" when the question is who wrote or edited it.
     field: str = "text"
 
+    def named(self, lang: str = "zh") -> str:
+        """How an answer names the article: 《title》, else its source; never an empty 《》."""
+        if self.title:
+            return f"《{self.title}》"
+        if self.source:
+            return self.source
+        return "an untitled article" if lang == "en" else "一篇无标题的报道"
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 

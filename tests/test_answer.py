@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,24 @@ def test_names_in_the_question_must_be_in_the_article() -> None:
     assert "中仲" not in _proper_names("座谈中仲旭东详细了解了音锋机器人公司哪些情况？")
     assert not _mentions("2021年中国GDP增长8.1%", "美国")
     assert _mentions("今天沿海最高气温32℃", "沿海地区")
+
+
+def test_an_untitled_article_is_named_by_its_source_not_an_empty_title(tmp_path: Path) -> None:
+    # Wire copy and CRUD-style records have no headline: "据《》" would read as a broken answer.
+    settings = Settings(index_dir=tmp_path / "index")
+    index = NewsIndex(settings, embedder=HashEmbedder())
+    wire = Article(
+        id="crud-untitled",
+        title="",
+        text="新华社杭州5月3日电 今年一季度，浙江全省港口完成货物吞吐量5.2亿吨，同比增长6.1%。",
+        date="2023-05-03",
+        source="新华社",
+    )
+    index.ingest([wire])
+    a = Assistant(settings, index).ask("一季度浙江全省港口完成货物吞吐量多少？")
+    assert not a.refused, a.answer
+    assert a.answer.startswith("据新华社（2023-05-03）：“"), a.answer
+    assert "《》" not in a.answer
+    assert a.citations[0].named() == "新华社"
+    assert replace(a.citations[0], source="").named() == "一篇无标题的报道"
+    assert replace(a.citations[0], source="").named("en") == "an untitled article"
