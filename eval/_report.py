@@ -89,7 +89,8 @@ def _plots(results: dict[str, Any], out: Path) -> dict[str, str]:
     if "retrieval" in rgb:
         res = rgb["retrieval"]
         fig, ax = plt.subplots(figsize=(7, 4.5))
-        shown = dict.fromkeys(["dense", "bm25", rgb["default"], rgb["best"]])
+        names = ["dense", "dense+prf", "bm25", rgb["default"], rgb["best"]]
+        shown = dict.fromkeys(n for n in names if n in res)
         for name in shown:
             label = (
                 name
@@ -298,6 +299,13 @@ def meta_for(settings: Any, command: str) -> dict[str, Any]:
         "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "commit": commit(),
         "settings": f"{settings.embed_model}/{settings.embed_runtime}, bm25_weight {settings.bm25_weight}, "
-        f"rrf_k {settings.rrf_k}, chunk {settings.chunk_max}/{settings.chunk_overlap}",
+        f"rrf_k {settings.rrf_k}, "
+        + (
+            f"prf {settings.prf_docs}/{settings.prf_weight:g}/{settings.prf_margin:g}/"
+            f"{settings.prf_cohesion:g}, "
+            if settings.prf_docs > 0
+            else "prf off, "
+        )
+        + f"chunk {settings.chunk_max}/{settings.chunk_overlap}",
         "command": command,
     }

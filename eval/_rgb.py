@@ -162,8 +162,11 @@ class Retriever:
     mode: str  # dense | bm25 | hybrid
     bm25_weight: float | None = None
     rrf_k: int | None = None
+    feedback: bool = True  # dense pseudo-relevance feedback as configured; False: plain e5
 
     def settings(self, base: Settings) -> Settings:
+        if not self.feedback:
+            base = base.with_(prf_docs=0)
         if self.mode != "hybrid":
             return base
         return base.with_(dense_weight=1.0, bm25_weight=self.bm25_weight, rrf_k=self.rrf_k)
@@ -174,7 +177,9 @@ def retrievers(
     rrf_ks: Sequence[int] = DEFAULT_RRF_KS,
     default: Settings | None = None,
 ) -> list[Retriever]:
-    out = [Retriever("dense", "dense"), Retriever("bm25", "bm25")]
+    out = [Retriever("dense", "dense", feedback=False), Retriever("bm25", "bm25")]
+    if default is None or default.prf_docs > 0:
+        out.insert(1, Retriever("dense+prf", "dense"))
     grid = {(float(w), int(k)) for w in weights for k in rrf_ks}
     if default is not None and default.dense_weight == 1.0:
         grid.add((float(default.bm25_weight), int(default.rrf_k)))  # always measure the shipped default

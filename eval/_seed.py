@@ -173,16 +173,24 @@ def run_retrieval(
     questions: Sequence[Question],
     index: Any,
     articles: Sequence[Article],
-    modes: Sequence[str] = ("hybrid", "dense", "bm25"),
+    modes: Sequence[str] = ("hybrid", "dense", "dense+prf", "bm25"),
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """hit@k / MRR@10 over the answerable questions, per retriever; hits scored as JSON."""
+    """hit@k / MRR@10 over the answerable questions, per retriever; hits scored as JSON.
+
+    "dense" is plain e5; "dense+prf" adds the configured pseudo-relevance feedback, which
+    "hybrid" (the shipped default) uses too."""
     from assistant._search import Searcher
 
-    searcher = Searcher(index)
     answerable = [q for q in questions if q.answerable]
     out: dict[str, Any] = {}
-    for mode in modes:
+    for label in modes:
+        searcher = Searcher(index)
+        mode = label.removesuffix("+prf")
+        if label == "dense":
+            searcher.settings = searcher.settings.with_(prf_docs=0)
+        elif label == "dense+prf" and searcher.settings.prf_docs == 0:
+            continue
         ranks: list[int | None] = []
         seconds: list[float] = []
         misses: list[str] = []
@@ -196,14 +204,14 @@ def run_retrieval(
             if r is None or r > 5:
                 misses.append(q.id)
         m = rank_metrics(ranks, ks=(1, 3, 5, 10))
-        out[mode] = {
+        out[label] = {
             **m,
             **latency_summary(seconds),
             "questions": len(answerable),
             "misses@5": misses,
             "ranks": ranks,
         }
-        log(f"  {mode:<7} hit@1 {m['hit@1']:.4f}  hit@5 {m['hit@5']:.4f}  MRR@10 {m['mrr@10']:.4f}")
+        log(f"  {label:<9} hit@1 {m['hit@1']:.4f}  hit@5 {m['hit@5']:.4f}  MRR@10 {m['mrr@10']:.4f}")
     return out
 
 

@@ -164,7 +164,11 @@ def rgb_retrieval(ctx: Context) -> dict[str, Any]:
     )
     best = _rgb.best_fusion(res)
     metrics: dict[str, Any] = {}
-    for label, name in (("dense", "dense"), ("bm25", "bm25"), ("default", default), ("best", best)):
+    shown = [("dense", "dense"), ("dense+prf", "dense+prf"), ("bm25", "bm25")]
+    shown += [("default", default), ("best", best)]
+    for label, name in shown:
+        if name not in res:
+            continue  # feedback switched off: no dense+prf row
         metrics.update({f"{label}.{k}": res[name][k] for k in ("hit@1", "hit@5", "mrr@10")})
     ctx.log(f"  default = {default}; best fusion = {best}")
     return {

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant._bm25 import BM25Index, tokenize
 from assistant._fuse import reciprocal_rank_fusion
 from assistant._index import NewsIndex
 from assistant._load_corpus import load_paths
-from assistant._search import Filters, NewsRetriever, Searcher
+from assistant._search import Filters, NewsRetriever, Searcher, cohesion, rocchio
 from assistant.config import Settings
 from assistant.errors import ChromaUnavailableError, EmptyQueryError, IndexMissingError, InputError
 from assistant.records import Article
@@ -86,6 +87,24 @@ def test_rrf_is_weighted_and_deterministic() -> None:
     assert [d for d, _ in dense_only] == ["a", "b"]
     tie = reciprocal_rank_fusion([["x"], ["y"]])
     assert [d for d, _ in tie] == ["x", "y"]
+
+
+def test_rocchio_moves_the_query_towards_its_first_hits() -> None:
+    q = np.array([1.0, 0.0, 0.0], np.float32)
+    hits = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], np.float32)
+    moved = rocchio(q, hits, 1.0)
+    assert np.isclose(np.linalg.norm(moved), 1.0)
+    assert np.allclose(moved, np.array([1.0, 0.5, 0.5]) / np.linalg.norm([1.0, 0.5, 0.5]))
+    assert rocchio(q, hits[:0], 1.0) is q  # nothing to learn from: the query as it was
+
+
+def test_cohesion_is_the_mean_pairwise_cosine() -> None:
+    e = np.eye(3, dtype=np.float32)
+    assert cohesion(e) == pytest.approx(0.0)
+    assert cohesion(np.stack([e[0]] * 4)) == pytest.approx(1.0)
+    v = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], np.float32)
+    assert cohesion(v) == pytest.approx((0.6 + 0.0 + 0.8) / 3)
+    assert cohesion(e[:1]) == 0.0  # one hit agrees with nothing
 
 
 def test_bm25_filters_and_ranks() -> None:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant._embed import get_embedder
@@ -44,6 +45,27 @@ def test_real_retrieval_finds_the_passage(real_index: NewsIndex, mode: str) -> N
         found += any(evidence in h.passage.text for h in hits)
     # BM25 cannot read an English question over Chinese text; the embedder can.
     assert found >= (4 if mode == "bm25" else 5)
+
+
+def test_feedback_moves_the_search_but_scores_stay_cosines_to_the_question(real_index: NewsIndex) -> None:
+    plain = Searcher(real_index)
+    plain.settings = plain.settings.with_(prf_docs=0)
+    fed = Searcher(real_index)
+    fed.settings = fed.settings.with_(prf_cohesion=0.0)  # always feed back, to see it act
+    q = "平湖首批设立了多少家劳模工匠学堂？"
+    qv = real_index.embedder.embed_query(q)
+    col = real_index.passages_collection()
+    for searcher in (plain, fed):
+        hits = searcher.dense(q, 8)
+        vecs = col.get(ids=[pid for pid, *_ in hits], include=["embeddings"])
+        by_id = dict(zip(vecs["ids"], vecs["embeddings"], strict=True))
+        for pid, score, *_ in hits:
+            assert score == pytest.approx(float(np.dot(by_id[pid], qv)), abs=1e-5)
+    assert [h[0] for h in plain.dense(q, 8)] != [h[0] for h in fed.dense(q, 8)]
+    # First hits that agree less than the gate asks: no feedback, the plain search.
+    gated = Searcher(real_index)
+    gated.settings = gated.settings.with_(prf_cohesion=1.01)
+    assert [h[0] for h in gated.dense(q, 8)] == [h[0] for h in plain.dense(q, 8)]
 
 
 def test_persistent_index_survives_a_restart(real_index: NewsIndex, real_settings: Settings) -> None:
