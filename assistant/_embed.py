@@ -343,14 +343,13 @@ class _OpenVinoBackend(_Backend):
         config: dict[str, Any] = {"PERFORMANCE_HINT": "THROUGHPUT"}
         if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
             config["INFERENCE_PRECISION_HINT"] = "bf16"
-        model = core.read_model(str(model_file))
-        self.compiled = core.compile_model(model, "CPU", config)
-        # A question is one short text: a second compilation tuned for latency (all cores on
-        # one request) embeds it in ~5 ms where the throughput one takes ~9.
-        self._latency = core.compile_model(model, "CPU", {**config, "PERFORMANCE_HINT": "LATENCY"})
-        self._one = self._latency.create_infer_request()
-        self.requests = int(self.compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
-        self.bf16 = config.get("INFERENCE_PRECISION_HINT") == "bf16"
+        self._core, self._model, self._config = core, core.read_model(str(model_file)), config
+        # A question is one short text: a compilation tuned for latency (all cores on one
+        # request) embeds it in ~5 ms where the throughput one takes ~9. The throughput one
+        # is compiled on the first big job only: a search from the command line never needs it.
+        latency = core.compile_model(self._model, "CPU", {**config, "PERFORMANCE_HINT": "LATENCY"})
+        self._one = latency.create_infer_request()
+        self._many: Any = None
         self.token_ids, self.pad_id, self.prompts, self.pooling, self.dim = (
             token_ids,
             pad_id,
@@ -392,7 +391,10 @@ class _OpenVinoBackend(_Backend):
                     self._one.infer(inputs)
                     done(self._one, rows)
                 return out
-            jobs = ov.AsyncInferQueue(self.compiled, self.requests)
+            if self._many is None:
+                self._many = self._core.compile_model(self._model, "CPU", self._config)
+            requests = int(self._many.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
+            jobs = ov.AsyncInferQueue(self._many, requests)
             jobs.set_callback(done)
             for inputs, rows in batches:
                 jobs.start_async(inputs, userdata=rows)
