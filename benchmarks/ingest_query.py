@@ -95,7 +95,8 @@ def run_ours(
     from assistant._search import Searcher
 
     embedder = get_embedder(settings)
-    embedder.embed_passages(["预热"])
+    # Enough texts for the batched path too: runtimes may set up their bulk path lazily.
+    embedder.embed_passages(["预热"] * 128)
     embedder.embed_query("预热")
     index = NewsIndex(settings, embedder=embedder)
     t0 = time.perf_counter()
