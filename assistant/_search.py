@@ -1,4 +1,5 @@
-"""Questions into ranked passages: dense (Chroma) and BM25, fused by weighted RRF.
+"""Questions into ranked passages: dense (Chroma, with blind feedback when the first hits
+agree) and BM25, fused by weighted RRF.
 
 Also a LangChain `BaseRetriever`, so LangChain users can plug the archive into
 their own chains and our answer chain is an ordinary LCEL pipeline.
@@ -79,7 +80,12 @@ def rocchio(query: np.ndarray, feedback: np.ndarray, weight: float) -> np.ndarra
 
 
 def cohesion(vectors: np.ndarray) -> float:
-    """Mean pairwise cosine of unit vectors: how much the first hits agree with each other."""
+    """Mean pairwise cosine of unit vectors: how much the first hits agree with each other.
+
+    A coherence score in the sense of He, Larson & de Rijke, "Using Coherence-based Measures
+    to Predict Query Difficulty" (ECIR 2008): feedback helps when the first hits form one
+    cluster and hurts when they are unrelated articles (one printed page).
+    """
     n = len(vectors)
     if n < 2:
         return 0.0
@@ -103,7 +109,8 @@ class Searcher:
     def dense(
         self, query: str, n: int, filters: Filters = Filters()
     ) -> list[tuple[str, float, str, dict[str, Any]]]:
-        """Nearest passages by cosine to the question, after one round of feedback.
+        """Nearest passages by cosine to the question, after one round of feedback when the
+        first hits agree (``Settings.prf_*``).
 
         Scores stay the cosine to the question itself: feedback moves the search, not
         what a score means to the answerer or a user.
