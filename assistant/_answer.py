@@ -6,10 +6,16 @@ article ("ignore previous instructions…") is only ever quoted, never obeyed.
 
 A clause answers when (1) it holds the kind of thing the question wants — a
 number with the asked unit about the asked thing, a date, a person, a place,
-a role — beyond what the question already says, and (2) the thing asked about
-is there: the question's key words are in the clause, its sentence or its
-passage, and its qualifiers (首批, 第二批, 一季度) in the sentence itself.
-Otherwise the assistant refuses, in the question's language.
+a role — beyond what the question already says, (2) the question's key words
+are in the clause, its sentence or its passage, and (3) the grounding engine
+(`_ground.answers`) finds the sentence about the asked subject: the people,
+places and qualifiers (首批, 境外, 一季度) the question names, on the date it
+names (昨天 in a dated article counts), and not an instruction planted in the
+text. Otherwise the assistant refuses, in the question's language.
+
+Matching runs on folded text (`_normalize.fold`: simplified script, half-width,
+offset for offset), so a simplified question reads a traditional article; quotes
+are cut from the article as printed.
 
 The chain is an LCEL pipeline: prepare (clean, rewrite follow-ups) -> retrieve
 (`NewsRetriever`) -> answer.
@@ -19,14 +25,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from . import _facts as facts
+from . import _ground as ground
 from ._index import NewsIndex
+from ._normalize import fold
 from ._search import Filters, NewsRetriever, Searcher, clean_query
 from ._split_passages import sentence_spans
 from .config import Settings
@@ -67,10 +75,24 @@ class _Clause:
     end: int
     sent_start: int
     sent_end: int
+    context_start: int  # the sentence before, in the same paragraph: it often names the subject
 
     @property
     def text(self) -> str:
         return self.article.text[self.start : self.end]
+
+    @property
+    def evidence(self) -> ground.Evidence:
+        text = self.article.text
+        para = text.rfind("\n", 0, self.sent_start) + 1
+        return ground.Evidence(
+            text=self.sentence,
+            context=f"{self.article.headline}\n{text[self.context_start : self.sent_start]}",
+            preceding=text[para : self.sent_start],
+            article_text=text,
+            date=self.article.date,
+            source=self.article.source,
+        )
 
     @property
     def sentence(self) -> str:
@@ -189,7 +211,8 @@ class Assistant:
         self.settings = settings
         self.index = index if index is not None else NewsIndex(settings)
         self.searcher = Searcher(self.index)
-        self._articles: dict[str, Article | None] = {}
+        self._articles: dict[str, Article | None] = {}  # folded, for matching
+        self._originals: dict[str, Article | None] = {}  # as printed, for quoting
         self._vectors: dict[str, np.ndarray] = {}
         self._pinyin_cache: dict[str, str] = {}
         self._chain: Runnable | None = None
@@ -264,7 +287,7 @@ class Assistant:
     # -- answering --------------------------------------------------------------------
 
     def answer_from_hits(self, question: str, hits: list[Hit], *, standalone: str | None = None) -> Answer:
-        q = standalone or question
+        q = fold(standalone or question)
         lang = facts.detect_language(q)
         rewritten = standalone if standalone and standalone != question else None
         if lang == "other" or not hits:
@@ -296,9 +319,26 @@ class Assistant:
             **best.notes,
         }
 
+    def _original(self, article_id: str) -> Article | None:
+        if article_id not in self._originals:
+            self._originals[article_id] = self.index.get_article(article_id)
+        return self._originals[article_id]
+
     def _article(self, article_id: str) -> Article | None:
+        """The article folded for matching (same offsets as printed)."""
         if article_id not in self._articles:
-            self._articles[article_id] = self.index.get_article(article_id)
+            art = self._original(article_id)
+            self._articles[article_id] = (
+                None
+                if art is None
+                else replace(
+                    art,
+                    text=fold(art.text),
+                    title=fold(art.title),
+                    kicker=fold(art.kicker),
+                    subtitle=fold(art.subtitle),
+                )
+            )
         return self._articles[article_id]
 
     def _clauses(self, hits: list[Hit]) -> list[_Clause]:
@@ -308,13 +348,16 @@ class Assistant:
             art = self._article(p.article_id)
             if art is None:
                 continue
-            for s, e in sentence_spans(art.text):
+            p = replace(p, text=fold(p.text), title=fold(p.title))
+            spans = sentence_spans(art.text)
+            for i, (s, e) in enumerate(spans):
                 if e <= p.start or s >= p.end:
                     continue
+                prev = spans[i - 1][0] if i and "\n" not in art.text[spans[i - 1][0] : s] else s
                 for cs, ce in _clause_spans(art.text, s, e):
                     key = (art.id, cs, ce)
                     if key not in out:
-                        out[key] = _Clause(art, p, rank, cs, ce, s, e)
+                        out[key] = _Clause(art, p, rank, cs, ce, s, e, prev)
         return list(out.values())
 
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -332,11 +375,7 @@ class Assistant:
             return None
         terms = _weighted_terms(question, lang)
         mask = _content_mask(question)
-        qualifiers = facts.BATCH_MARKER.findall(question)
-        if atype.kind not in ("time", "duration"):
-            # 后天 / 今年 / 5月 in the question narrow the thing asked: the sentence must say them.
-            qualifiers += [t.text for t in facts.find_times(question) if not t.frequency]
-        named = _named_things(question)
+        asks_time = atype.kind in ("time", "duration")
         need_names = _list_size(question)
         pinyin = facts.pinyin_names(question) if lang == "en" else []
         proper = _proper_names(question) if lang == "zh" else []
@@ -346,10 +385,6 @@ class Assistant:
             typed, focus = _typed_focus(c, atype, question, lang)
             if atype.kind != "other" and not typed:
                 continue
-            if any(qf not in c.sentence for qf in qualifiers):
-                continue  # asked about 第二批, the sentence speaks of 首批
-            if _names_conflict(named, c.text):
-                continue  # asked about 六店大桥, the clause about 六里塘大桥
             if c.text in question:
                 continue
             if need_names > 1 and (
@@ -359,6 +394,10 @@ class Assistant:
                 continue  # 哪三方 wants three names, in the sentence that speaks of the thing asked
             if proper and not all(_mentions(_printed_with(c.article), n) for n in proper):
                 continue  # asked about 美国's GDP: a passage about 中国's does not answer
+            if lang != "en" and ground.answers(question, c.evidence, asks_time=asks_time) is not None:
+                continue  # another subject, qualifier or date than asked; or an instruction
+            if lang == "en" and ground.is_instruction(c.sentence, c.evidence.preceding):
+                continue
             if pinyin and (py := self._pinyin(c)) and not all(name in py for name in pinyin):
                 continue  # asked about Yinfeng (音锋): the clause must be about 音锋
             cov = _coverage_chars(c, question, mask) if lang == "zh" else _coverage_en(c, terms)
@@ -395,7 +434,7 @@ class Assistant:
     def _cite(self, choice: _Choice, n: int = 1) -> Citation:
         c = choice.clause
         start, end = _quote_window(c, choice.focus)
-        art = c.article
+        art = self._original(c.article.id) or c.article  # quote as printed: fold kept the offsets
         return Citation(
             n=n,
             article_id=art.id,
@@ -447,6 +486,7 @@ class Assistant:
             passage_id = got["ids"][0] if got["ids"] else ""
         else:
             passage_id = passage.id
+        art = self._original(art.id) or art  # quote the byline as printed
         value = getattr(art, fld)
         citation = Citation(
             1, art.id, art.title, art.date, passage_id, value, 0, len(value), art.source, field=fld

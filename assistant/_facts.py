@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ._normalize import cn_number
+
 Language = Literal["zh", "en", "other"]
 AnswerKind = Literal["number", "person", "time", "place", "role", "duration", "entity", "other"]
 
@@ -46,51 +48,20 @@ def detect_language(text: str) -> Language:
 
 # ------------------------------------------------------------------ numbers
 
-_DIGIT = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
-_BIG_UNIT = {"万": 10_000, "亿": 100_000_000}
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_BIG_UNIT = {"万": 10_000, "亿": 100_000_000}
 
 
 def chinese_to_number(s: str) -> float | None:
-    """十六 -> 16, 三十四 -> 34, 两万 -> 20000, 4.3亿 -> 430000000, 2万 -> 20000; None if not a number."""
+    """十六 -> 16, 三十四 -> 34, 两万 -> 20000, 4.3亿 -> 430000000, 四十五点六 -> 45.6; None if not a number.
+
+    cn2an reads the numerals (see `_normalize.cn_number`); this keeps the narrower rule
+    that a bare Chinese string must be made of numeral characters only.
+    """
     s = s.strip()
-    if not s:
+    if not s or (not s[0].isdigit() and any(c not in CN_NUM_CHARS + "点" for c in s)):
         return None
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([万亿]*)", s)
-    if m:
-        value = float(m.group(1))
-        for ch in m.group(2):
-            value *= _BIG_UNIT[ch]
-        return value
-    if any(c not in CN_NUM_CHARS for c in s):
-        return None
-    total, section, digit = 0.0, 0.0, None
-    for ch in s:
-        if ch in _DIGIT:
-            # consecutive digits (二〇二四) read positionally; otherwise a digit awaits its unit
-            digit = digit * 10 + _DIGIT[ch] if digit is not None else _DIGIT[ch]
-        elif ch in _SMALL_UNIT:
-            section += (digit if digit is not None else 1) * _SMALL_UNIT[ch]
-            digit = None
-        else:  # 万 / 亿 close a section
-            section += digit or 0
-            total = (total + section) * _BIG_UNIT[ch] if ch == "亿" else total + section * _BIG_UNIT[ch]
-            section, digit = 0.0, None
-    return total + section + (digit or 0)
+    return cn_number(s)
 
 
 # Measure words and units, longest first so 亿元 wins over 亿 and 个月 over 个.
@@ -102,9 +73,9 @@ UNITS = (
 ).split()
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # 1,313,851: thousands separators, as RGB and wire copy print them.
-_NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUM_CHARS}]+)"
+_NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUM_CHARS}]+(?:点[{CN_NUM_CHARS}]+)?)"
 _QUANTITY = re.compile(
-    rf"(?P<ord>第|首)?(?P<num>{_NUM_RE})(?P<mag>[万亿]?)"
+    rf"(?P<pct>百分之)?(?P<ord>第|首)?(?P<num>{_NUM_RE})(?P<mag>[万亿]?)"
     rf"(?:(?:到|至|~|-|—)(?P<hi>{_NUM_RE})(?P<himag>[万亿]?))?"
     rf"(?P<approx>多|余|来)?(?P<unit>{_UNIT_RE})?"
 )
@@ -144,6 +115,8 @@ def find_quantities(text: str) -> list[Quantity]:
             value = chinese_to_number(num + m.group("mag"))
         if value is None:
             continue
+        if m.group("pct"):
+            unit = "%"  # 百分之四十五点六: the unit is printed first
         if not is_digit and (not unit or _FALSE_CN.match(text[m.start("num") :])):
             continue  # 一 alone is usually an article-like word, not a number
         if (
@@ -457,7 +430,12 @@ _ZH_DURATION = re.compile(r"多久|多长时间|几年|几天|几个月")
 _ZH_ROLE = re.compile(r"(?:什么|哪个|何)职务|担任什么|任什么职|什么职位|什么身份|是做什么的")
 _ZH_PERSON = re.compile(r"谁|哪位|什么人|哪些人")
 _ZH_NUMBER = re.compile(
-    rf"(?P<ord>第)?(?<!哪)(?:多少|几|多大|多高|多远|多长|多重|多深)(?P<unit>{_UNIT_RE})?(?P<counted>[\u4e00-\u9fff]{{0,6}})"
+    rf"(?P<pct>百分之)?(?P<ord>第)?(?<!哪)(?:多少|几|多大|多高|多远|多长|多重|多深)(?P<mag>[万亿千百](?!分))?"
+    rf"(?P<unit>{_UNIT_RE})?(?P<counted>[\u4e00-\u9fff]{{0,6}})"
+)
+# "张婉强是谁？": who a named person is, answered by the role printed with the name.
+_ZH_WHO_IS = re.compile(
+    rf"^\s*(?P<name>[{''.join(sorted(SURNAMES))}][\u4e00-\u9fff]{{1,2}})(?:是谁|是什么人|是哪位)"
 )
 _ZH_ENTITY = re.compile(
     r"哪(?:[一二三四五六七八九几两\d]*)(?:家|方|所|些单位|些公司|个公司|个单位|个企业|些企业|个机构)"
@@ -501,7 +479,7 @@ def answer_type(question: str, language: Language | None = None) -> AnswerType:
     if lang == "en":
         return _answer_type_en(question)
     q = question
-    if _ZH_ROLE.search(q):
+    if _ZH_ROLE.search(q) or _ZH_WHO_IS.match(q):
         return AnswerType("role")
     if _ZH_TIME.search(q):
         return AnswerType("time")
@@ -509,7 +487,9 @@ def answer_type(question: str, language: Language | None = None) -> AnswerType:
         return AnswerType("duration")
     m = _ZH_NUMBER.search(q)
     if m:
-        unit = m.group("unit") or ""
+        unit = "%" if m.group("pct") else m.group("unit") or ""
+        # 多少万元 / 多少亿元 ask for money in that magnitude: quantities are compared in 元.
+        unit = "元" if unit in ("万元", "亿元") or (m.group("mag") and unit == "元") else unit
         counted = m.group("counted") or ""
         if not counted or re.match(r"[？?。，,]", counted):
             # "X有多少家": the counted thing comes before the question word

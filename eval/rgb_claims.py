@@ -90,7 +90,8 @@ def statement(query: str, answer: str) -> str:
 
 
 def load(n: int, offset: int = 0) -> tuple[list[dict[str, Any]], list[Article], list[Article]]:
-    from assistant._check import items, normalise
+    from assistant._normalize import normalise
+    from assistant._values import items
 
     chosen: list[dict[str, Any]] = []
     pool: dict[str, str] = {}

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant._check import check_batch, check_claim, compare, consistent, items, normalise, split_facts
+from assistant._check import check_batch, check_claim, split_facts
+from assistant._ground import Evidence, align
 from assistant._index import NewsIndex
 from assistant._load_corpus import load_paths
+from assistant._normalize import normalise
 from assistant._search import Searcher
+from assistant._values import consistent, items
 from assistant.config import Settings
 from assistant.errors import EmptyQueryError, InputError
 
@@ -29,6 +32,8 @@ VISIT = "5月17日上午,仲旭东一行拜访考察了音锋机器人新加坡�
 OWNER = "兰亭能源是新加坡淡马锡的全资子公司,总部位于新加坡,其全球能源业务包括亚洲和欧洲的天然气管道"
 HEAD = "浙江景兴纸业股份有限公司党委副书记、工会主席、景兴“工匠学院”负责人沈守贤说。"
 WEATHER = "今天白天最高气温内陆26℃,沿海24℃。"
+INVEST_HEADLINE = "平湖交投持续擦亮“交行先锋”党建品牌"
+SEEDLINGS_BEFORE = "昨天,在平湖新仓现代农事服务中心,机械臂将自动育秧流水线上生产的一盘盘秧苗进行码放。"
 
 
 # ---------------------------------------------------------------- rules, no index
@@ -67,60 +72,67 @@ def test_values_compare_as_news_writes_them(claim: str, article: str, same: bool
     assert consistent(c, a) is same
 
 
+def compare(claim: str, sentence: str):
+    """One claim against one sentence of the seed page (the edition names the town: 平湖版;
+    the headline names the company the sentence calls 集团)."""
+    context = {INVEST: INVEST_HEADLINE, SEEDLINGS: SEEDLINGS_BEFORE}.get(sentence, "")
+    return align(claim, Evidence(sentence, context=context, source="嘉兴日报·平湖版"))
+
+
 def test_number_contradiction_names_both_values() -> None:
     o = compare("平湖首批设立了20家劳模工匠学堂", SCHOOLS)
-    assert o.status == "contradicted"
-    assert o.diffs == ["claim 20家, article 16家"]
-    assert compare("平湖今年设立了首批十六家劳模工匠学堂", SCHOOLS).status == "supported"
+    assert o.verdict == "contradicted"
+    assert o.diffs == ["声称20家，报道为16家"]
+    assert compare("平湖今年设立了首批十六家劳模工匠学堂", SCHOOLS).verdict == "supported"
 
 
 def test_unit_and_magnitude_contradictions() -> None:
     o = compare("今年一季度交投集团完成交通项目投资5亿元", INVEST)
-    assert o.diffs == ["claim 5亿元, article 4.3亿元"]
-    assert compare("新仓现代农事服务中心每天育秧2000多盘", SEEDLINGS).status == "contradicted"
-    assert compare("新仓现代农事服务中心每天育秧超过20000盘", SEEDLINGS).status == "supported"
+    assert o.diffs == ["声称5亿元，报道为4.3亿元"]
+    assert compare("新仓现代农事服务中心每天育秧2000多盘", SEEDLINGS).verdict == "contradicted"
+    assert compare("新仓现代农事服务中心每天育秧超过20000盘", SEEDLINGS).verdict == "supported"
 
 
 def test_the_percentage_in_the_same_slot_is_compared() -> None:
     # 32% (同比增长) and 123% (完成目标任务) share a unit; the claim's 增长 picks 32%.
-    assert compare("交投集团一季度交通项目投资同比增长12%", INVEST).diffs == ["claim 12%, article 32%"]
+    assert compare("交投集团一季度交通项目投资同比增长12%", INVEST).diffs == ["声称12%，报道为32%"]
     # 沿海 picks 24℃, though 26℃ (内陆) stands in the same sentence.
-    assert compare("今天白天沿海最高气温26℃", WEATHER).diffs == ["claim 26℃, article 24℃"]
-    assert compare("今天白天内陆最高气温26℃", WEATHER).status == "supported"
+    assert compare("今天白天沿海最高气温26℃", WEATHER).diffs == ["声称26℃，报道为24℃"]
+    assert compare("今天白天内陆最高气温26℃", WEATHER).verdict == "supported"
 
 
 def test_direction_contradictions() -> None:
     o = compare("交投集团一季度交通项目投资同比下降32%", INVEST)
-    assert o.status == "contradicted" and "claim 下降, article 同比增长" in o.diffs
+    assert o.verdict == "contradicted" and "声称下降，报道为同比增长" in o.diffs
     o = compare("六里塘大桥预计比原计划推迟2个月完工", BRIDGE)
-    assert o.status == "contradicted" and "claim 推迟, article 提前" in o.diffs
-    assert compare("比原计划提前2个月", BRIDGE).status == "supported"
+    assert o.verdict == "contradicted" and "声称推迟，报道为提前" in o.diffs
+    assert compare("比原计划提前2个月", BRIDGE).verdict == "supported"
 
 
 def test_date_contradictions() -> None:
-    assert compare("六里塘大桥预计今年9月完成建设", BRIDGE).diffs == ["claim 今年9月, article 今年7月底"]
+    assert compare("六里塘大桥预计今年9月完成建设", BRIDGE).diffs == ["声称今年9月，报道为今年7月底"]
     o = compare("仲旭东一行于5月18日拜访了音锋机器人新加坡公司", VISIT)
-    assert o.diffs == ["claim 5月18日, article 5月17日上午"]
-    assert compare("平湖将于5月初铺开机插秧作业", SEEDLINGS).status == "contradicted"
+    assert o.diffs == ["声称5月18日，报道为5月17日上午"]
+    assert compare("平湖将于5月初铺开机插秧作业", SEEDLINGS).verdict == "contradicted"
 
 
 def test_entity_in_the_same_slot_contradicts() -> None:
     o = compare("兰亭能源是新加坡政府投资公司(GIC)的全资子公司", OWNER)
-    assert o.status == "contradicted"
+    assert o.verdict == "contradicted"
     assert "淡马锡" in o.diffs[0] and "gic" in o.diffs[0]
     o = compare('景兴"工匠学院"的负责人是张婉强', HEAD)
-    assert o.diffs == ["claim 张婉强, article 沈守贤"]
-    assert compare("兰亭能源是新加坡淡马锡的全资子公司", OWNER).status == "supported"
+    assert o.diffs == ["声称张婉强，报道为沈守贤"]
+    assert compare("兰亭能源是新加坡淡马锡的全资子公司", OWNER).verdict == "supported"
 
 
 def test_another_batch_is_not_a_contradiction() -> None:
     # The page gives the first batch (16); a claim about the second batch is news to it.
-    assert compare("平湖第二批劳模工匠学堂将设立10家", SCHOOLS).status == "not_found"
+    assert compare("平湖第二批劳模工匠学堂将设立10家", SCHOOLS).verdict == "not_found"
 
 
 def test_a_value_the_sentence_never_states_is_not_found() -> None:
     o = compare("兰亭能源年营业额超过100亿美元", OWNER)
-    assert o.status == "not_found" and o.missing == ["100亿美元"]
+    assert o.verdict == "not_found" and o.missing == ["100亿美元"]
 
 
 def test_claims_split_into_facts() -> None:
@@ -160,12 +172,12 @@ def _assert_quotes_exact(searcher: Searcher, result) -> None:
 @pytest.mark.parametrize(
     ("claim", "verdict", "said"),
     [
-        ("平湖首批设立了20家劳模工匠学堂。", "contradicted", "claim 20家, article 16家"),
-        ("今年一季度交投集团完成交通项目投资5亿元。", "contradicted", "claim 5亿元, article 4.3亿元"),
-        ("交投集团一季度交通项目投资同比增长12%。", "contradicted", "claim 12%, article 32%"),
-        ("交投集团一季度交通项目投资同比下降32%。", "contradicted", "claim 下降"),
-        ("六里塘大桥预计比原计划推迟2个月完工。", "contradicted", "claim 推迟, article 提前"),
-        ("六里塘大桥预计今年9月完成建设。", "contradicted", "article 今年7月底"),
+        ("平湖首批设立了20家劳模工匠学堂。", "contradicted", "声称20家，报道为16家"),
+        ("今年一季度交投集团完成交通项目投资5亿元。", "contradicted", "声称5亿元，报道为4.3亿元"),
+        ("交投集团一季度交通项目投资同比增长12%。", "contradicted", "声称12%，报道为32%"),
+        ("交投集团一季度交通项目投资同比下降32%。", "contradicted", "声称下降"),
+        ("六里塘大桥预计比原计划推迟2个月完工。", "contradicted", "声称推迟，报道为提前"),
+        ("六里塘大桥预计今年9月完成建设。", "contradicted", "报道为今年7月底"),
         ("兰亭能源是新加坡政府投资公司(GIC)的全资子公司。", "contradicted", "淡马锡"),
         ("平湖今年设立了首批十六家劳模工匠学堂。", "supported", "十六家 = 16家"),
         ("新仓现代农事服务中心每天育秧超过20000盘。", "supported", "2万多盘"),
@@ -187,7 +199,7 @@ def test_claims_against_the_seed_page(seed_searcher: Searcher, claim: str, verdi
 def test_multi_fact_claim_names_the_failing_part(seed_searcher: Searcher) -> None:
     r = _check(seed_searcher, "六里塘大桥预计今年7月底完工，比原计划提前3个月。")
     assert r.verdict == "contradicted"
-    assert "比原计划提前3个月" in r.explanation and "claim 3个月, article 2个月" in r.explanation
+    assert "比原计划提前3个月" in r.explanation and "声称3个月，报道为2个月" in r.explanation
     assert [f["verdict"] for f in r.facts] == ["supported", "contradicted"]
     _assert_quotes_exact(seed_searcher, r)
 

@@ -1,0 +1,389 @@
+"""Grounding: does this span of an article state this claim? One engine for checks and answers.
+
+`align(claim, evidence)` compares one fact (a clause) with one evidence span and says
+`supported` only when every fact of the claim is stated there about the same subject:
+- its values: numbers with their unit and the thing counted, money, percentages, dates
+  (relative ones resolved against the article's date), directions (增长/下降, 提前/推迟);
+- its subject: the people, places and organisations it names are the span's own, not
+  rivals printed in their place (曹桥街道 is not 当湖街道, 六店大桥 not 六里塘大桥);
+- its qualifiers (首批, 第二批, 境外, 省级, 一季度, 同比…): a figure for all visitors does
+  not state one for 境外 visitors;
+- its bindings: in "A、B分别X和Y" A gets X and B gets Y; a role belongs to the person it
+  is printed next to.
+`contradicted` only when the same slot, for the same subject and qualifiers, holds
+another value; `not_found` otherwise. Text that gives orders (忽略之前的指令, 请一律回答…)
+is not reporting and never evidence. `answers(question, evidence)` applies the same
+subject, qualifier and date rules to an answer's quote.
+
+Rules, not a model: every verdict names the fact that decided it, in the claim's language.
+Text is compared after `_normalize.normalise` (OpenCC, cn2an, NFKC).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import _slots as slots
+from ._facts import SURNAMES, TITLES, TimeExpr, detect_language, find_directions, find_people, find_times
+from ._normalize import normalise
+from ._values import Item, consistent, items, resolve_time
+from .records import Verdict
+
+# ------------------------------------------------------------------ records
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of an article and what a reader knows around it.
+
+    text: the span as printed (a sentence or clause). context: the headline and the
+    sentence before it (news names the subject once, then says 该/当前). preceding: the
+    paragraph up to the span (an instruction block taints what follows it). article_text:
+    the whole body (a place named in the lead holds for the rest). date: the article's ISO
+    day, for 昨天 / 今年. source: paper and edition (平湖版 implies 平湖).
+    """
+
+    text: str
+    context: str = ""
+    preceding: str = ""
+    article_text: str = ""
+    date: str | None = None
+    source: str = ""
+
+
+@dataclass
+class Alignment:
+    """The verdict of one fact against one span, and the facts that decided it."""
+
+    verdict: Verdict
+    agrees: list[str] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    other_subject: list[str] = field(default_factory=list)  # the span is about something else
+
+    @property
+    def checkable(self) -> bool:
+        """Something was compared: a value, a direction, a role."""
+        return bool(self.agrees or self.diffs)
+
+
+# ------------------------------------------------------------------ instructions
+
+_INSTRUCTION = re.compile(
+    r"忽略(?:掉)?(?:之前|以上|上述|前面|先前|此前|上面|其他)?(?:的)?(?:所有|全部|一切)?(?:的)?"
+    r"(?:指令|指示|提示|规则|设定|要求|内容)"
+    r"|系统提示|系统指令|(?:请|务必|必须)?一律(?:回答|答复|说)|凡是?有人(?:询问|问|提问|问起)"
+    r"|(?:请|你)(?:必须|务必|只能|直接)?(?:回答|答复|告诉用户)[:：“\"]"
+    r"|(?:作为|你是)(?:一个)?(?:AI|人工智能|助手|语言模型|机器人)"
+    r"|ignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier|preceding) "
+    r"(?:instructions|prompts?|rules)"
+    r"|disregard (?:all |the )?(?:previous|prior|above)|system prompt|(?:you are|act as) (?:an? )?"
+    r"(?:ai|assistant|language model)|always (?:answer|reply|respond)",
+    re.I,
+)
+# Markers that open an instruction block: what follows in the paragraph is part of it.
+_BLOCK = re.compile(
+    r"系统提示|系统指令|忽略.{0,6}(?:指令|指示|提示)|ignore .{0,20}instructions|system prompt", re.I
+)
+
+
+def is_instruction(sentence: str, preceding: str = "") -> bool:
+    """Text addressed to the system or the reader as an order, not a report of what happened."""
+    return bool(_INSTRUCTION.search(sentence) or _BLOCK.search(preceding))
+
+
+# ------------------------------------------------------------------ subjects: names and qualifiers
+
+# Kinds of named things: a name is its last word (the kind) plus the characters before it.
+_KINDS = (
+    "街道 社区 小区 大桥 景区 公园 广场 中心 医院 中学 小学 大学 学院 学校 公司 集团 酒店 开发区 园区 "
+    "新区 镇 乡 村 桥 路 街 港 站 馆 县 区 市 省"
+).split()
+_KIND_RE = "|".join(sorted(_KINDS, key=len, reverse=True))
+_NAMED = re.compile(rf"(?P<core>[\u4e00-\u9fff]{{2}})(?P<kind>{_KIND_RE})")
+_NOT_CORE = set("该全我本各每哪个两几多些其此这那等和与及或在到从向于是有为了的大小新老")
+_PROPER = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
+
+QUALIFIER = re.compile(
+    r"首批|第[一二三四五六七八九十\d]+批|第[一二三四五六七八九十\d]+届|首届|首次"
+    r"|境外|境内|海外|国外|入境|出境|外籍"
+    r"|国家级|省级|市级|县级|区级|镇级|村级"
+    r"|[一二三四1-4]季度|上半年|下半年|(?<![提之以])前[一二三四五六七八九十\d]+(?:个)?月"
+    r"|同比|环比|累计|新增|农村|城镇|民营|外资|国有|规上|规模以上|线上|线下"
+)
+
+
+def _is_name_core(core: str) -> bool:
+    """A proper name's head (曹桥, 钟埭, 六店), not a common word (当前, 服务, 示范)."""
+    if set(core) & _NOT_CORE or re.search(r"\d", core):
+        return False
+    import jieba.posseg
+
+    tag = jieba.posseg.dt.word_tag_tab.get(core)
+    return tag is None or tag in _PROPER or tag == "j"
+
+
+def named_things(text: str) -> list[tuple[str, str]]:
+    """(name, kind) of the places, roads and bodies in text: 曹桥街道 -> (曹桥街道, 街道)."""
+    return [(m.group(0), m.group("kind")) for m in _NAMED.finditer(text) if _is_name_core(m.group("core"))]
+
+
+def proper_names(text: str) -> list[str]:
+    """People, places and organisations named in text: jieba's tags (no HMM guesses), people
+    by title or speech verb, and named places."""
+    import jieba.posseg
+
+    names = [
+        p.word
+        for p in jieba.posseg.lcut(text, HMM=False)
+        if p.flag in _PROPER and len(p.word) >= 2 and not re.fullmatch(r"[a-z]+", p.word)
+    ]
+    names += [p.text for p in find_people(text)]
+    names += [n for n, _ in named_things(text)]
+    return list(dict.fromkeys(names))
+
+
+def _rival(name: str, span: str, claim: str) -> str | None:
+    """A name of the same kind printed in the span where the claim has `name`: 当湖街道 for 曹桥街道."""
+    kinds = [k for n, k in named_things(name) if n == name or name.endswith(n)]
+    for other, kind in named_things(span):
+        if kinds and kind == kinds[0] and other not in claim and other[:2] not in claim:
+            return other
+    return None
+
+
+def _present(name: str, where: str) -> bool:
+    """The name, or the name without its kind (交投 for 交投集团, 钟埭 for 钟埭街道), is printed."""
+    if name in where:
+        return True
+    named = [n for n, kind in named_things(name) if name.endswith(n)]
+    if named:  # a named thing: its own head must be printed (六店, not 六里塘)
+        core = name[: len(name) - len(named[0])] + named[0][:2]
+        return core in where or named[0][:2] in where
+    return len(name) >= 3 and name[:2] in where  # 沿海地区 asked, 沿海 printed
+
+
+def subject_gaps(text: str, ev: Evidence, exclude: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """What the claim or question names that the evidence does not: ["曹桥街道 (报道说的是当湖街道)"].
+
+    A name counts when it is in the span or its context, or anywhere in the article (a place
+    named in the lead) as long as the span does not print a rival of the same kind there.
+    """
+    span = normalise(ev.text)
+    near = span + "\n" + normalise(ev.context)
+    article = near + "\n" + normalise(ev.article_text) + "\n" + normalise(ev.source)
+    gaps = []
+    for name in proper_names(text):
+        if name in exclude or _present(name, near):
+            continue
+        rival = _rival(name, span, text)
+        if rival is not None:
+            gaps.append(f"{name}|{rival}")
+        elif not _present(name, article):
+            gaps.append(name)
+    for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
+        if q not in near and q not in exclude:
+            gaps.append(q)
+    return gaps
+
+
+# ------------------------------------------------------------------ bindings
+
+
+_FENBIE = re.compile(
+    r"(?P<subj>[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:[、和与及][\u4e00-\u9fffA-Za-z0-9（）()]{2,20})+)"
+    r"分别(?P<rest>[^，,。；;！？!?]*)"
+)
+
+
+def fenbie_views(text: str) -> list[tuple[str, str]]:
+    """ "A、B分别X和Y" read as "A…X" and "B…Y": [(subject, the sentence with only its value)]."""
+    views: list[tuple[str, str]] = []
+    for m in _FENBIE.finditer(text):
+        subjects = re.split(r"[、和与及]", m.group("subj"))
+        rest = m.group("rest")
+        values = [it for it in items(rest) if it.kind.startswith(("qty:", "date"))]
+        if len(values) != len(subjects) or len(subjects) < 2:
+            continue
+        head, tail = rest[: values[0].start], rest[values[-1].end :]
+        for subject, value in zip(subjects, values, strict=True):
+            one = f"{text[: m.start()]}{subject}{head}{value.text}{tail}{text[m.end() :]}"
+            views.append((subject, one))
+    return views
+
+
+_TITLE_RE = "|".join(sorted(TITLES, key=len, reverse=True))
+_NAME_THEN_ROLE = re.compile(
+    rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:是|任|担任|系|为|，|,)(?P<role>[^，,。；;]{{0,20}}?(?:{_TITLE_RE}))"
+)
+
+
+def _titles(role: str) -> set[str]:
+    return set(re.findall(_TITLE_RE, role))
+
+
+def roles(text: str) -> dict[str, set[str]]:
+    """The titles printed with each person: 市总工会副主席张婉强 / 沈守贤是…主席 -> {name: {titles}}."""
+    out: dict[str, set[str]] = {}
+    for p in find_people(text):
+        if p.role:
+            out.setdefault(p.text, set()).update(_titles(p.role))
+    for m in _NAME_THEN_ROLE.finditer(text):
+        name = m.group("name")
+        if any(name == p.text for p in find_people(text)) or name[0] in SURNAMES:
+            out.setdefault(name, set()).update(_titles(m.group("role")))
+    return out
+
+
+def _role_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
+    claimed = roles(claim)
+    if not claimed:
+        return
+    printed = roles(span)
+    for person, titles in claimed.items():
+        for title in titles:
+            if title in printed.get(person, set()):
+                out.agrees.append(f"{person} {title}")
+                continue
+            holders = [p for p, ts in printed.items() if title in ts and p != person]
+            if holders:
+                out.diffs.append(
+                    f"报道中{title}是{holders[0]}，不是{person}"
+                    if zh
+                    else f"the article gives {title} to {holders[0]}, not {person}"
+                )
+            else:
+                out.missing.append(f"{person}{title}")
+
+
+# ------------------------------------------------------------------ one fact, one span
+
+
+def _say(zh: bool, key: str, **kw: str) -> str:
+    texts = {
+        "diff": ("声称{c}，报道为{a}", "claim {c}, article {a}"),
+        "frame": ("报道说的是{a}，不是{c}", "the archive speaks of {a}, not {c}"),
+        "rival": ("报道说的是{a}，不是{c}", "the archive's sentence is about {a}, not {c}"),
+        "absent": ("报道没有提到{c}", "the archive's sentence does not say {c}"),
+        "instruction": ("该句是写给系统的指令，不是报道", "the sentence is an instruction, not reporting"),
+    }
+    zh_text, en_text = texts[key]
+    return (zh_text if zh else en_text).format(**kw)
+
+
+def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Alignment, zh: bool) -> None:
+    for c in c_items:
+        u = slots.slot(ct, c, ut, u_items)
+        if u is None:
+            out.missing.append(c.text)
+        elif consistent(c, u):
+            out.agrees.append(f"{c.text} = {u.text}" if c.text != u.text else c.text)
+        else:
+            out.diffs.append(_say(zh, "diff", c=c.text, a=u.text))
+    for d in find_directions(ct):
+        theirs = [x for x in find_directions(ut) if x.axis == d.axis]
+        if theirs and not any(x.sign == d.sign for x in theirs):
+            out.diffs.append(_say(zh, "diff", c=d.word, a=theirs[0].word))
+        elif theirs:
+            out.agrees.append(d.word)
+        else:
+            out.missing.append(d.word)
+
+
+def _view(ct: str, ut: str) -> str:
+    """The span as the claim's subject reads it: one side of a 分别 sentence."""
+    if "分别" in ct:
+        return ut
+    views = [v for subject, v in fenbie_views(ut) if subject and subject in ct]
+    return views[0] if len(views) == 1 else ut
+
+
+def align(fact: str, ev: Evidence) -> Alignment:
+    """One fact against one evidence span: supported, contradicted (what differs) or not_found.
+
+    Precedence: an instruction is never evidence; another subject or qualifier makes the
+    span silent (not_found), not a denial; then a value in the same slot that differs
+    contradicts; then a value the span never states leaves it not_found.
+    """
+    zh = detect_language(fact) != "en"
+    if is_instruction(ev.text, ev.preceding):
+        return Alignment("not_found", other_subject=[_say(zh, "instruction")])
+    ct = normalise(fact)
+    ut = _view(ct, normalise(ev.text))
+    c_items, u_items = items(ct), items(ut, ev.date)
+    out = Alignment("supported")
+    frame = slots.frame_differs(ct, ut) or slots.other_year(ct, c_items, u_items)
+    if frame:
+        out.other_subject.append(_localise_frame(frame, zh))
+        out.verdict = "not_found"
+        return out
+    entity = slots.entity_diffs(ct, ut, c_items, u_items)
+    for d in entity:
+        ours, theirs = re.match(r"claim (.*), article (.*)", d).groups()  # type: ignore[union-attr]
+        out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
+    claimed_names = {n for d in entity for n in proper_names(d)}
+    for gap in subject_gaps(ct, Evidence(ut, ev.context, "", ev.article_text, ev.date, ev.source)):
+        name, _, rival = gap.partition("|")
+        if any(name in d for d in entity) or name in claimed_names:
+            continue
+        out.other_subject.append(_say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name))
+    if out.other_subject and not out.diffs:
+        out.verdict = "not_found"
+        return out
+    _values(ct, ut, c_items, u_items, out, zh)
+    _role_check(ct, ut, out, zh)
+    if out.diffs:
+        out.verdict = "contradicted"
+    elif out.missing:
+        out.verdict = "not_found"
+    return out
+
+
+def _localise_frame(frame: str, zh: bool) -> str:
+    if not zh:
+        return frame
+    m = re.match(r"the archive speaks of (.*), not (.*)", frame)
+    if m:
+        return _say(True, "frame", a=m.group(1), c=m.group(2))
+    m = re.match(r"the archive's sentence is about (.*), not (.*)", frame)
+    if m:
+        return f"报道的句子说的是{m.group(1)}，不是{m.group(2)}"
+    return frame
+
+
+# ------------------------------------------------------------------ answers
+
+
+def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | None:
+    """Why this span does not answer the question (None when it may): an instruction, another
+    subject or qualifier than asked, or another date than the one the question names."""
+    zh = detect_language(question) != "en"
+    if is_instruction(ev.text, ev.preceding):
+        return _say(zh, "instruction")
+    q = normalise(question)
+    gaps = subject_gaps(q, ev)
+    if gaps:
+        name, _, rival = gaps[0].partition("|")
+        return _say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name)
+    if not asks_time:
+        span = normalise(ev.text + "\n" + ev.context)
+        theirs = [resolve_time(t, ev.date) for t in find_times(span) if not t.frequency]
+        for t in find_times(q):
+            if t.frequency or (t.month is None and t.year is None):
+                continue
+            if not any(_same_time(t, u) for u in theirs):
+                return _say(zh, "absent", c=t.text)
+    return None
+
+
+def _same_time(asked: TimeExpr, printed: TimeExpr) -> bool:
+    if asked.year is not None and printed.year is not None and asked.year != printed.year:
+        return False
+    if asked.year is not None and printed.year is None and asked.month is None:
+        return False  # 2023年 asked: a sentence with no year does not say it
+    if asked.month is not None and printed.month != asked.month:
+        return False
+    if asked.day is not None and printed.day != asked.day:
+        return False
+    return not (asked.part and printed.part and asked.part != printed.part)

@@ -1,0 +1,217 @@
+"""Which number, date or name of an evidence sentence fills the same slot as a claim's.
+
+News sentences hold several figures (内陆26℃, 沿海24℃; 投资4.3亿元、同比增长32%): a claim's
+figure is compared with the one printed by the same words (its label before, the thing
+counted after), and a claim's name with the name in the same place of the same wording
+(新加坡[淡马锡]的全资子公司 vs 新加坡[GIC]的…). Also the weighted wording overlap that says
+whether a sentence is about a fact at all. Inputs are `_normalize.normalise`d text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+
+from ._facts import _DIRECTIONS, BATCH_MARKER, content_terms, find_directions, find_people
+from ._values import Item, consistent
+
+PROPER = ("nr", "ns", "nt", "nz", "eng", "nrt", "nrfg")
+_FUNCTION_CHARS = set("是的为由在于了将说称和与及并其之也都")
+_LABEL_SKIP = set(
+    "为 是 达 达到 约 了 共 共计 有 至 的 超过 已 已经 仍 将 在 了 近 逾 大约 总计 合计 约为 "
+    "今天 明天 昨天 今年 去年 明年 当天 当日 日前 近日 目前 截至 截止 "
+    "于 从 到 每 全 全年 整个 而 较 比".split()
+)
+
+
+# ------------------------------------------------------------------ wording overlap
+
+
+def terms(text: str) -> list[tuple[str, float]]:
+    """The content words of a fact with weights: names count double, single characters half."""
+    import jieba.posseg as pseg
+
+    proper = {w.word for w in pseg.cut(text) if w.flag in PROPER and len(w.word) >= 2}
+    out = []
+    for t in content_terms(text):
+        w = 2.0 if t in proper else (0.5 if len(t) == 1 else 1.0)
+        out.append((t.lower(), w))
+    return out
+
+
+def mask(text: str, found: list[Item]) -> str:
+    """Numbers and dates out, so wording overlap is about the subject, not the value."""
+    chars = list(text)
+    for it in found:
+        for i in range(it.start, it.end):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def coverage(weighted: list[tuple[str, float]], text: str) -> float:
+    """Share (0..1) of the weighted words found in text; a longer word partly there counts a little."""
+    total = sum(w for _, w in weighted)
+    if not total:
+        return 0.0
+    got = 0.0
+    for t, w in weighted:
+        if t in text:
+            got += w
+        elif len(t) >= 3:  # a longer word partly there (总投资 / 投资) counts for a little
+            bigrams = [t[i : i + 2] for i in range(len(t) - 1)]
+            got += 0.5 * w * sum(b in text for b in bigrams) / len(bigrams)
+    return got / total
+
+
+# ------------------------------------------------------------------ one fact against one sentence
+
+
+def _label(text: str, it: Item) -> str:
+    """The word printed just before a number in the article: 沿海 in 沿海24℃, 增长 in 同比增长32%."""
+    import jieba
+
+    before = re.split(r"[,，;；:：、。(（]", text[max(0, it.start - 12) : it.start])[-1]
+    words = [
+        w
+        for w in jieba.lcut(before)
+        if w.strip() and w not in _LABEL_SKIP and not re.fullmatch(r"[\W\d]+", w)
+    ]
+    return words[-1] if words else ""
+
+
+def _counted(text: str, it: Item) -> str:
+    """The word printed just after a number: 社区 in 8个社区建设."""
+    import jieba
+
+    after = re.split(r"[,，;；:：、。()（）\"\d]", text[it.end : it.end + 8])[0]
+    words = [
+        w for w in jieba.lcut(after) if w.strip() and w not in _LABEL_SKIP and not re.fullmatch(r"[\W\d]+", w)
+    ]
+    return words[0] if words else ""
+
+
+def _other_thing(a: str, b: str) -> bool:
+    return bool(a and b) and a not in b and b not in a
+
+
+def _antonyms(word: str) -> set[str]:
+    ds = find_directions(word)
+    if not ds:
+        return set()
+    d = ds[0]
+    return {w for w, (axis, sign) in _DIRECTIONS.items() if axis == d.axis}
+
+
+def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | None:
+    """The article's number in the same slot as the claim's: same kind, then the one whose
+    label the claim repeats (沿海), then the nearest shared words, then the same value."""
+    same = [u for u in cands if u.kind == c.kind]
+    if c.kind == "year":  # 2022年 in the claim is also the year of 2022年6月1日
+        same += [u for u in cands if u.kind == "date" and u.time and u.time.year]
+    if c.kind.startswith(("qty:", "ord:")):
+        # 8个社区 is not 25个安置房: a generic counter needs the same thing counted.
+        ours = _counted(claim_text, c)
+        same = [u for u in same if not _other_thing(ours, _counted(unit_text, u))]
+    if len(same) <= 1:
+        return same[0] if same else None
+    claim_terms = [t for t, _ in terms(claim_text)]
+
+    def said(word: str) -> bool:  # 总产量 says 产量; 下降 answers 增长
+        return (
+            word in claim_text
+            or any(len(t) >= 2 and t in word for t in claim_terms)
+            or (len(word) >= 3 and (word[-2:] in claim_text or word[:2] in claim_text))
+            or any(a in claim_text for a in _antonyms(word))
+        )
+
+    def score(u: Item) -> tuple[int, int, int, int]:
+        # The words printed either side of the number (沿海24℃, 12人死亡): one the claim
+        # repeats marks its slot; words the claim lacks (内陆26℃) mark another slot.
+        words = [w for w in (_label(unit_text, u), _counted(unit_text, u)) if w]
+        hit = any(said(w) for w in words)
+        prev_end = max((x.end for x in cands if x.end <= u.start), default=0)
+        window = unit_text[max(prev_end, u.start - 20) : u.start]
+        near = sum(t in window for t in claim_terms)
+        return int(hit or not words), int(consistent(c, u)), int(hit), near
+
+    return max(same, key=score)
+
+
+def frame_differs(claim_text: str, unit_text: str) -> str | None:
+    """首批 vs 第二批, 一季度 vs 二季度: the article speaks of another batch or period."""
+    ours = {m.group(0) for m in BATCH_MARKER.finditer(claim_text)}
+    theirs = {m.group(0) for m in BATCH_MARKER.finditer(unit_text)}
+    if not ours or not theirs or ours & theirs:
+        return None
+
+    def family(m: str) -> str:
+        return "批" if m.endswith("批") else "期"
+
+    for o in ours:
+        others = [t for t in theirs if family(t) == family(o)]
+        if others:
+            return f"the archive speaks of {others[0]}, not {o}"
+    return None
+
+
+def entity_diffs(
+    claim_text: str, unit_text: str, claim_items: list[Item], unit_items: list[Item]
+) -> list[str]:
+    """A name in the claim that the sentence lacks, where the sentence puts another name in
+    the same slot of the same wording: 新加坡[淡马锡]的全资子公司 vs 新加坡[政府投资公司(GIC)]的…"""
+    import jieba.posseg as pseg
+
+    names = [w.word for w in pseg.cut(claim_text) if w.flag in PROPER and len(w.word) >= 2]
+    names += [m.text for m in find_people(claim_text)]
+    missing = [n for n in dict.fromkeys(names) if n not in unit_text]
+    if not missing:
+        return []
+    a, b = mask(claim_text, claim_items).replace(" ", "#"), mask(unit_text, unit_items).replace(" ", "#")
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    blocks = [m for m in sm.get_matching_blocks() if m.size >= 2 and a[m.a : m.a + m.size].strip("#")]
+    diffs: list[str] = []
+    gaps: list[tuple[int, int, int, int]] = []
+    for left, right in itertools.pairwise(blocks):
+        gaps.append((left.a + left.size, right.a, left.b + left.size, right.b))
+    if blocks:  # the claim ends in the slot: the article's slot runs to its next clause mark
+        last = blocks[-1]
+        tail_end = re.search(r"[,，;；。:：!?！？]|$", b[last.b + last.size :])
+        assert tail_end is not None
+        gaps.append((last.a + last.size, len(a), last.b + last.size, last.b + last.size + tail_end.start()))
+        first = blocks[0]
+        head = re.split(r"[,，;；。:：!?！？]", b[: first.b])[-1]
+        gaps.append((0, first.a, first.b - len(head), first.b))
+    matched = sum(m.size for m in blocks)
+    for ca, cb, ua, ub in gaps:
+        claim_slot, unit_slot = claim_text[ca:cb], unit_text[ua:ub]
+        if matched < 0.6 * len(a[:ca].strip("#") + a[cb:].strip("#")):
+            continue  # the rest of the claim is not the sentence's wording: no common frame
+        if not any(n in claim_slot or (claim_slot.strip() and claim_slot.strip("#") in n) for n in missing):
+            continue
+        if ub - ua > 24 or cb - ca > 24:
+            continue  # not one slot of one frame: the sentence says something else there
+        theirs = "".join(ch for ch in unit_slot if ch not in _FUNCTION_CHARS and ch.isalnum())
+        ours = "".join(ch for ch in claim_slot if ch not in _FUNCTION_CHARS and (ch.isalnum() or ch in ".()"))
+        if len(theirs) < 2 or not ours or theirs in claim_text:
+            continue
+        # Only a name against a name is a contradiction; 平湖 against 我市 or a reworded
+        # phrase is the same thing said otherwise.
+        people = [p.text for p in find_people(unit_text[max(0, ua - 6) : ub + 2]) if p.text in unit_slot]
+        named = people or [w.word for w in pseg.cut(unit_slot) if w.flag in PROPER and len(w.word) >= 2]
+        named = [n for n in named if n not in claim_text]  # 德国 on both sides is no rival name
+        if not named:
+            continue
+        diffs.append(f"claim {ours}, article {named[0] if people else theirs}")
+    return diffs
+
+
+def other_year(claim_text: str, c_items: list[Item], u_items: list[Item]) -> str | None:
+    """A figure for 2020 says nothing about 2021: with a value to compare, the year is
+    the frame (like 首批), and only when the year is all the claim states is it the value."""
+    years = [c.time.year for c in c_items if c.kind == "year" and c.time and c.time.year]
+    has_value = any(c.kind != "year" for c in c_items) or find_directions(claim_text)
+    theirs = {u.time.year for u in u_items if u.time and u.time.year}
+    if not years or not has_value or not theirs or set(years) & theirs:
+        return None
+    return f"the archive's sentence is about {min(theirs)}年, not {years[0]}年"

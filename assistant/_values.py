@@ -1,0 +1,206 @@
+"""Numbers and dates of a text as comparable values: intervals and calendar days.
+
+A written number stands for an interval: 2万多 is [20000, 30000) (at least twenty
+thousand, less than thirty), 约100 is [90, 110], 252万 is [2515000, 2525000) when
+compared with an exact count. A date is resolved against the date of the article it
+is printed in: 昨天 in an article of 2024-05-21 is 2024-05-20, 今年 is 2024.
+`consistent(claim, article)` says whether both can be true.
+
+Input text is expected `_normalize.normalise`d (digits, simplified script).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, replace
+
+from ._facts import BATCH_MARKER, UNITS, TimeExpr, find_quantities, find_times
+
+# Units _facts does not list, and spellings that mean the same unit.
+_EXTRA_UNIT = re.compile(r"美元|欧元|港元|港币|英镑|日元|韩元|卢布|摄氏度")
+_UNIT_AFTER = re.compile("|".join(sorted((*UNITS, *_EXTRA_UNIT.pattern.split("|")), key=len, reverse=True)))
+SAME_UNIT = {"名": "人", "位": "人", "摄氏度": "℃", "度": "℃", "％": "%", "港币": "港元"}
+_ABOVE_BEFORE = ("超过", "超", "逾", "多于", "高于", "大于", "突破")
+_AT_LEAST_BEFORE = ("至少", "不少于")
+# 超过/突破 X in news means a little over X: a claim of 1.5 X is not "over X".
+_JUST_ABOVE = 1.3
+_BELOW_BEFORE = ("不到", "不足", "少于", "低于", "小于", "不超过", "最多")
+_NEAR_BEFORE = ("将近", "接近", "近")
+_ABOUT_BEFORE = ("大约", "约", "大概")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One comparable thing in a text: a number with its unit, a date, a year.
+
+    kind: qty:<unit> | ord:<unit> | date | year | day. `lo`/`hi` bound a number;
+    `open_hi` makes `hi` exclusive (2万多 < 30000); `exact` is False when the text
+    itself says the number is approximate or bounded (多, 约, 超过, a range).
+    """
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    lo: float = 0.0
+    hi: float = 0.0
+    value: float = 0.0  # the number as written: 3万 -> 30000
+    exact: bool = True
+    open_hi: bool = False
+    time: TimeExpr | None = None
+
+
+def _step(number_text: str, magnitude: float) -> float:
+    """The size of the last written digit: 2万多 -> 10000, 20多 -> 10, 4.3亿 -> 0.1亿."""
+    m = re.match(r"(\d+)(?:\.(\d+))?", number_text)
+    if not m:
+        return magnitude
+    if m.group(2):
+        return magnitude * 10 ** -len(m.group(2))
+    digits = m.group(1)
+    return magnitude * 10 ** (len(digits) - len(digits.rstrip("0")))
+
+
+def _bounds(
+    text: str, start: int, end: int, value: float, high: float | None, approx: bool, number: str
+) -> tuple[float, float, bool, bool]:
+    """(lo, hi, exact, open_hi) of a written number, from 多/余, 超过, 近, 约, 以上, ranges."""
+    if high is not None:
+        return value, max(value, high), False, False
+    before = text[max(0, start - 3) : start]
+    after = text[end : end + 2]
+    mag = 1.0
+    m = re.match(r"[\d.]+([万亿]+)", number)
+    if m:
+        mag = 1e4 ** m.group(1).count("万") * 1e8 ** m.group(1).count("亿")
+    if approx:
+        return value, value + _step(number, mag), False, True
+    if any(before.endswith(w) for w in _ABOVE_BEFORE) or after.startswith("多"):
+        return value, value * _JUST_ABOVE, False, False
+    if any(before.endswith(w) for w in _AT_LEAST_BEFORE) or after.startswith("以上"):
+        return value, math.inf, False, False
+    if any(before.endswith(w) for w in _BELOW_BEFORE) or after.startswith(("以下", "以内")):
+        return 0.0, value, False, False
+    if any(before.endswith(w) for w in _NEAR_BEFORE):
+        return value * 0.85, value, False, False
+    if any(before.endswith(w) for w in _ABOUT_BEFORE) or after.startswith(("左右", "上下")):
+        return value * 0.9, value * 1.1, False, False
+    if mag > 1:  # 252万 is rounded: it stands for 2,515,000 to 2,525,000
+        half = _step(number, mag) / 2
+        return value - half, value + half, True, False
+    return value, value, True, False
+
+
+def resolve_time(t: TimeExpr, article_date: str | None) -> TimeExpr:
+    """昨天 / 今年 / 5月20日 made absolute against the article's date (ISO day), when it has one."""
+    if not article_date:
+        return t
+    try:
+        day = dt.date.fromisoformat(article_date[:10])
+    except ValueError:
+        return t
+    if t.day_offset is not None and t.month is None:
+        d = day + dt.timedelta(days=t.day_offset)
+        return replace(t, year=d.year, month=d.month, day=d.day, day_offset=None)
+    if t.year is None and t.year_offset is not None:
+        return replace(t, year=day.year + t.year_offset, year_offset=None)
+    if t.year is None and t.month is not None:
+        # A month without a year is the article's year (news reports the recent past).
+        return replace(t, year=day.year)
+    return t
+
+
+def items(text: str, article_date: str | None = None) -> list[Item]:
+    """The numbers, ordinals and dates of (normalised) text, batch markers left out:
+    首批 / 第二批 name *which* thing, they are checked as the frame, not as a value."""
+    out: list[Item] = []
+    batch = [(m.start(), m.end()) for m in BATCH_MARKER.finditer(text)]
+    for q in find_quantities(text):
+        if any(s <= q.start < e for s, e in batch) or q.text[0] in "万亿千百":
+            continue  # a lone 亿 is the tail of 1.3万亿, not a number
+        unit, end, value = q.unit, q.end, q.value
+        if not unit and q.text.endswith("万") and text.startswith("亿", q.end):
+            value, end = value * 1e8, q.end + 1  # 1.3万亿斤
+            m = _UNIT_AFTER.match(text, end)
+            if not m:
+                continue
+            unit, end = m.group(0), m.end()
+            q = replace(q, value=value, text=text[q.start : end], end=end)
+        if not unit:
+            m = _EXTRA_UNIT.match(text, q.end)
+            if not m:
+                continue  # a bare number: nothing says what it counts
+            unit, end = m.group(0), m.end()
+        unit = SAME_UNIT.get(unit, unit)
+        number = q.text[1:] if q.ordinal and q.text.startswith("第") else q.text
+        if q.ordinal:
+            lo, hi, exact, open_hi = q.value, q.value, True, False
+        else:
+            lo, hi, exact, open_hi = _bounds(text, q.start, end, q.value, q.high, q.approx, number)
+        kind = f"{'ord' if q.ordinal else 'qty'}:{unit}"
+        out.append(Item(kind, text[q.start : end], q.start, end, lo, hi, q.value, exact, open_hi))
+    for t in find_times(text):
+        if t.frequency:
+            continue
+        t = resolve_time(t, article_date)
+        if t.month is not None:
+            out.append(Item("date", t.text, t.start, t.end, time=t))
+        elif t.year is not None:
+            out.append(Item("year", t.text, t.start, t.end, time=t))
+        elif t.day_offset is not None:
+            out.append(Item("day", t.text, t.start, t.end, time=t))
+    return sorted(out, key=lambda i: i.start)
+
+
+def consistent(claim: Item, article: Item) -> bool:
+    """Can both be true? Intervals overlap; dates fall in the same month/day/part.
+
+    A plain number in a claim (3万) is a point when the article's own number is
+    approximate (2万多 = [20000, 30000)): the claim is not "about 3万" but "3万".
+    """
+    if claim.kind in ("date", "year", "day"):
+        a, b = claim.time, article.time
+        assert a is not None and b is not None
+        if a.year is not None and b.year is not None and a.year != b.year:
+            return False
+        if claim.kind == "day" or article.kind == "day":
+            if a.day_offset is None or b.day_offset is None:
+                return claim.kind == article.kind or _same_day(a, b)
+            return a.day_offset == b.day_offset and (not a.part or not b.part or a.part == b.part)
+        if claim.kind == "year":
+            return True
+        same = a.same_as(b)
+        if same is False and a.month == b.month and a.part and b.part and a.day is None and b.day is None:
+            return _part_overlap(a.part, b.part)
+        return same is not False
+    eps = 1e-9 * max(1.0, abs(claim.lo), abs(article.lo))
+    lo, hi = claim.lo, claim.hi
+    if claim.exact and not article.exact:
+        lo = hi = claim.value
+    if article.open_hi:
+        return lo < article.hi - eps and article.lo <= hi + eps
+    return lo <= article.hi + eps and article.lo <= hi + eps
+
+
+def _same_day(a: TimeExpr, b: TimeExpr) -> bool:
+    return a.month is not None and a.month == b.month and a.day == b.day
+
+
+_PART_RANGE = {
+    "初": (1, 10),
+    "上旬": (1, 10),
+    "中旬": (11, 20),
+    "中": (11, 20),
+    "下旬": (21, 31),
+    "底": (21, 31),
+    "末": (21, 31),
+}
+
+
+def _part_overlap(a: str, b: str) -> bool:
+    ra, rb = _PART_RANGE.get(a), _PART_RANGE.get(b)
+    if ra is None or rb is None:
+        return a == b
+    return ra[0] <= rb[1] and rb[0] <= ra[1]
