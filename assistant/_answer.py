@@ -378,7 +378,6 @@ class Assistant:
         asks_time = atype.kind in ("time", "duration")
         need_names = _list_size(question)
         pinyin = facts.pinyin_names(question) if lang == "en" else []
-        proper = _proper_names(question) if lang == "zh" else []
         # Hard rules first: the asked kind of thing is there, qualifiers and names agree.
         eligible: list[tuple[_Clause, tuple[int, int] | None, float]] = []
         for c in clauses:
@@ -392,8 +391,6 @@ class Assistant:
                 or _coverage_chars(c, question, mask, passage=False) < MIN_COVERAGE_UNTYPED
             ):
                 continue  # 哪三方 wants three names, in the sentence that speaks of the thing asked
-            if proper and not all(_mentions(_printed_with(c.article), n) for n in proper):
-                continue  # asked about 美国's GDP: a passage about 中国's does not answer
             if lang != "en" and ground.answers(question, c.evidence, asks_time=asks_time) is not None:
                 continue  # another subject, qualifier or date than asked; or an instruction
             if lang == "en" and ground.is_instruction(c.sentence, c.evidence.preceding):
@@ -621,57 +618,6 @@ def _coverage_en(c: _Clause, terms: list[tuple[str, float]]) -> float:
 
 
 _UNIT_FAMILY = {"人": "人", "名": "人", "位": "人", "℃": "度", "度": "度", "个月": "月", "月": "月"}
-
-# Named things that must not be mistaken for one another: a clause about 六里塘大桥 does not
-# answer a question about 六店大桥. Only bridges and roads: other kinds (希望酒店, 该公司) too often
-# end ordinary phrases.
-_NAMED = re.compile(r"([\u4e00-\u9fff]{2})(大桥|桥(?!梁)|路(?![线径]))")
-_ASK_CHARS = set("哪什么谁几多是的了在有")
-
-
-def _mentions(text: str, name: str) -> bool:
-    # 沿海地区 asked, 沿海 printed: a long name counts when its head is there.
-    return name in text or (len(name) >= 3 and name[:2] in text)
-
-
-def _printed_with(article: Article) -> str:
-    # The whole article and where it ran: a 平湖版 story says 我市, not 平湖, in most sentences.
-    return f"{article.headline} {article.source or ''} {article.text}"
-
-
-def _proper_names(question: str) -> list[str]:
-    """Places, people, organisations and Latin-script names in a Chinese question (jieba's tags)."""
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
-    return [
-        p.word
-        # No HMM: its guessed words (座谈中仲旭东 -> 中仲) are not names anyone wrote.
-        for p in jieba.posseg.lcut(question, HMM=False)
-        if p.flag in ("ns", "nr", "nt", "nz", "eng") and len(p.word) >= 2
-    ]
-
-
-def _kind(suffix: str) -> str:
-    return "桥" if suffix.endswith("桥") else suffix
-
-
-def _named_things(question: str) -> list[tuple[str, str]]:
-    """(core, kind) of the names in a question: 六店大桥 -> (六店, 桥)."""
-    return [
-        (m.group(1), _kind(m.group(2))) for m in _NAMED.finditer(question) if not set(m.group(1)) & _ASK_CHARS
-    ]
-
-
-def _names_conflict(named: list[tuple[str, str]], text: str) -> bool:
-    """The clause names another thing of the same kind, and not the asked one."""
-    for core, kind in named:
-        if core in text:
-            continue
-        for m in _NAMED.finditer(text):
-            if _kind(m.group(2)) == kind and m.group(1) != core and not set(m.group(1)) & _ASK_CHARS:
-                return True
-    return False
 
 
 def _list_size(question: str) -> int:

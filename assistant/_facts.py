@@ -311,10 +311,14 @@ TITLES = (
     "副总经理 总经理 董事长 副主席 主席 副书记 书记 副经理 经理 副主任 主任 副局长 局长 副市长 市长 "
     "副镇长 镇长 副区长 区长 副县长 县长 副部长 部长 处长 科长 院长 校长 会长 理事长 秘书长 "
     "总监 站长 所长 厂长 "
-    "队长 负责人 委员 主编 记者 通讯员 摄影 工匠 工程师 教授 医生 老师 社长 村长 支书"
+    "队长 负责人 委员 主编 记者 通讯员 摄影 工匠 工程师 教授 医生 老师 社长 村长 支书 "
+    "护士长 馆长 副馆长 行长 副行长 园长 组长 主任医师 董事 党委书记 检察长 庭长 总工程师 总编辑 教练 "
+    "班长 主管 店长 主持人"
 ).split()
 _TITLE_RE = "|".join(sorted(TITLES, key=len, reverse=True))
 _SPEECH = "说道|表示|介绍|告诉|指出|认为|强调|坦言|说|称|透露"
+# What a named official does right after the name in a report: 副主席陆建明出席会议.
+_ACTS = "出席|参加|主持|陪同|带队|致辞|讲话|调研|考察|走访|宣布|颁奖|作为|在|和|与"
 _NAME = r"[\u4e00-\u9fff]{2,3}"
 _ORG_SUFFIX = (
     "有限公司|股份有限公司|公司|集团|学院|学校|职业中专|中专|大学|中学|小学|中心|街道|管委会|委员会|"
@@ -349,7 +353,7 @@ def find_people(text: str) -> list[Mention]:
             if len(cand) == 3 and cand[2] in "说称":
                 continue  # 许静说: the verb, not a third character
             if _valid_name(cand) and (
-                re.match(rf"(?:{_SPEECH}|[，,。、\s“”）)]|$|等|一行)", after) or n == len(name) == 2
+                re.match(rf"(?:{_SPEECH}|{_ACTS}|[，,。、\s“”）)]|$|等|一行)", after) or n == len(name) == 2
             ):
                 s = m.start("name")
                 role_start = max(

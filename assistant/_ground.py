@@ -102,7 +102,7 @@ _KINDS = (
 ).split()
 _KIND_RE = "|".join(sorted(_KINDS, key=len, reverse=True))
 _NAMED = re.compile(rf"(?P<core>[\u4e00-\u9fff]{{2}})(?P<kind>{_KIND_RE})")
-_NOT_CORE = set("该全我本各每哪个两几多些其此这那等和与及或在到从向于是有为了的大小新老")
+_NOT_CORE = set("该全我本各每哪个两几多些其此这那等和与及或在到从向于是有为了的")
 _PROPER = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
 
 QUALIFIER = re.compile(
@@ -137,19 +137,31 @@ def proper_names(text: str) -> list[str]:
     names = [
         p.word
         for p in jieba.posseg.lcut(text, HMM=False)
-        if p.flag in _PROPER and len(p.word) >= 2 and not re.fullmatch(r"[a-z]+", p.word)
+        if (p.flag in _PROPER or p.flag == "eng")
+        and len(p.word) >= 2
+        and not re.fullmatch(r"[\d.]+", p.word)
+        and (not p.flag.startswith("nr") or p.word[0] in SURNAMES)  # 比比 in 占比比去年 is no one's
     ]
     names += [p.text for p in find_people(text)]
     names += [n for n, _ in named_things(text)]
     return list(dict.fromkeys(names))
 
 
+# Places within a city, and the words that speak of the whole city (or more) instead.
+PLACE_KINDS = {"街道", "社区", "小区", "镇", "乡", "村", "景区", "园区", "开发区", "新区"}
+_WHOLE = re.compile(r"全市|全县|全区|全省|全国|我市|本市|我县|本县")
+
+
 def _rival(name: str, span: str, claim: str) -> str | None:
-    """A name of the same kind printed in the span where the claim has `name`: 当湖街道 for 曹桥街道."""
+    """A name of the same kind printed in the span where the claim has `name` (当湖街道 for 曹桥街道),
+    or the whole city where the claim names one town (全市 for 新仓镇)."""
     kinds = [k for n, k in named_things(name) if n == name or name.endswith(n)]
     for other, kind in named_things(span):
         if kinds and kind == kinds[0] and other not in claim and other[:2] not in claim:
             return other
+    whole = _WHOLE.search(span)
+    if kinds and kinds[0] in PLACE_KINDS and whole and not _WHOLE.search(claim):
+        return whole.group(0)
     return None
 
 
@@ -214,8 +226,9 @@ def fenbie_views(text: str) -> list[tuple[str, str]]:
 
 
 _TITLE_RE = "|".join(sorted(TITLES, key=len, reverse=True))
+_SURNAME_CLASS = "".join(sorted(SURNAMES))
 _NAME_THEN_ROLE = re.compile(
-    rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:是|任|担任|系|为|，|,)(?P<role>[^，,。；;]{{0,20}}?(?:{_TITLE_RE}))"
+    rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:是|任|担任|系|为)(?P<role>[^，,。；;]{{0,20}}?(?:{_TITLE_RE}))"
 )
 
 
@@ -236,6 +249,26 @@ def roles(text: str) -> dict[str, set[str]]:
     return out
 
 
+def _holds(person: str, title: str, span: str, printed: dict[str, set[str]]) -> bool:
+    """The span prints `title` with `person`: 副主席陆建明, 陆建明是…副主席, or find_people's role."""
+    plain = "" if title.startswith("副") else "(?<!副)"
+    return bool(
+        title in printed.get(person, set())
+        or re.search(rf"{plain}{title}\s*{person}", span)
+        or re.search(rf"{person}(?:是|任|担任|系|为)[^，,。；;]{{0,20}}?{plain}{title}", span)
+    )
+
+
+def _holders(title: str, span: str, person: str) -> list[str]:
+    """Other people the span prints `title` with."""
+    plain = "" if title.startswith("副") else "(?<!副)"
+    found = [
+        m.group("n")
+        for m in re.finditer(rf"{plain}{title}(?P<n>[{_SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}})", span)
+    ]
+    return [n for n in found if not person.startswith(n[:2])]
+
+
 def _role_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
     claimed = roles(claim)
     if not claimed:
@@ -243,10 +276,10 @@ def _role_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
     printed = roles(span)
     for person, titles in claimed.items():
         for title in titles:
-            if title in printed.get(person, set()):
+            if _holds(person, title, span, printed):
                 out.agrees.append(f"{person} {title}")
                 continue
-            holders = [p for p, ts in printed.items() if title in ts and p != person]
+            holders = _holders(title, span, person)
             if holders:
                 out.diffs.append(
                     f"报道中{title}是{holders[0]}，不是{person}"
@@ -272,9 +305,21 @@ def _say(zh: bool, key: str, **kw: str) -> str:
     return (zh_text if zh else en_text).format(**kw)
 
 
+_CLAUSE_MARK = re.compile(r"[，,；;。：:]")
+_PLAN = re.compile(r"将|计划|预计|目标|力争|有望|拟|预期")
+
+
+def _planned(text: str, it: Item) -> bool:
+    """The figure is a plan or forecast (将超过500个), not something done."""
+    start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, it.start)), default=0)
+    return bool(_PLAN.search(text, start, it.start))
+
+
 def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Alignment, zh: bool) -> None:
     for c in c_items:
         u = slots.slot(ct, c, ut, u_items)
+        if u is not None and c.kind.startswith("qty:") and _planned(ut, u) != _planned(ct, c):
+            u = None  # a plan does not state a result, nor a result a plan
         if u is None:
             out.missing.append(c.text)
         elif consistent(c, u):
@@ -318,7 +363,11 @@ def align(fact: str, ev: Evidence) -> Alignment:
         out.other_subject.append(_localise_frame(frame, zh))
         out.verdict = "not_found"
         return out
-    entity = slots.entity_diffs(ct, ut, c_items, u_items)
+    entity = [
+        d
+        for d in slots.entity_diffs(ct, ut, c_items, u_items)
+        if not any(k in PLACE_KINDS for _, k in named_things(d))  # another town is another subject
+    ]
     for d in entity:
         ours, theirs = re.match(r"claim (.*), article (.*)", d).groups()  # type: ignore[union-attr]
         out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
@@ -332,7 +381,17 @@ def align(fact: str, ev: Evidence) -> Alignment:
         out.verdict = "not_found"
         return out
     _values(ct, ut, c_items, u_items, out, zh)
+    # An ordinal or a date that names the event (第三届, 今年一季度) may be printed only in the
+    # headline or the sentence before; counts and amounts must be in the span itself.
+    framing = [u for u in items(normalise(ev.context), ev.date) if not u.kind.startswith("qty:")]
+    for c in c_items:
+        if c.text in out.missing and any(f.kind == c.kind and consistent(c, f) for f in framing):
+            out.missing.remove(c.text)
+            out.agrees.append(c.text)
     _role_check(ct, ut, out, zh)
+    for number in re.findall(r"\d+(?:\.\d+)?", slots.mask(ct, c_items)):
+        if number not in re.findall(r"\d+(?:\.\d+)?", ut):
+            out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed
     if out.diffs:
         out.verdict = "contradicted"
     elif out.missing:

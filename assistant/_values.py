@@ -120,6 +120,8 @@ def items(text: str, article_date: str | None = None) -> list[Item]:
     for q in find_quantities(text):
         if any(s <= q.start < e for s, e in batch) or q.text[0] in "万亿千百":
             continue  # a lone 亿 is the tail of 1.3万亿, not a number
+        if text.startswith(("民", "工智能"), q.end) or re.match(r"[a-z]", text[q.end : q.end + 1]):
+            continue  # a number inside a name: 第一人民医院, 5G
         unit, end, value = q.unit, q.end, q.value
         if not unit and q.text.endswith("万") and text.startswith("亿", q.end):
             value, end = value * 1e8, q.end + 1  # 1.3万亿斤
