@@ -83,12 +83,14 @@ class _Clause:
 
     @property
     def evidence(self) -> ground.Evidence:
+        # The clause is the span (one project of a ；-list); its sentence's lead, the sentence
+        # before and the headline are its context.
         text = self.article.text
         para = text.rfind("\n", 0, self.sent_start) + 1
         return ground.Evidence(
-            text=self.sentence,
-            context=f"{self.article.headline}\n{text[self.context_start : self.sent_start]}",
-            preceding=text[para : self.sent_start],
+            text=self.text,
+            context=f"{self.article.headline}\n{text[self.context_start : self.start]}",
+            preceding=text[para : self.start],
             article_text=text,
             date=self.article.date,
             source=self.article.source,

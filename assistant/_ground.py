@@ -75,7 +75,8 @@ _INSTRUCTION = re.compile(
     r"(?:指令|指示|提示|规则|设定|要求|内容)"
     r"|系统提示|系统指令|(?:请|务必|必须)?一律(?:回答|答复|说)|凡是?有人(?:询问|问|提问|问起)"
     r"|(?:请|你)(?:必须|务必|只能|直接)?(?:回答|答复|告诉用户)[:：“\"]"
-    r"|(?:作为|你是)(?:一个)?(?:AI|人工智能|助手|语言模型|机器人)"
+    # "你是一个AI助手" addresses a model; "作为人工智能领域的一员" describes a company.
+    r"|你是(?:一个)?(?:AI|人工智能|智能)?(?:助手|语言模型|机器人|AI)|作为(?:一个)?(?:AI|人工智能)(?:助手|语言模型|模型)"
     r"|ignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier|preceding) "
     r"(?:instructions|prompts?|rules)"
     r"|disregard (?:all |the )?(?:previous|prior|above)|system prompt|(?:you are|act as) (?:an? )?"
@@ -101,7 +102,9 @@ _KINDS = (
     "新区 镇 乡 村 桥 路 街 港 站 馆 县 区 市 省"
 ).split()
 _KIND_RE = "|".join(sorted(_KINDS, key=len, reverse=True))
-_NAMED = re.compile(rf"(?P<core>[\u4e00-\u9fff]{{2}})(?P<kind>{_KIND_RE})")
+_KIND_FAMILY = {"大桥": "桥", "小学": "学校", "中学": "学校", "大学": "学校", "学院": "学校"}
+# 桥梁 and 路线 are words of their own, not the end of a name.
+_NAMED = re.compile(rf"(?P<core>[\u4e00-\u9fff]{{2}})(?P<kind>{_KIND_RE})(?![梁线径面况])")
 _NOT_CORE = set("该全我本各每哪个两几多些其此这那等和与及或在到从向于是有为了的")
 _PROPER = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
 
@@ -124,9 +127,18 @@ def _is_name_core(core: str) -> bool:
     return tag is None or tag in _PROPER or tag == "j"
 
 
-def named_things(text: str) -> list[tuple[str, str]]:
-    """(name, kind) of the places, roads and bodies in text: 曹桥街道 -> (曹桥街道, 街道)."""
-    return [(m.group(0), m.group("kind")) for m in _NAMED.finditer(text) if _is_name_core(m.group("core"))]
+def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
+    """(name, kind) of the places, roads and bodies in text: 曹桥街道 -> (曹桥街道, 街道).
+
+    `loose` also takes names whose head is a common word (花衣桥): bridges and roads are named
+    after anything, while 当前中心 or 示范小区 are not names.
+    """
+    return [
+        (m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind")))
+        for m in _NAMED.finditer(text)
+        if _is_name_core(m.group("core"))
+        or (loose and m.group("kind") in ("桥", "大桥", "路") and not set(m.group("core")) & _NOT_CORE)
+    ]
 
 
 def proper_names(text: str) -> list[str]:
@@ -156,7 +168,7 @@ def _rival(name: str, span: str, claim: str) -> str | None:
     """A name of the same kind printed in the span where the claim has `name` (当湖街道 for 曹桥街道),
     or the whole city where the claim names one town (全市 for 新仓镇)."""
     kinds = [k for n, k in named_things(name) if n == name or name.endswith(n)]
-    for other, kind in named_things(span):
+    for other, kind in named_things(span, loose=kinds[:1] == ["桥"] or kinds[:1] == ["路"]):
         if kinds and kind == kinds[0] and other not in claim and other[:2] not in claim:
             return other
     whole = _WHOLE.search(span)
@@ -179,23 +191,25 @@ def _present(name: str, where: str) -> bool:
 def subject_gaps(text: str, ev: Evidence, exclude: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """What the claim or question names that the evidence does not: ["曹桥街道 (报道说的是当湖街道)"].
 
-    A name counts when it is in the span or its context, or anywhere in the article (a place
-    named in the lead) as long as the span does not print a rival of the same kind there.
+    A name counts when it is in the span, its context or its paragraph, or, for a place (a town
+    named in the lead), anywhere in the article, as long as the span does not print a rival of
+    the same kind. A qualifier must be in the span or its context (the sentence before).
     """
     span = normalise(ev.text)
-    near = span + "\n" + normalise(ev.context)
+    close = span + "\n" + normalise(ev.context)
+    near = close + "\n" + normalise(ev.preceding)
     article = near + "\n" + normalise(ev.article_text) + "\n" + normalise(ev.source)
     gaps = []
     for name in proper_names(text):
-        if name in exclude or _present(name, near):
+        if name in exclude or _present(name, span):
             continue
-        rival = _rival(name, span, text)
+        rival = _rival(name, span, text)  # the span's own subject beats one named around it
         if rival is not None:
             gaps.append(f"{name}|{rival}")
-        elif not _present(name, article):
+        elif not _present(name, near) and not _present(name, article):
             gaps.append(name)
     for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
-        if q not in near and q not in exclude:
+        if q not in close and q not in exclude:
             gaps.append(q)
     return gaps
 
@@ -427,9 +441,15 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         return _say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name)
     if not asks_time:
         span = normalise(ev.text + "\n" + ev.context)
-        theirs = [resolve_time(t, ev.date) for t in find_times(span) if not t.frequency]
+        printed = [t for t in find_times(span) if not t.frequency]
+        theirs = [resolve_time(t, ev.date) for t in printed]
         for t in find_times(q):
-            if t.frequency or (t.month is None and t.year is None):
+            if t.frequency:
+                continue
+            if t.month is None and t.year is None:
+                # 后天 / 明天 asked: without a reference date only the same word says it
+                if t.day_offset is not None and not any(u.day_offset == t.day_offset for u in printed):
+                    return _say(zh, "absent", c=t.text)
                 continue
             if not any(_same_time(t, u) for u in theirs):
                 return _say(zh, "absent", c=t.text)
