@@ -1,4 +1,5 @@
-"""Files in, articles out: newspaper pages, JSONL article dumps, text / Markdown articles.
+"""Files in, articles out: newspaper pages, JSONL article dumps, text / Markdown articles,
+saved web pages and RSS/Atom feeds (the last two in `_load_web`).
 
 Reading never stops at the first bad file or line: each problem becomes an
 `InputError` in the result (naming file and line), and everything else still loads.
@@ -14,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._decode import decode
+from ._load_web import FEED_SUFFIXES, HTML_SUFFIXES, load_feed, load_html
 from ._parse_page import looks_like_page, parse_page
 from .errors import InputError
 from .records import Article
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUFFIXES = ARTICLE_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
 MAX_FILE_BYTES = 200 * 1024 * 1024
 # A front-matter line: an ASCII key, a colon, a value (YAML's simple scalars only).
 _META_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)")
@@ -69,9 +72,7 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield from sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and not p.name.startswith(".")
-                and p.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUFFIXES
             )
         else:
             yield path
@@ -108,7 +109,15 @@ def load_file(path: Path) -> LoadResult:
                 "split it (JSONL splits on lines)",
                 path=where,
             )
-        text = decode(path.read_bytes(), where).text
+        data = path.read_bytes()
+        suffix = path.suffix.lower()
+        if suffix in FEED_SUFFIXES:  # feedparser reads the XML's own encoding declaration
+            articles, problems = load_feed(data, where, path.parent, _decode_file)
+            return LoadResult(articles=articles, problems=problems, files=[where])
+        text = decode(data, where).text
+        if suffix in HTML_SUFFIXES:
+            articles, problems = load_html(text, where)
+            return LoadResult(articles=articles, problems=problems, files=[where] if articles else [])
     except InputError as e:
         result.problems.append(e)
         return result
@@ -118,6 +127,10 @@ def load_file(path: Path) -> LoadResult:
     result = load_jsonl(text, where) if path.suffix.lower() in JSONL_SUFFIXES else load_text(text, where)
     result.files.append(where)
     return result
+
+
+def _decode_file(path: Path) -> str:
+    return decode(path.read_bytes(), str(path)).text
 
 
 def load_jsonl(text: str, where: str) -> LoadResult:
