@@ -113,7 +113,9 @@ def load_file(path: Path) -> LoadResult:
         suffix = path.suffix.lower()
         if suffix in FEED_SUFFIXES:  # feedparser reads the XML's own encoding declaration
             articles, problems = load_feed(data, where, path.parent, _decode_file)
-            return LoadResult(articles=articles, problems=problems, files=[where])
+            # Only a feed that was read counts as read in full: an unreadable one keeps
+            # whatever it added before (bad input loses nothing already indexed).
+            return LoadResult(articles=articles, problems=problems, files=[where] if articles else [])
         text = decode(data, where).text
         if suffix in HTML_SUFFIXES:
             articles, problems = load_html(text, where)

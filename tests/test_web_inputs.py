@@ -118,3 +118,12 @@ def test_parse_cli_reads_a_feed_beside_its_page(tmp_path: Path) -> None:
     items = json.loads(out.stdout)
     assert [i["date"] for i in items] == ["2024-05-28", "2024-06-03", "2024-06-05"]
     assert "entry 4" in out.stderr
+
+
+def test_an_unreadable_feed_or_page_is_not_counted_as_read(tmp_path: Path) -> None:
+    # The index replaces a file's old articles only for files read in full (LoadResult.files).
+    (tmp_path / "broken.rss").write_text("<rss><channel><item><title>半截", encoding="utf-8")
+    (tmp_path / "nav.html").write_text("<html><body><a href='/'>首页</a></body></html>", encoding="utf-8")
+    result = load_paths([tmp_path])
+    assert not result.articles and not result.files and len(result.problems) == 2
+    assert load_file(WEB / "pinghu-news.rss").files == [str(WEB / "pinghu-news.rss")]
