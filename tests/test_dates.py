@@ -72,3 +72,44 @@ def test_impossible_dates_and_no_article_date() -> None:
 
 def test_names_are_not_dates() -> None:
     assert _resolved("今日头条报道，周年庆活动一周后举行。", "2024-05-22") == []
+
+
+def _spans(text: str, article_date: str | None) -> list[tuple[str, str | None, str | None]]:
+    return [(m.surface, m.date, m.last) for m in resolve_relative_dates(text, article_date)]
+
+
+def test_a_day_is_its_own_first_and_last_day() -> None:
+    assert _spans("昨天下午", "2024-05-22") == [("昨天", "2024-05-21", "2024-05-21")]
+
+
+@pytest.mark.parametrize(
+    ("surface", "first", "last"),
+    [
+        ("上周", "2024-05-13", "2024-05-19"),
+        ("本周", "2024-05-20", "2024-05-26"),
+        ("下个星期", "2024-05-27", "2024-06-02"),
+        ("上个月", "2024-04-01", "2024-04-30"),
+        ("本月", "2024-05-01", "2024-05-31"),
+        ("下月", "2024-06-01", "2024-06-30"),
+        ("去年", "2023-01-01", "2023-12-31"),
+        ("今年一季度", "2024-01-01", "2024-03-31"),
+        ("2023年第四季度", "2023-10-01", "2023-12-31"),
+        ("今年上半年", "2024-01-01", "2024-06-30"),
+        ("去年下半年", "2023-07-01", "2023-12-31"),
+        ("去年5月", "2023-05-01", "2023-05-31"),
+        ("2023年5月", "2023-05-01", "2023-05-31"),
+        ("3月份", "2024-03-01", "2024-03-31"),
+        ("二月", "2024-02-01", "2024-02-29"),
+    ],
+)
+def test_periods_have_a_first_and_a_last_day(surface: str, first: str, last: str) -> None:
+    assert _spans(f"据统计，{surface}全市新增企业一百家。", "2024-05-22") == [(surface, first, last)]
+
+
+def test_periods_near_the_turn_of_the_year_and_without_an_article_date() -> None:
+    assert _spans("12月全市接待游客八万人次。", "2024-01-10") == [("12月", "2023-12-01", "2023-12-31")]
+    assert _spans("去年和2023年相比。", None) == [
+        ("去年", None, None),
+        ("2023年", "2023-01-01", "2023-12-31"),
+    ]
+    assert _spans("工期3个月，每月检查一次，5月底完工。", "2024-05-22") == []
