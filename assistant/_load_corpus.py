@@ -1,4 +1,5 @@
-"""Files in, articles out: newspaper pages, JSONL article dumps, text / Markdown articles.
+"""Files in, articles out: newspaper pages, JSONL article dumps, text / Markdown articles,
+saved web pages and RSS/Atom feeds (the last two in `_load_web`).
 
 Reading never stops at the first bad file or line: each problem becomes an
 `InputError` in the result (naming file and line), and everything else still loads.
@@ -13,14 +14,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._decode import decode
+from ._load_web import FEED_SUFFIXES, HTML_SUFFIXES, load_feed, load_html
 from ._parse_page import looks_like_page, parse_page
 from .errors import InputError
 from .records import Article
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUFFIXES = ARTICLE_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
 MAX_FILE_BYTES = 200 * 1024 * 1024
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
+# A front-matter line: an ASCII key, a colon, a value (YAML's simple scalars only).
+_META_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)")
+# What may stand between a closing pair of `---`: key lines, blanks, indented or list
+# lines, ASCII comments. A line of article text (r04: `# 新仓镇举办龙舟赛`, a sentence) means
+# the `---` further down is a Markdown rule and the front matter was never closed.
+_YAMLISH = re.compile(r"[A-Za-z_][\w-]*[ \t]*:.*|\s*|\s+\S.*|-\s.*|#[ -~]*")
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
 
@@ -44,25 +53,6 @@ def content_id(text: str, prefix: str = "a") -> str:
     return f"{prefix}-{hashlib.sha1(norm.encode('utf-8')).hexdigest()[:16]}"
 
 
-def decode(data: bytes, path: str) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK / GB2312)."""
-    if not data.strip():
-        raise InputError("the file is empty; nothing to read", path=path)
-    if b"\x00" in data[:8192]:
-        raise InputError("this looks like a binary file, not text; skipped", path=path)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise InputError(
-                f"cannot decode as UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) "
-                "nor as GB18030/GBK; convert it to UTF-8, e.g. `iconv -f BIG5 -t UTF-8`",
-                path=path,
-            ) from None
-
-
 def normalise_date(value: object) -> str | None:
     """ISO day from 2024-05-21, 2024/5/21 or 2024年5月21日; anything else stays unknown."""
     if not value:
@@ -82,9 +72,7 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield from sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and not p.name.startswith(".")
-                and p.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUFFIXES
             )
         else:
             yield path
@@ -121,7 +109,17 @@ def load_file(path: Path) -> LoadResult:
                 "split it (JSONL splits on lines)",
                 path=where,
             )
-        text = decode(path.read_bytes(), where)
+        data = path.read_bytes()
+        suffix = path.suffix.lower()
+        if suffix in FEED_SUFFIXES:  # feedparser reads the XML's own encoding declaration
+            articles, problems = load_feed(data, where, path.parent, _decode_file)
+            # Only a feed that was read counts as read in full: an unreadable one keeps
+            # whatever it added before (bad input loses nothing already indexed).
+            return LoadResult(articles=articles, problems=problems, files=[where] if articles else [])
+        text = decode(data, where).text
+        if suffix in HTML_SUFFIXES:
+            articles, problems = load_html(text, where)
+            return LoadResult(articles=articles, problems=problems, files=[where] if articles else [])
     except InputError as e:
         result.problems.append(e)
         return result
@@ -131,6 +129,10 @@ def load_file(path: Path) -> LoadResult:
     result = load_jsonl(text, where) if path.suffix.lower() in JSONL_SUFFIXES else load_text(text, where)
     result.files.append(where)
     return result
+
+
+def _decode_file(path: Path) -> str:
+    return decode(path.read_bytes(), str(path)).text
 
 
 def load_jsonl(text: str, where: str) -> LoadResult:
@@ -147,6 +149,18 @@ def load_jsonl(text: str, where: str) -> LoadResult:
         if not isinstance(obj, dict):
             result.problems.append(InputError("expected a JSON object; line skipped", path=where, line=n))
             continue
+        obj, lone = _replace_lone_surrogates(obj)
+        if lone:
+            # JSON may escape half a UTF-16 pair ("\ud800"); no encoder or tokenizer accepts
+            # it, so one bad character must not sink the article or the whole ingest (r06).
+            result.problems.append(
+                InputError(
+                    f"{lone} lone surrogate escape(s) (e.g. \\ud800) replaced by U+FFFD; "
+                    "fix the escape in the source",
+                    path=where,
+                    line=n,
+                )
+            )
         body = obj.get("text")
         if not isinstance(body, str) or not body.strip():
             result.problems.append(InputError('article has no "text"; line skipped', path=where, line=n))
@@ -169,28 +183,99 @@ def load_jsonl(text: str, where: str) -> LoadResult:
     return result
 
 
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """`---` / `key: value` lines / `---` at the top of a file; the rest is the body."""
-    m = _FRONT_MATTER.match(text)
-    if not m:
-        return {}, text
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(obj: dict[str, object]) -> tuple[dict[str, object], int]:
+    """Top-level string values (and string lists) with lone surrogates replaced; how many."""
+    count = 0
+
+    def fix(value: object) -> object:
+        nonlocal count
+        if isinstance(value, str):
+            value, n = _LONE_SURROGATE.subn("\ufffd", value)
+            count += n
+            return value
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        return value
+
+    fixed = {k: fix(v) for k, v in obj.items()}
+    return fixed, count
+
+
+def split_front_matter(text: str, where: str = "") -> tuple[dict[str, str], str, InputError | None]:
+    """`---` / `key: value` lines / `---` at the top of a file: (metadata, body, warning).
+
+    Front matter that is opened but never closed (r04) is still read as metadata: the
+    `key: value` lines right after the opening `---`, up to the first other line. The
+    body starts there, so the metadata never becomes article text, and the warning
+    names the file and the fix. A `---` not followed by `key: value` lines is a
+    Markdown rule, left in the body as before.
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return {}, text, None
+    close = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
+    block = lines[1:close] if close is not None else []
+    if close is not None and all(_YAMLISH.fullmatch(line.rstrip("\r\n")) for line in block):
+        return _read_meta(block), "".join(lines[close + 1 :]), None
+    n = 1
+    while n < len(lines) and _META_LINE.match(lines[n].rstrip("\r\n")):
+        n += 1
+    meta = _read_meta(lines[1:n])
+    if not meta:
+        return {}, text, None
+    warning = InputError(
+        f"front matter opened with --- is not closed; lines 2-{n} ({', '.join(meta)}) were read as "
+        f"metadata and the text starts at line {n + 1}; add a closing --- line after them",
+        path=where,
+    )
+    return meta, "".join(lines[n:]), warning
+
+
+def _read_meta(lines: list[str]) -> dict[str, str]:
+    """`key: value` lines; a YAML list under a key (`author:` / `  - 张三`) joins with commas."""
     meta: dict[str, str] = {}
-    for line in m.group(1).splitlines():
-        if ":" in line:
-            key, _, value = line.partition(":")
-            meta[key.strip().lower()] = value.strip().strip("'\"")
-    return meta, text[m.end() :]
+    key = ""
+    for line in lines:
+        if m := _META_LINE.match(line.rstrip("\r\n")):
+            key = m.group(1).lower()
+            meta[key] = m.group(2).strip().strip("'\"")
+        elif key and (item := re.match(r"\s*-\s+(.*)", line)):
+            value = item.group(1).strip().strip("'\"")
+            meta[key] = f"{meta[key]},{value}" if meta[key] else value
+    return meta
+
+
+def _headline(line: str) -> str | None:
+    """The words of a Markdown `# headline` line; a #话题# tag is not a headline."""
+    m = re.match(r"#{1,6}(?!#)\s*(.*?)\s*#*\s*$", line.strip())
+    if not m or not m.group(1) or re.fullmatch(r"#[^#\s]+#", line.strip()):
+        return None
+    return m.group(1)
 
 
 def load_text(text: str, where: str) -> LoadResult:
-    meta, body = split_front_matter(text)
-    if meta.get("type") == "page" or (meta.get("type") != "article" and looks_like_page(body)):
-        return load_page(body, where, meta)
+    meta, body, warning = split_front_matter(text, where)
     result = LoadResult()
+    if warning:
+        result.problems.append(warning)
+    if meta.get("type") == "page" or (meta.get("type") != "article" and looks_like_page(body)):
+        page = load_page(body, where, meta)
+        page.problems[:0] = result.problems
+        return page
     lines = body.strip().splitlines()
     title = meta.get("title", "")
-    if not title and lines and lines[0].startswith("#"):
-        title = lines.pop(0).lstrip("#").strip()
+    subtitle = meta.get("subtitle", "")
+    if lines and (headline := _headline(lines[0])) is not None:
+        # One title, and never a `#` line in the text that answers would quote. A headline
+        # that differs from the front-matter title is kept as the subtitle, not lost.
+        lines.pop(0)
+        if not title:
+            title = headline
+        elif re.sub(r"\s+", "", headline) != re.sub(r"\s+", "", title) and not subtitle:
+            subtitle = headline
     content = "\n".join(line.strip() for line in lines if line.strip())
     if not content:
         result.problems.append(InputError("the article has no text; skipped", path=where))
@@ -200,6 +285,7 @@ def load_text(text: str, where: str) -> LoadResult:
         Article(
             id=meta.get("id") or content_id(content),
             title=title,
+            subtitle=subtitle,
             text=content,
             authors=authors,
             date=normalise_date(meta.get("date")),
