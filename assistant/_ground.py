@@ -22,12 +22,12 @@ Text is compared after `_normalize.normalise` (OpenCC, cn2an, NFKC).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import _slots as slots
 from ._facts import SURNAMES, TITLES, TimeExpr, detect_language, find_directions, find_people, find_times
 from ._normalize import normalise
-from ._values import Item, consistent, items, resolve_time
+from ._values import Item, consistent, dated_times, items
 from .records import Verdict
 
 # ------------------------------------------------------------------ records
@@ -201,7 +201,7 @@ def subject_gaps(text: str, ev: Evidence, exclude: set[str] = frozenset()) -> li
     article = near + "\n" + normalise(ev.article_text) + "\n" + normalise(ev.source)
     gaps = []
     for name in proper_names(text):
-        if name in exclude or _present(name, span):
+        if name in exclude or name in span:
             continue
         rival = _rival(name, span, text)  # the span's own subject beats one named around it
         if rival is not None:
@@ -239,7 +239,7 @@ def fenbie_views(text: str) -> list[tuple[str, str]]:
     return views
 
 
-_TITLE_RE = "|".join(sorted(TITLES, key=len, reverse=True))
+_TITLE_RE = "副?(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")"  # 副秘书长 too
 _SURNAME_CLASS = "".join(sorted(SURNAMES))
 _NAME_THEN_ROLE = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:是|任|担任|系|为)(?P<role>[^，,。；;]{{0,20}}?(?:{_TITLE_RE}))"
@@ -377,18 +377,19 @@ def align(fact: str, ev: Evidence) -> Alignment:
         out.other_subject.append(_localise_frame(frame, zh))
         out.verdict = "not_found"
         return out
-    entity = [
-        d
-        for d in slots.entity_diffs(ct, ut, c_items, u_items)
-        if not any(k in PLACE_KINDS for _, k in named_things(d))  # another town is another subject
-    ]
-    for d in entity:
+    gaps = [g.partition("|") for g in subject_gaps(ct, replace(ev, text=ut))]
+    rivalled = [name for name, _, rival in gaps if rival]
+    # A name in the same slot of the same wording that differs contradicts (淡马锡 vs GIC), unless
+    # it is the subject itself: another town, another 街道 is another subject, and says nothing.
+    entity = []
+    for d in slots.entity_diffs(ct, ut, c_items, u_items):
         ours, theirs = re.match(r"claim (.*), article (.*)", d).groups()  # type: ignore[union-attr]
-        out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
-    claimed_names = {n for d in entity for n in proper_names(d)}
-    for gap in subject_gaps(ct, Evidence(ut, ev.context, "", ev.article_text, ev.date, ev.source)):
-        name, _, rival = gap.partition("|")
-        if any(name in d for d in entity) or name in claimed_names:
+        place = any(k in PLACE_KINDS for _, k in named_things(f"{ours}，{theirs}"))
+        if not place and not any(ours in n or n in ours for n in rivalled):
+            entity.append(ours)
+            out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
+    for name, _, rival in gaps:
+        if any(name in e or e in name for e in entity):
             continue
         out.other_subject.append(_say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name))
     if out.other_subject and not out.diffs:
@@ -442,7 +443,7 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
     if not asks_time:
         span = normalise(ev.text + "\n" + ev.context)
         printed = [t for t in find_times(span) if not t.frequency]
-        theirs = [resolve_time(t, ev.date) for t in printed]
+        theirs = dated_times(span, ev.date)
         for t in find_times(q):
             if t.frequency:
                 continue

@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from ._dates import resolve_relative_dates
 from ._facts import BATCH_MARKER, UNITS, TimeExpr, find_quantities, find_times
 
 # Units _facts does not list, and spellings that mean the same unit.
@@ -93,17 +94,36 @@ def _bounds(
     return value, value, True, False
 
 
+def dated_times(text: str, article_date: str | None) -> list[TimeExpr]:
+    """The dates and times of text, made absolute against the article's date where it has one:
+    the day words and weekdays (昨天, 上周五) by `_dates.resolve_relative_dates`, years and
+    yearless months by `resolve_time`."""
+    times = [t for t in find_times(text) if not t.frequency]
+    if not article_date:
+        return times
+    days = [m for m in resolve_relative_dates(text, article_date) if m.date and m.date == m.last]
+    out = []
+    for t in times:
+        m = next((m for m in days if m.start < t.end and t.start < m.end), None)
+        if m is not None and t.day is None and t.month is None:
+            d = dt.date.fromisoformat(m.date)  # type: ignore[arg-type]
+            t = replace(t, year=d.year, month=d.month, day=d.day, day_offset=None)
+        out.append(resolve_time(t, article_date))
+    for m in days:  # 上周五 and other days find_times does not read
+        if not any(m.start < t.end and t.start < m.end for t in times):
+            d = dt.date.fromisoformat(m.date)  # type: ignore[arg-type]
+            out.append(TimeExpr(m.surface, m.start, m.end, year=d.year, month=d.month, day=d.day))
+    return sorted(out, key=lambda t: t.start)
+
+
 def resolve_time(t: TimeExpr, article_date: str | None) -> TimeExpr:
-    """昨天 / 今年 / 5月20日 made absolute against the article's date (ISO day), when it has one."""
+    """今年 / 5月 made absolute against the article's date (ISO day): the year it names."""
     if not article_date:
         return t
     try:
         day = dt.date.fromisoformat(article_date[:10])
     except ValueError:
         return t
-    if t.day_offset is not None and t.month is None:
-        d = day + dt.timedelta(days=t.day_offset)
-        return replace(t, year=d.year, month=d.month, day=d.day, day_offset=None)
     if t.year is None and t.year_offset is not None:
         return replace(t, year=day.year + t.year_offset, year_offset=None)
     if t.year is None and t.month is not None:
@@ -143,10 +163,7 @@ def items(text: str, article_date: str | None = None) -> list[Item]:
             lo, hi, exact, open_hi = _bounds(text, q.start, end, q.value, q.high, q.approx, number)
         kind = f"{'ord' if q.ordinal else 'qty'}:{unit}"
         out.append(Item(kind, text[q.start : end], q.start, end, lo, hi, q.value, exact, open_hi))
-    for t in find_times(text):
-        if t.frequency:
-            continue
-        t = resolve_time(t, article_date)
+    for t in dated_times(text, article_date):
         if t.month is not None:
             out.append(Item("date", t.text, t.start, t.end, time=t))
         elif t.year is not None:
