@@ -69,7 +69,8 @@ UNITS = (
     "平方公里 平方米 万千瓦 千瓦时 公顷 公里 千米 厘米 毫米 个百分点 个月 小时 分钟 亿元 万元 元 "
     "% ％ ℃ 度 米 亩 吨 斤 家 个 位 名 人 所 篇 盘 条 座 次 级 岁 年 天 周 户 辆 台 项 批 届 倍 成 件 场 期 "
     "株 棵 只 头 套 份 张 本 支 处 间 栋 幢 层 号 元钱 起 例 万人次 人次 元/斤 小区 镇 村 社区 "
-    "美元 欧元 英镑 日元 港元 摄氏度 公斤 千克 兆瓦"
+    "美元 欧元 英镑 日元 港元 摄氏度 公斤 千克 兆瓦 "
+    "册 部 艘 架 匹 箱 袋 瓶 桶 颗 枚 盏 根 块 笔 幅 立方米 千瓦 标箱"
 ).split()
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # 1,313,851: thousands separators, as RGB and wire copy print them.
