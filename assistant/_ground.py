@@ -130,14 +130,20 @@ def _is_name_core(core: str) -> bool:
 def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     """(name, kind) of the places, roads and bodies in text: 曹桥街道 -> (曹桥街道, 街道).
 
-    `loose` also takes names whose head is a common word (花衣桥): bridges and roads are named
-    after anything, while 当前中心 or 示范小区 are not names.
+    `loose` also takes names whose head is a common word (花衣桥, 口袋公园): what a claim names
+    that way must be printed, but as a rival in a span only a bridge or a road counts (当前中心
+    or 示范小区 are no rivals to anything).
     """
     return [
         (m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind")))
         for m in _NAMED.finditer(text)
         if _is_name_core(m.group("core"))
-        or (loose and m.group("kind") in ("桥", "大桥", "路") and not set(m.group("core")) & _NOT_CORE)
+        or (
+            loose
+            and not set(m.group("core")) & _NOT_CORE
+            # a one-character kind after a common word is seldom a name: 沿海地区, 全市
+            and (len(m.group("kind")) >= 2 or m.group("kind") in ("桥", "路"))
+        )
     ]
 
 
@@ -155,7 +161,7 @@ def proper_names(text: str) -> list[str]:
         and (not p.flag.startswith("nr") or p.word[0] in SURNAMES)  # 比比 in 占比比去年 is no one's
     ]
     names += [p.text for p in find_people(text)]
-    names += [n for n, _ in named_things(text)]
+    names += [n for n, _ in named_things(text, loose=True)]
     return list(dict.fromkeys(names))
 
 
@@ -168,7 +174,8 @@ def _rival(name: str, span: str, claim: str) -> str | None:
     """A name of the same kind printed in the span where the claim has `name` (当湖街道 for 曹桥街道),
     or the whole city where the claim names one town (全市 for 新仓镇)."""
     kinds = [k for n, k in named_things(name) if n == name or name.endswith(n)]
-    for other, kind in named_things(span, loose=kinds[:1] == ["桥"] or kinds[:1] == ["路"]):
+    loose = kinds[:1] == ["桥"] or kinds[:1] == ["路"]  # bridges and roads are named after anything
+    for other, kind in named_things(span, loose=loose):
         if kinds and kind == kinds[0] and other not in claim and other[:2] not in claim:
             return other
     whole = _WHOLE.search(span)
@@ -185,6 +192,8 @@ def _present(name: str, where: str) -> bool:
     if named:  # a named thing: its own head must be printed (六店, not 六里塘)
         core = name[: len(name) - len(named[0])] + named[0][:2]
         return core in where or named[0][:2] in where
+    if named_things(name, loose=True):
+        return False  # 口袋公园, 文化中心: a common word before the kind is said in full or not at all
     return len(name) >= 3 and name[:2] in where  # 沿海地区 asked, 沿海 printed
 
 

@@ -180,6 +180,29 @@ def rgb_retrieval(ctx: Context) -> dict[str, Any]:
     }
 
 
+@setup("grounding")
+def grounding(ctx: Context) -> dict[str, Any]:
+    """The held-out grounding set (tests/data/grounding): claims and questions per kind of fault,
+    split dev (rules were tuned on it) / heldout (never looked at while tuning)."""
+    import tempfile
+
+    from . import grounding_heldout as gh
+
+    with tempfile.TemporaryDirectory() as tmp:
+        outcomes = gh.run(
+            gh.build_assistant(Path(tmp) / "index"),
+            gh.load_records("claims.jsonl"),
+            gh.load_records("questions.jsonl"),
+        )
+    ctx.log(gh.table(outcomes))
+    metrics: dict[str, float] = {}
+    for split in gh.SPLITS:
+        for name, keep in (("all", None), ("traps", False), ("controls", True)):
+            rows = [o for o in outcomes if o.split == split and (keep is None or o.control == keep)]
+            metrics[f"{split}.{name}"] = round(sum(o.passed for o in rows) / len(rows), 4) if rows else 0.0
+    return {"metrics": metrics, "outcomes": [o.__dict__ for o in outcomes]}
+
+
 @setup("rgb-answers")
 def rgb_answers(ctx: Context) -> dict[str, Any]:
     data, index = _rgb_data(ctx)
