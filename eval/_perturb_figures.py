@@ -60,6 +60,8 @@ def figures(text: str, skipped: Counter[str] | None = None) -> list[Figure]:
             or _AFTER_BAD_NEAR.search(after)
             or ("." not in digits and len(digits) >= 5 and "," not in m.group(0))  # codes, phone numbers
             or re.search(r"[A-Za-z]$", before)
+            or text.count("《", 0, m.start()) > text.count("》", 0, m.start())  # in a title: 《博德之门3》
+            or re.fullmatch(r"(?:19|20)\d\d", digits)  # a year without 年, in a name: 2023广州博览会
         )
         if bad:
             if skipped is not None:

@@ -229,6 +229,7 @@ def make_qualifier(
     m = _PERIOD_WORD.search(claim)
     # A period narrows a figure: only in a sentence with one, after a time word that opens a clause.
     opens = m is not None and (m.start() == 0 or claim[m.start() - 1] in "，,在于")
+    opens = opens and m is not None and claim[m.end() : m.end() + 1] not in ("是", "以")  # 今年是…周年
     if m and opens and figures(claim) and not _HAS_PERIOD.search(claim):
         for q, words in (("一季度", ("一季度", "第一季度", "1季度")), ("上半年", ("上半年",))):
             if unstated(words):

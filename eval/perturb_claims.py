@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import os
 import random
@@ -299,11 +298,14 @@ def main() -> int:
         print(f"wrote {out / 'claims.jsonl'} and {out / 'articles.jsonl'}; filtered: {dict(skipped)}")
         return 0
 
-    # A fresh index per article set: reused only when exactly these articles are in it.
-    key = hashlib.sha1(" ".join(sorted(a["id"] for a in indexed)).encode()).hexdigest()[:10]
-    settings = base.with_(index_dir=out / f"index-{key}", chroma_host=None, collection="perturb")
+    # The index under --out holds exactly these articles: a rerun removes the ones no longer
+    # sampled and embeds only the new ones.
+    settings = base.with_(index_dir=out / "index", chroma_host=None, collection="perturb")
     t1 = time.perf_counter()
     index = NewsIndex(settings)
+    if (out / "index").is_dir() and index.count():
+        wanted = {a["id"] for a in indexed}
+        index.remove([a["id"] for a in index.list_articles() if a["id"] not in wanted])
     index.ingest(
         [
             Article(

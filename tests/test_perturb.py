@@ -1,11 +1,12 @@
 """The perturbation-claim generator (eval/_perturb*.py): each kind on sentences written for
 these tests, and the filters that keep an expected verdict true by construction. Pure
-functions: no index, no model, no ../shared data."""
+functions, no index and no model; one slow test reads the real collection from ../shared."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,8 @@ def test_figures_leave_out_names_codes_dates_ranges_and_bounds():
     skipped: Counter[str] = Counter()
     assert [f.number for f in P.figures(text, skipped)] == ["42"]
     assert skipped["number: a date or time (the date kind changes those)"] == 2
+    assert P.figures("在《博德之门3》中有12个新角色") == [P.Figure("12", 10, 12)]
+    assert [f.number for f in P.figures("2023东湖美食节吸引了2000名游客")] == ["2000"]
 
 
 def test_changed_number_keeps_shape_and_differs():
@@ -160,6 +163,13 @@ def test_qualifier_added_only_when_the_article_never_prints_it(sentence, article
     assert one(P.make_qualifier(sentence, article, rng(), Counter())).claim == expected
 
 
+def test_qualifier_no_period_for_an_anniversary():
+    s = "今年是东湖镇建镇70周年，全镇共有居民3万人。"
+    assert all(
+        "季度" not in p.claim and "半年" not in p.claim for p in P.make_qualifier(s, s, rng(), Counter())
+    )
+
+
 def test_qualifier_none_when_every_option_is_printed():
     s = "全县认定了20家示范基地。"
     assert P.make_qualifier(s, s + "首批 第二批 省级 国家级", rng(), Counter()) == []
@@ -197,3 +207,26 @@ def test_perturb_drops_an_altered_claim_the_article_prints():
     skipped: Counter[str] = Counter()
     ps = P.perturb(s, article, None, P.Pools(), rng(), skipped)
     assert "direction" not in {p.kind for p in ps}
+
+
+# ------------------------------------------------------------------ the real collection
+
+CRUD = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "crud-news" / "crud_news.jsonl.gz"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not CRUD.is_file(), reason="../shared/data/crud-news is absent (see ../shared/data/README.md)"
+)
+def test_the_collection_gives_600_claims_of_every_kind_deterministically():
+    from eval import perturb_claims as script
+
+    arts = script.load_collection(CRUD)
+    rows, sources, _, _ = script.build_claims(arts, 1, 150, 40, log=lambda _: None)
+    assert len(rows) >= 600 and len(sources) == 190
+    assert {r["kind"] for r in rows} == set(P.KINDS)
+    for r in rows:
+        assert r["kind"] == "same" or r["claim"] != r["source"]
+        assert r["expected"] == sorted(P.EXPECTED[r["kind"]])
+    again, _, _, _ = script.build_claims(arts, 1, 150, 40, log=lambda _: None)
+    assert [r["claim"] for r in again] == [r["claim"] for r in rows]
