@@ -36,6 +36,7 @@ _BEFORE_BAD = re.compile(
 _AFTER_BAD = re.compile(
     r"^(?:\s*[A-Za-z]|[.\-—~～+·/:：]|[年月日号时点分秒届期楼线路版强]|多|余|至|到|以上|以下|左右|上下|之内|以内|以来|开外|\d)"
 )
+_COUNTED = r"[个名人家元万亿件台辆吨米次项所座条户位只份套张股千百%‰倍]"
 _AFTER_BAD_NEAR = re.compile(r"^[^，。；、]{0,4}?(?:以上|以下|左右|上下|以内|之内|开外)")
 
 
@@ -61,7 +62,8 @@ def figures(text: str, skipped: Counter[str] | None = None) -> list[Figure]:
             or ("." not in digits and len(digits) >= 5 and "," not in m.group(0))  # codes, phone numbers
             or re.search(r"[A-Za-z]$", before)
             or text.count("《", 0, m.start()) > text.count("》", 0, m.start())  # in a title: 《博德之门3》
-            or re.fullmatch(r"(?:19|20)\d\d", digits)  # a year without 年, in a name: 2023广州博览会
+            # a year without 年, in a name (2023广州博览会), not a count (2000名)
+            or (re.fullmatch(r"(?:19|20)\d\d", digits) and not re.match(_COUNTED, after))
         )
         if bad:
             if skipped is not None:
