@@ -38,6 +38,13 @@ _AFTER_BAD = re.compile(
 )
 _COUNTED = r"[个名人家元万亿件台辆吨米次项所座条户位只份套张股千百%‰倍]"
 _AFTER_BAD_NEAR = re.compile(r"^[^，。；、]{0,4}?(?:以上|以下|左右|上下|以内|之内|开外)")
+# What a counted figure is followed by: a counter or a unit (12所, 3.5亿元, 20周年, 53兆帕).
+# Any other character makes the figure part of a name: 8424西瓜, 606班, 新舟60灭火机, 3.0时代.
+_UNIT_START = set(
+    "个名人家元万亿千百十件台辆吨米次项所座条户位只份套张股倍克升斤两亩平公毫厘微纳天周小岁架艘层栋间"
+    "床款种类批场例起宗笔单块度首本册页篇部集枚颗粒头匹棵株片杯瓶箱袋包盒双对组轮趟站美欧英澳韩卢兆瓦"
+    "伏帕摄海立光马成角级码寸尺剂支遍标桶"
+)
 
 
 @dataclass(frozen=True)
@@ -53,17 +60,24 @@ def figures(text: str, skipped: Counter[str] | None = None) -> list[Figure]:
     """The figures a change would contradict for sure (see _BEFORE_BAD / _AFTER_BAD)."""
     out = []
     for m in _NUM.finditer(text):
-        before, after = text[max(0, m.start() - 3) : m.start()], text[m.end() : m.end() + 8]
+        # Spaces around a figure (IT之家 8 月 11 日, 逾 370 人) change nothing.
+        before = text[max(0, m.start() - 4) : m.start()].rstrip()
+        after = text[m.end() : m.end() + 8].lstrip()
         digits = m.group(0).replace(",", "")
+        named = (
+            re.search(r"[A-Za-z]$", before)
+            or (after[:1] and re.match(r"[\u4e00-\u9fff]", after[:1]) and after[0] not in _UNIT_START)
+            or text.count("《", 0, m.start()) > text.count("》", 0, m.start())  # in a title: 《博德之门3》
+            # a year without 年, in a name (2023广州博览会), not a count (2000名)
+            or (re.fullmatch(r"(?:19|20)\d\d", digits) and not re.match(_COUNTED, after))
+            or (not before and after[:1] in ("、", "．", "."))  # a list item number: 2、…
+        )
         bad = (
             _BEFORE_BAD.search(before)
             or _AFTER_BAD.search(after)
             or _AFTER_BAD_NEAR.search(after)
             or ("." not in digits and len(digits) >= 5 and "," not in m.group(0))  # codes, phone numbers
-            or re.search(r"[A-Za-z]$", before)
-            or text.count("《", 0, m.start()) > text.count("》", 0, m.start())  # in a title: 《博德之门3》
-            # a year without 年, in a name (2023广州博览会), not a count (2000名)
-            or (re.fullmatch(r"(?:19|20)\d\d", digits) and not re.match(_COUNTED, after))
+            or named
         )
         if bad:
             if skipped is not None:
@@ -102,13 +116,50 @@ def changed_number(number: str, rng: random.Random) -> str:
     return text
 
 
-def states_number(article: str, number: str) -> bool:
-    """Whether the article prints this figure anywhere (as a whole number, with or without commas)."""
-    forms = {number, number.replace(",", "")}
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numerals(n: int) -> set[str]:
+    """How Chinese prints a whole number below 10^8: 15 -> 十五 / 一十五, 1000 -> 一千 / 千,
+    30500 -> 三万零五百."""
+    if not 0 < n < 10**8:
+        return set()
+
+    def below_10k(v: int) -> str:
+        out, zero = "", False
+        for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d, v = divmod(v, value)
+            if d:
+                out += ("零" if zero and out else "") + _CN_DIGITS[d] + unit
+                zero = False
+            else:
+                zero = True
+        return out
+
+    high, low = divmod(n, 10_000)
+    text = below_10k(high) + "万" if high else ""
+    if low:
+        text += ("零" if high and low < 1000 else "") + below_10k(low)
+    forms = {text}
+    if text.startswith("一") and len(text) > 1 and text[1] in "十千":
+        forms.add(text[1:])  # 十五, 千万
+    if text.startswith("二") and (len(text) == 1 or text[1] in "百千万"):
+        forms.add("两" + text[1:])  # 两, 两万
+    return forms
+
+
+def states_number(article: str, number: str, unit: str = "") -> bool:
+    """Whether the article prints this figure anywhere: as a whole number, with or without
+    thousands commas, or (followed by the claim's unit, e.g. 万元) in Chinese numerals."""
     plain = number.replace(",", "")
+    forms = {number, plain}
     if "." not in plain and len(plain) > 3:
         forms.add(f"{int(plain):,}")
-    return any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|\.\d)", article) for f in forms)
+    if any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|\.\d)", article) for f in forms):
+        return True
+    if unit and "." not in plain:
+        return any(cn + unit in article for cn in chinese_numerals(int(plain)))
+    return False
 
 
 def make_number(sentence: str, article: str, rng: random.Random, skipped: Counter[str]) -> list[Perturbation]:
@@ -118,7 +169,7 @@ def make_number(sentence: str, article: str, rng: random.Random, skipped: Counte
     out: list[Perturbation] = []
     for fig in rng.sample(figs, len(figs)):
         new = changed_number(fig.number, rng)
-        if states_number(article, new):
+        if states_number(article, new, claim[fig.end : fig.end + 2].strip()):
             skipped["number: the changed figure is stated in the article"] += 1
             continue
         out.append(

@@ -54,6 +54,24 @@ def test_figures_leave_out_names_codes_dates_ranges_and_bounds():
     assert skipped["number: a date or time (the date kind changes those)"] == 2
     assert P.figures("在《博德之门3》中有12个新角色") == [P.Figure("12", 10, 12)]
     assert [f.number for f in P.figures("2023东湖美食节吸引了2000名游客")] == ["2000"]
+    # Followed by no counter or unit: a name (8424西瓜, 303班, 新舟60灭火机, 3.0时代), or a list number.
+    for name in ("农户种的8424西瓜", "小学部303班的学生", "“新舟”60灭火机", "可信计算3.0时代", "2、便民服务"):
+        assert P.figures(name) == [], name
+    # Spaces change nothing: a spaced date, a spaced bound.
+    assert [f.number for f in P.figures("东湖 8 月 11 日消息，员工逾 370 人，其中 45 人")] == ["45"]
+    assert [f.number for f in P.figures("共12所学校，投资3.5亿元，建成20周年，压力达53兆帕")] == [
+        "12",
+        "3.5",
+        "20",
+        "53",
+    ]
+
+
+def test_a_figure_in_chinese_numerals_counts_as_stated():
+    assert P.states_number("总金额超过千万元，其中现金500万元", "1000", "万元")
+    assert P.states_number("东湖镇共有两万人", "20000", "万人") is False  # 2万 is not 20000万
+    assert P.states_number("东湖镇共有两万人", "2", "万人")
+    assert not P.states_number("东湖镇共有十五所学校", "16", "所学")
 
 
 def test_changed_number_keeps_shape_and_differs():
