@@ -31,7 +31,8 @@ _NUM = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # A figure that is part of a name or a code (5G, G20, 3·15, 2号线, 第3届), a time, a range or a
 # bound (超过300, 300多, 3至5): changing it would not give a sure contradiction.
 _BEFORE_BAD = re.compile(
-    r"(?:[A-Za-z.\-—~～+·/:：第#№至到]|超过|超|逾|近|约|将近|接近|不到|不足|至少|最多|多达|大约|上)$"
+    r"(?:[A-Za-z.\-—~～+·/:：第#№至到]|超过|超|逾|近|约|约为|约合|将近|接近|不到|不足|至少|最多|多达|大约|上"
+    r"|突破|超出|高于|低于|多于|少于|大于|小于|不低于|不少于|不超过|最高|最低|至多|破)$"
 )
 _AFTER_BAD = re.compile(
     r"^(?:\s*[A-Za-z]|[.\-—~～+·/:：]|[年月日号时点分秒届期楼线路版强]|多|余|至|到|以上|以下|左右|上下|之内|以内|以来|开外|\d)"

@@ -57,6 +57,8 @@ def test_figures_leave_out_names_codes_dates_ranges_and_bounds():
     # Followed by no counter or unit: a name (8424西瓜, 303班, 新舟60灭火机, 3.0时代), or a list number.
     for name in ("农户种的8424西瓜", "小学部303班的学生", "“新舟”60灭火机", "可信计算3.0时代", "2、便民服务"):
         assert P.figures(name) == [], name
+    # A bound is entailed by a tighter one (突破3亿次 -> 突破3万次): never changed.
+    assert P.figures("下载量突破3亿次，冻结金额约为0.15亿元，不低于20家") == []
     # Spaces change nothing: a spaced date, a spaced bound.
     assert [f.number for f in P.figures("东湖 8 月 11 日消息，员工逾 370 人，其中 45 人")] == ["45"]
     assert [f.number for f in P.figures("共12所学校，投资3.5亿元，建成20周年，压力达53兆帕")] == [
