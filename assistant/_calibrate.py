@@ -106,17 +106,23 @@ def cpu_info() -> CpuInfo:
     """Model name and flags from /proc/cpuinfo (Linux); the platform's words elsewhere."""
     from assistant._embed import cpu_threads
 
-    model, flags = "", ()
+    model, flags, family, number = "", (), "", ""
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
             name, _, value = line.partition(":")
-            name = name.strip()
+            name, value = name.strip(), value.strip()
             if name == "model name" and not model:
-                model = value.strip()
+                model = value
+            elif name == "cpu family" and not family:
+                family = value
+            elif name == "model" and not number:
+                number = value
             elif name == "flags" and not flags:
                 flags = tuple(sorted(value.split()))
     except OSError:
         pass
+    if model and family:  # virtual machines often say only "AMD EPYC": the family tells Zen 3 from 4
+        model = f"{model} (family {family} model {number})"
     return CpuInfo(model or platform.processor() or platform.machine() or "unknown CPU", flags, cpu_threads())
 
 
