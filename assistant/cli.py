@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .config import RUNTIMES, Settings
+from .config import RUNTIME_CHOICES, Settings
 from .errors import AssistantError, InputError
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -209,6 +209,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_info(args: argparse.Namespace) -> int:
+    from ._calibrate import report
+
+    info = report(_settings(args), recalibrate=args.recalibrate)
+    if args.json:
+        print(_dump(info))
+        return 0
+    cpu = info["cpu"]
+    print(f"CPU: {cpu['model']}, {cpu['threads']} threads")
+    print(f"  flags that pick kernels: {' '.join(cpu['key_flags']) or 'none of note'}")
+    print(f"embedding model: {info['embed_model']}; runtime: {info['runtime']} ({info['how']})")
+    if cal := info.get("calibration"):
+        print(f"  calibrated {cal['measured_at']} in {cal['seconds']:.1f} s; passages/s on this machine:")
+        for runtime, speed in sorted(cal["speeds"].items(), key=lambda kv: -kv[1]):
+            mark = "  <- chosen" if runtime == cal["chosen"] else ""
+            print(f"    {runtime:<10} {speed:7.1f}{mark}")
+        for runtime, error in cal["errors"].items():
+            print(f"    {runtime:<10} not available: {error}")
+        print(f"  cached in {info['calibration_file']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant", description="Ask the local-news archive.")
     parser.add_argument("--index", type=Path, default=None, help="where the index lives (default ./.index)")
@@ -220,8 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--runtime",
         default=None,
-        choices=RUNTIMES,
-        help="embedding runtime",
+        choices=RUNTIME_CHOICES,
+        help="embedding runtime (default auto: the fastest measured on this machine; see `info`)",
     )
     parser.add_argument(
         "--chroma-host", default=None, help="use a Chroma server instead of the embedded index"
@@ -271,6 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("info", help="the CPU seen, the embedding runtime chosen and the speeds measured")
+    p.add_argument("--recalibrate", action="store_true", help="measure the runtimes again")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_info)
 
     return parser
 

