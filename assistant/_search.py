@@ -132,6 +132,12 @@ def clean_query(query: str, settings: Settings) -> str:
     q = " ".join(str(query or "").split())
     if not q:
         raise EmptyQueryError()
+    try:
+        q.encode("utf-8")
+    except UnicodeEncodeError as e:  # a lone surrogate from JSON ("\ud800"): no tokenizer reads it
+        raise InputError(
+            f"the question holds an unpaired surrogate ({e.object[e.start : e.end]!a}), not text; remove it"
+        ) from None
     return q[: settings.max_query_chars]
 
 

@@ -460,3 +460,32 @@ def test_cli_search_says_when_a_filter_left_nothing(
     assert cli.main([*idx, "search", "劳模工匠学堂", "--from", "2024-01-01", "--json"]) == 0
     out = capsys.readouterr()
     assert json.loads(out.out)["hits"] == [] and "unknown date" in out.err and "--from 2024-01-01" in out.err
+
+
+# -- a lone surrogate is refused for its line, the rest answered ---------------------------
+
+
+def test_a_batch_line_with_a_lone_surrogate_is_an_error_object_and_the_rest_go_on() -> None:
+    from assistant._batch import Request, requests
+
+    lines = [
+        '{"id": "bad", "question": "东湖\\udfff分馆"}',
+        '{"id": "\\ud834", "question": "x"}',
+        '{"id": "g", "question": "好"}',
+    ]
+    got = list(requests(lines, "question"))
+    assert got[0] == {"id": "bad", "line": 1, "error": got[0]["error"]} and "surrogate" in got[0]["error"]
+    assert got[1]["id"] is None and got[1]["line"] == 2
+    assert isinstance(got[2], Request) and got[2].id == "g"
+    with pytest.raises(InputError, match="surrogate"):
+        from assistant._search import clean_query
+
+        clean_query("平湖\ud800劳模", Settings())
+
+
+def test_case_r06_lone_surrogate_batch() -> None:
+    from assistant._batch import Request, requests
+
+    lines = (case("r06") / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    got = list(requests(lines, "question"))
+    assert "error" in got[0] and isinstance(got[1], Request)
