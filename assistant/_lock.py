@@ -69,7 +69,8 @@ def _holder(fd: int) -> str:
 def read_generation(path: Path) -> str:
     """The marker's value; "" when nothing was ever written (a fresh or pre-marker index)."""
     try:
-        return path.read_text(encoding="utf-8").strip()
+        # Compared, never parsed: whatever bytes are there (even garbage) are a value.
+        return path.read_bytes().decode("utf-8", "replace").strip()
     except OSError:
         return ""
 
