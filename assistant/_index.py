@@ -22,7 +22,7 @@ from ._bm25 import BM25Index
 from ._ingest import GET_BATCH, IngestReport, Progress
 from ._lock import atomic_write_bytes, bump_generation, read_generation, write_lock
 from .config import Settings
-from .errors import ChromaUnavailableError, IndexMismatchError, IndexMissingError
+from .errors import ChromaUnavailableError, IndexLockedError, IndexMismatchError, IndexMissingError
 from .records import Article, Passage
 
 __all__ = ["IngestReport", "NewsIndex", "date_num", "passage_from", "passage_metadata"]
@@ -175,7 +175,7 @@ class NewsIndex:
     def _written(self) -> None:
         """After every write: the side files follow Chroma, then readers are told."""
         self._live = None
-        self._sync_bm25(self._collections(create=False)[0])
+        self._sync_bm25(self._collections(create=False)[0], writer=True)
         self._generation = bump_generation(self._side_path("generation", ""))
 
     # -- writing ------------------------------------------------------------------------
@@ -277,7 +277,9 @@ class NewsIndex:
             )
             return BM25Index()
 
-    def _sync_bm25(self, passages_col: Any, fresh: dict[str, Passage] | None = None) -> BM25Index:
+    def _sync_bm25(
+        self, passages_col: Any, fresh: dict[str, Passage] | None = None, writer: bool = False
+    ) -> BM25Index:
         """Bring the BM25 file in line with Chroma: add what is missing, drop what is gone, and
         save (temp file + rename) whenever anything changed."""
         path = self._bm25_path
@@ -298,9 +300,21 @@ class NewsIndex:
                 p = passage_from(pid, doc, meta)
                 bm25.add(pid, p.embedding_text(), date_num(p.date), p.source)
         if extra or missing or not path.exists():
-            bm25.save(path)
+            self._save_bm25(bm25, writer)
         self._bm25 = bm25
         return bm25
+
+    def _save_bm25(self, bm25: BM25Index, writer: bool) -> None:
+        """Writers save; a reader saves its repaired copy only when no writer is at work (the
+        writer saves the newer view when it finishes, and a reader must never overwrite it)."""
+        if writer:
+            bm25.save(self._bm25_path)
+            return
+        try:
+            with write_lock(self._side_path("write", ".lock"), self._where(), 0):
+                bm25.save(self._bm25_path)
+        except (IndexLockedError, OSError):
+            pass  # in memory it is whole; the file is fixed by the writer or the next reader
 
     def bm25(self) -> BM25Index:
         if self._bm25 is None:
