@@ -120,14 +120,21 @@ class _Plan:
 
 
 def _load_known(articles_col: Any) -> dict[str, _Known]:
-    got = articles_col.get(include=["metadatas", "documents"])
+    got = articles_col.get(include=["metadatas"])
+    metas = dict(zip(got["ids"], got["metadatas"] or [], strict=True))
+    # Records from before identity by content carry no key: hash their stored text once.
+    legacy = [aid for aid, m in metas.items() if not (m or {}).get("content_key")]
+    texts: dict[str, str] = {}
+    for i in range(0, len(legacy), GET_BATCH):
+        part = articles_col.get(ids=legacy[i : i + GET_BATCH], include=["documents"])
+        texts.update(zip(part["ids"], part["documents"] or [], strict=True))
     known: dict[str, _Known] = {}
-    for aid, meta, doc in zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True):
+    for aid, meta in metas.items():
         meta = meta or {}
         files = set(json.loads(meta["files"])) if meta.get("files") else {file_of(str(meta.get("path", "")))}
         files.discard("")
         aliases = set(json.loads(meta["aliases"])) if meta.get("aliases") else set()
-        key = str(meta.get("content_key") or content_key(doc or ""))
+        key = str(meta.get("content_key") or content_key(texts.get(aid) or ""))
         known[aid] = _Known(aid, meta, key, files, aliases)
     return known
 
