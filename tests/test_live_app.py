@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED_PAGE
-from tests.test_app import start_app
+from tests.conftest import ROOT
+from tests.test_app import shared_app
 
 QUESTION = "平湖市夏季音乐节有多少支乐队参加演出？"
 ARTICLE = """---
@@ -24,13 +25,10 @@ source: 嘉兴日报·平湖版
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory):
-    tmp = tmp_path_factory.mktemp("live")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    (corpus / SEED_PAGE.name).write_bytes(SEED_PAGE.read_bytes())
-    running = start_app(tmp / "index", corpus, tmp / "app.log")
-    yield running, tmp
-    running.stop()
+    """The app test_app.py and the browser tests share (starting one costs most of the time);
+    this module runs after them, and its article is about nothing they ask."""
+    running = shared_app(tmp_path_factory)
+    return running, Path(running.log_path).parent
 
 
 def test_a_cli_ingest_is_answered_by_the_running_app_without_restart(app) -> None:
