@@ -27,11 +27,14 @@ from .records import Article, Passage
 
 __all__ = ["IngestReport", "NewsIndex", "date_num", "passage_from", "passage_metadata"]
 
-# HNSW graph settings for new collections. Chroma's defaults (M 16, ef_construction 100)
-# leave a few outlying passages (code snippets, mixed-language text) unreachable from the
-# graph once an index is grown by a second ingest (case r10: 4 of 7,820 never came back
-# for their own vector). A denser graph and a wider search keep every passage reachable;
-# `python -m assistant verify` measures it (self-retrieval) and README "Archive" has the numbers.
+# HNSW graph settings for new collections. With Chroma's defaults (M 16, ef_construction 100)
+# a few outlying passages (JavaScript left in CRUD article text, mixed-language lines) end up
+# with no link that a search from the entry point can follow: 0-5 of 7,820 CRUD passages per
+# build over six builds, in one ingest run or two, different ones each time because Chroma
+# inserts with several threads (case r10 saw 4). The vectors are stored; the graph never
+# reaches them, so no query finds them. A denser graph and a wider search (M 32,
+# ef_construction 200, ef_search 200) left 0 unreachable in seven builds. `verify` measures
+# it (self-retrieval) on any index, and `verify --repair` re-inserts what is unreachable.
 HNSW = {"space": "cosine", "max_neighbors": 32, "ef_construction": 200, "ef_search": 200}
 
 
