@@ -245,6 +245,12 @@ class NewsIndex:
             self._generation = now
         return True
 
+    @property
+    def generation(self) -> str:
+        """Changes whenever any process wrote to the index and this one has refreshed: key
+        caches of articles or metadata on it (an article corrected in place keeps its id)."""
+        return self._generation
+
     def live_passage_ids(self) -> frozenset[str] | None:
         """Passages that committed article records list: what readers may serve.
 
