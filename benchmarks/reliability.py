@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._reliability_cases import FAST_CASES, Ctx  # noqa: E402
+from benchmarks._reliability_catalogue import FAST_CASES, Ctx  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 CRUD = SHARED / "data" / "crud-news" / "crud_news.jsonl.gz"
@@ -114,6 +114,7 @@ def kill_during_ingest(tmp: Path, moment: str) -> str:
     )
     assert proc.stderr is not None
     buf = ""
+    seen = 0
     while proc.poll() is None:
         ch = proc.stderr.read(1)
         buf += ch
@@ -122,6 +123,7 @@ def kill_during_ingest(tmp: Path, moment: str) -> str:
 
             m = re.findall(r"(\d+)/(\d+)", buf[-200:])
             if m and int(m[-1][0]) >= at:
+                seen = int(m[-1][0])
                 break
     if proc.poll() is not None:
         raise AssertionError(f"the ingest ended before the {moment} moment")
@@ -129,7 +131,7 @@ def kill_during_ingest(tmp: Path, moment: str) -> str:
     proc.wait()
     again = cli(idx, "ingest", str(data), "--json")
     assert again.returncode == 0, again.stderr[-500:]
-    return f"killed at {at}/{total}; " + same_as(snapshot(idx), want)
+    return f"killed with {seen}/{total} passages embedded; " + same_as(snapshot(idx), want)
 
 
 def two_concurrent_ingests(tmp: Path) -> str:
