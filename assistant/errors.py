@@ -67,7 +67,3 @@ class IndexLockedError(AssistantError):
             f"{waited_s:g} s. Run this again when it has finished, or wait longer with "
             "ASSISTANT_LOCK_TIMEOUT=SECONDS."
         )
-
-
-class IndexDamagedError(AssistantError):
-    """Something in the index cannot be read back; `verify --repair` fixes what it can."""
