@@ -260,17 +260,19 @@ def app_users(tmp: Path, users: int = 20, each: int = 5) -> str:
             c = Client(app.url, verbose=False)
             return [(q, c.predict(q, api_name="/answer")["answer"]) for q in questions]
 
-        errors = 0
+        errors: list[str] = []
         differ = 0
         with ThreadPoolExecutor(users) as pool:
             for fut in [pool.submit(one_user, i) for i in range(users)]:
                 try:
                     differ += sum(a != seq[q] for q, a in fut.result())
-                except Exception:
-                    errors += 1
+                except Exception as e:
+                    errors.append(f"{type(e).__name__}: {e}"[:200])
     finally:
         app.stop()
-    assert errors == 0 and differ == 0, f"{errors} users failed, {differ} answers differ from sequential"
+    assert not errors and differ == 0, (
+        f"{len(errors)} users failed, {differ} answers differ from sequential; first: {errors[:1]}"
+    )
     return f"{users} users x {len(questions)} questions: 0 errors, all answers equal to sequential"
 
 
