@@ -28,6 +28,14 @@ def requests(lines: Iterable[str], field: str) -> Iterator[Request | dict[str, A
             why = f'not JSON ({e.msg}); write one {{"id", "{field}"}} object a line'
             yield {"id": None, "line": n, "error": why}
             continue
+        try:
+            json.dumps(rec, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as e:  # "\ud800" is valid JSON but no character: nothing can read it
+            why = (
+                f"holds an unpaired surrogate ({e.object[e.start : e.end]!a}), not text; remove it and retry"
+            )
+            yield {"id": _printable_id(rec), "line": n, "error": why}
+            continue
         if not isinstance(rec, dict):
             yield {"id": None, "line": n, "error": f'not a JSON object; write {{"id": ..., "{field}": ...}}'}
             continue
@@ -37,3 +45,13 @@ def requests(lines: Iterable[str], field: str) -> Iterator[Request | dict[str, A
             yield {"id": rec.get("id"), "line": n, "error": why}
             continue
         yield Request(n, rec.get("id"), text, rec)
+
+
+def _printable_id(rec: Any) -> Any:
+    """The record's id when it can be written back out, else None."""
+    rid = rec.get("id") if isinstance(rec, dict) else None
+    try:
+        json.dumps(rid, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return rid

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -131,7 +133,8 @@ class BM25Index:
     def save(self, path: Path) -> None:
         lengths = np.asarray([len(d) for d in self._docs], dtype=np.int64)
         meta = {"ids": self.ids, "source": self.source, "vocab": list(self.vocab)}
-        tmp = path.with_name(path.name + ".tmp.npz")
+        # A name of its own per writer: two processes saving at once never share a temp file.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp.npz")
         np.savez(
             tmp,
             meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
@@ -139,6 +142,8 @@ class BM25Index:
             lengths=lengths,
             date_num=np.asarray(self.date_num, dtype=np.int64),
         )
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())  # on disk before the rename makes it the file
         tmp.replace(path)  # atomic: an interrupted save leaves the old file whole
 
     @classmethod

@@ -1,63 +1,46 @@
 """Passages into an index: Chroma for vectors (embedded on disk, or a server), BM25 beside it.
 
-Ingest is idempotent and incremental. Passage ids derive from content, so an
-unchanged corpus embeds nothing; an article whose text changed (same id, or the
-same file giving other articles) has its old passages replaced. An article record
-is written only after all its passages, so an ingest interrupted half-way is
-completed by the next one: nothing lost, nothing twice.
+Ingest is idempotent and incremental and each article is a transaction (assistant/_ingest.py).
+One process writes at a time (assistant/_lock.py); every write ends by bumping a
+generation marker, and a reader that sees it change reopens Chroma and reloads BM25, so a
+running app serves what another process just ingested.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+import sys
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from . import _ingest
 from ._bm25 import BM25Index
-from ._split_passages import split_article
+from ._ingest import GET_BATCH, IngestReport, Progress
+from ._lock import atomic_write_bytes, bump_generation, read_generation, write_lock
 from .config import Settings
-from .errors import ChromaUnavailableError, IndexMismatchError, IndexMissingError
+from .errors import ChromaUnavailableError, IndexLockedError, IndexMismatchError, IndexMissingError
 from .records import Article, Passage
 
-_BATCH = 256
-_GET_BATCH = 500  # Chroma's SQLite refuses queries with too many bound ids
-Progress = Callable[[int, int], None]  # (done, total) passages embedded
+__all__ = ["IngestReport", "NewsIndex", "date_num", "passage_from", "passage_metadata"]
 
-
-@dataclass(frozen=True)
-class IngestReport:
-    articles_new: int
-    articles_unchanged: int
-    articles_replaced: int
-    articles_removed: int
-    passages_embedded: int
-    passages_total: int
-
-    def to_json(self) -> dict[str, int]:
-        return self.__dict__.copy()
+# HNSW graph settings for new collections. With Chroma's defaults (M 16, ef_construction 100)
+# a few outlying passages (JavaScript left in CRUD article text, mixed-language lines) end up
+# with no link that a search from the entry point can follow: 0-5 of 7,820 CRUD passages per
+# build over six builds, in one ingest run or two, different ones each time because Chroma
+# inserts with several threads (case r10 saw 4). The vectors are stored; the graph never
+# reaches them, so no query finds them. A denser graph and a wider search (M 32,
+# ef_construction 200, ef_search 200) left 0 unreachable in seven builds. `verify` measures
+# it (self-retrieval) on any index, and `verify --repair` re-inserts what is unreachable.
+HNSW = {"space": "cosine", "max_neighbors": 32, "ef_construction": 200, "ef_search": 200}
 
 
 def date_num(date: str | None) -> int:
     """2024-05-21 -> 20240521, the form Chroma can compare; unknown dates are 0."""
     return int(date.replace("-", "")) if date else 0
-
-
-def _digest(article: Article) -> str:
-    payload = json.dumps(article.to_json(), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
-
-
-def _existing_ids(col: Any, ids: Sequence[str]) -> list[str]:
-    found: list[str] = []
-    for i in range(0, len(ids), _GET_BATCH):
-        found.extend(col.get(ids=list(ids[i : i + _GET_BATCH]), include=[])["ids"])
-    return found
 
 
 def passage_metadata(p: Passage) -> dict[str, Any]:
@@ -95,8 +78,11 @@ class NewsIndex:
     def __init__(self, settings: Settings, embedder: Any | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
+        self._refresh_lock = threading.Lock()
+        self._generation = read_generation(self._side_path("generation", ""))
         self._client = self._connect()
         self._bm25: BM25Index | None = None
+        self._live: frozenset[str] | None = None
 
     # -- storage ------------------------------------------------------------------------
 
@@ -116,6 +102,17 @@ class NewsIndex:
         s.index_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(s.index_dir / "chroma"), settings=chroma_settings)
 
+    def _reopen(self) -> None:
+        """A fresh Chroma client: an embedded client keeps the HNSW graph it loaded, so writes
+        by another process reach its queries only through a new one. Queries in flight keep
+        the old client (they hold its collection objects) and finish on the old view."""
+        if not self.settings.chroma_host:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            # Only this path's cached system: other indexes in this process keep theirs.
+            SharedSystemClient._identifier_to_system.pop(str(self.settings.index_dir / "chroma"), None)
+        self._client = self._connect()
+
     @property
     def embedder(self) -> Any:
         if self._embedder is None:
@@ -129,7 +126,8 @@ class NewsIndex:
         if create:
             passages = self._client.get_or_create_collection(
                 f"{name}-passages",
-                metadata={"hnsw:space": "cosine", "embed_model": self.settings.embed_model},
+                metadata={"embed_model": self.settings.embed_model},
+                configuration={"hnsw": dict(HNSW)},
                 embedding_function=None,
             )
             articles = self._client.get_or_create_collection(f"{name}-articles", embedding_function=None)
@@ -154,13 +152,36 @@ class NewsIndex:
             f"chroma://{s.chroma_host}:{s.chroma_port}/{s.collection}" if s.chroma_host else str(s.index_dir)
         )
 
-    @property
-    def _bm25_path(self) -> Path:
+    def _side_path(self, kind: str, suffix: str) -> Path:
+        """Files beside the index, one set per (server, collection): bm25, lock, generation, journal."""
         s = self.settings
         tag = f"{s.chroma_host}-{s.chroma_port}-" if s.chroma_host else ""
-        return s.index_dir / f"bm25-{tag}{s.collection}.npz"
+        return s.index_dir / f"{kind}-{tag}{s.collection}{suffix}"
 
-    # -- ingest -------------------------------------------------------------------------
+    @property
+    def _bm25_path(self) -> Path:
+        return self._side_path("bm25", ".npz")
+
+    def read_journal(self) -> set[str]:
+        """Article ids a writer was working on when it last stopped (empty after a clean finish)."""
+        try:
+            return set(json.loads(self._side_path("journal", ".json").read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return set()
+
+    def write_journal(self, article_ids: set[str]) -> None:
+        atomic_write_bytes(self._side_path("journal", ".json"), json.dumps(sorted(article_ids)).encode())
+
+    def _write_lock(self) -> Any:
+        return write_lock(self._side_path("write", ".lock"), self._where(), self.settings.lock_timeout_s)
+
+    def _written(self) -> None:
+        """After every write: the side files follow Chroma, then readers are told."""
+        self._live = None
+        self._sync_bm25(self._collections(create=False)[0], writer=True)
+        self._generation = bump_generation(self._side_path("generation", ""))
+
+    # -- writing ------------------------------------------------------------------------
 
     def ingest(
         self,
@@ -168,79 +189,17 @@ class NewsIndex:
         progress: Progress | None = None,
         whole_files: Iterable[str] = (),
     ) -> IngestReport:
-        """Add or update articles. `whole_files`: files read in full this time, so any
-        article indexed from one of them earlier and absent now was edited or dropped."""
-        passages_col, articles_col = self._collections(create=True)
-        known = articles_col.get(include=["metadatas"])
-        known_meta = dict(zip(known["ids"], known["metadatas"] or [], strict=False))
-        by_path: dict[str, set[str]] = {}
-        for aid, meta in known_meta.items():
-            by_path.setdefault(str(meta.get("path", "")).split(":")[0], set()).add(aid)
+        """Add or update articles. `whole_files`: files read in full and without error this
+        time (see _ingest.complete_files), so any article indexed from one of them earlier
+        and absent now was edited or dropped from it. Waits for another writer (IndexLockedError
+        after Settings.lock_timeout_s)."""
+        with self._write_lock():
+            self.refresh()
+            report = _ingest.run(self, articles, progress, whole_files)
+            self._written()
+        return report
 
-        todo: list[tuple[Article, list[Passage]]] = []
-        unchanged = replaced = 0
-        incoming = {a.id for a in articles}
-        stale: set[str] = set()
-        for art in articles:
-            meta = known_meta.get(art.id)
-            if meta and meta.get("digest") == _digest(art):
-                unchanged += 1
-                continue
-            if meta:
-                replaced += 1
-                stale.add(art.id)
-            todo.append((art, split_article(art, self.settings.chunk_max, self.settings.chunk_overlap)))
-        for path in whole_files:
-            stale |= by_path.get(str(path), set()) - incoming
-        removed = len(stale - {a.id for a, _ in todo})
-        for aid in stale:
-            self._delete_article(passages_col, articles_col, aid)
-
-        all_new = [p for _, ps in todo for p in ps]
-        have = set(_existing_ids(passages_col, [p.id for p in all_new]))
-        to_embed = [p for p in all_new if p.id not in have]
-        total = len(to_embed)
-        done = 0
-        # Chroma writes batch i while the embedder works on batch i+1 (both release the GIL).
-        with ThreadPoolExecutor(1, thread_name_prefix="chroma-write") as writer:
-            pending: Future[None] | None = None
-            for i in range(0, total, _BATCH):
-                batch = to_embed[i : i + _BATCH]
-                vectors = self._embed_unique([p.embedding_text() for p in batch])
-                if pending is not None:
-                    pending.result()  # re-raises a failed write before going on
-                pending = writer.submit(
-                    passages_col.upsert,
-                    ids=[p.id for p in batch],
-                    embeddings=vectors,
-                    documents=[p.text for p in batch],
-                    metadatas=[passage_metadata(p) for p in batch],
-                )
-                done += len(batch)
-                if progress:
-                    progress(done, total)
-            if pending is not None:
-                pending.result()
-        # Article records last: their presence says "all my passages are in".
-        for i in range(0, len(todo), _BATCH):
-            chunk = todo[i : i + _BATCH]
-            articles_col.upsert(
-                ids=[a.id for a, _ in chunk],
-                embeddings=[[0.0] for _ in chunk],
-                documents=[a.text for a, _ in chunk],
-                metadatas=[self._article_meta(a, ps) for a, ps in chunk],
-            )
-        self._sync_bm25(passages_col, fresh={p.id: p for p in all_new})
-        return IngestReport(
-            articles_new=len(todo) - replaced,
-            articles_unchanged=unchanged,
-            articles_replaced=replaced,
-            articles_removed=removed,
-            passages_embedded=total,
-            passages_total=passages_col.count(),
-        )
-
-    def _embed_unique(self, texts: list[str]) -> np.ndarray:
+    def embed_unique(self, texts: list[str]) -> np.ndarray:
         """Embed each distinct text once: reprinted paragraphs and boilerplate recur."""
         unique = list(dict.fromkeys(texts))
         if len(unique) == len(texts):
@@ -249,59 +208,122 @@ class NewsIndex:
         row = {t: i for i, t in enumerate(unique)}
         return vectors[[row[t] for t in texts]]
 
-    @staticmethod
-    def _article_meta(art: Article, passages: list[Passage]) -> dict[str, Any]:
-        meta = {k: v for k, v in art.to_json().items() if k not in ("text", "authors", "id")}
-        meta["authors"] = "、".join(art.authors)
-        meta["passages"] = len(passages)
-        meta["digest"] = _digest(art)
-        meta["date"] = art.date or ""
-        meta["date_num"] = date_num(art.date)
-        return {k: ("" if v is None else v) for k, v in meta.items()}
-
-    @staticmethod
-    def _delete_article(passages_col: Any, articles_col: Any, article_id: str) -> None:
-        passages_col.delete(where={"article_id": article_id})
-        articles_col.delete(ids=[article_id])
-
     def remove(self, article_ids: Iterable[str]) -> int:
-        passages_col, articles_col = self._collections(create=False)
-        ids = [a for a in article_ids if articles_col.get(ids=[a], include=[])["ids"]]
-        for aid in ids:
-            self._delete_article(passages_col, articles_col, aid)
-        self._sync_bm25(passages_col)
+        """Remove articles by id or by any alias they were ingested under; returns how many."""
+        with self._write_lock():
+            self.refresh()
+            passages_col, articles_col = self._collections(create=False)
+            wanted = set(article_ids)
+            got = articles_col.get(include=["metadatas"])
+            ids = [
+                aid
+                for aid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+                if aid in wanted or wanted & set(json.loads((meta or {}).get("aliases") or "[]"))
+            ]
+            for aid in ids:
+                articles_col.delete(ids=[aid])  # the record first: the article leaves at once
+                passages_col.delete(where={"article_id": aid})
+            self._written()
         return len(ids)
+
+    # -- live view ----------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Reopen Chroma and drop cached BM25 when another process wrote since we looked.
+
+        Cheap (reads one small file); called before every search. Returns True when it reopened.
+        """
+        now = read_generation(self._side_path("generation", ""))
+        if now == self._generation:
+            return False
+        with self._refresh_lock:
+            if now == self._generation:
+                return False
+            self._reopen()
+            self._bm25 = None
+            self._live = None
+            self._generation = now
+        return True
+
+    @property
+    def generation(self) -> str:
+        """Changes whenever any process wrote to the index and this one has refreshed: key
+        caches of articles or metadata on it (an article corrected in place keeps its id)."""
+        return self._generation
+
+    def live_passage_ids(self) -> frozenset[str] | None:
+        """Passages that committed article records list: what readers may serve.
+
+        Passages of an article still being written, or left by a crashed ingest, are not in
+        it. None when some record predates the lists (then every stored passage counts).
+        """
+        if self._live is None:
+            _, articles_col = self._collections(create=False)
+            got = articles_col.get(include=["metadatas"])
+            live: set[str] = set()
+            for meta in got["metadatas"] or []:
+                raw = (meta or {}).get("passage_ids")
+                if not raw:
+                    return None
+                live.update(json.loads(raw))
+            self._live = frozenset(live)
+        return self._live
 
     # -- BM25, kept consistent with the collection ---------------------------------------
 
-    def _sync_bm25(self, passages_col: Any, fresh: dict[str, Passage] | None = None) -> BM25Index:
-        """Bring the BM25 file in line with Chroma: add what is missing, drop what is gone.
-
-        Passages just ingested are tokenised from memory; only what the file lacks for
-        another reason (lost file, another machine's ingest) is fetched from Chroma.
-        """
+    def _load_bm25_file(self) -> BM25Index:
+        """The persisted BM25 arrays, or an empty index when the file is missing or unreadable
+        (truncated, overwritten): it is then rebuilt from Chroma, which holds every passage."""
         path = self._bm25_path
-        bm25 = BM25Index.load(path) if path.exists() else BM25Index()
+        if not path.exists():
+            return BM25Index()
+        try:
+            return BM25Index.load(path)
+        except Exception as e:  # zipfile, numpy and json each raise their own kind
+            print(
+                f"warning: {path}: unreadable ({type(e).__name__}); rebuilding it from the index",
+                file=sys.stderr,
+            )
+            return BM25Index()
+
+    def _sync_bm25(
+        self, passages_col: Any, fresh: dict[str, Passage] | None = None, writer: bool = False
+    ) -> BM25Index:
+        """Bring the BM25 file in line with Chroma: add what is missing, drop what is gone, and
+        save (temp file + rename) whenever anything changed."""
+        path = self._bm25_path
+        bm25 = self._load_bm25_file()
         chroma_ids = set(passages_col.get(include=[])["ids"])
         extra = set(bm25.ids) - chroma_ids
         if extra:
             bm25.remove(extra)
         missing = sorted(chroma_ids - set(bm25.ids))
         fresh = fresh or {}
+        from_chroma = [pid for pid in missing if pid not in fresh]
         for pid in missing:
             if (p := fresh.get(pid)) is not None:
                 bm25.add(pid, p.embedding_text(), date_num(p.date), p.source)
-        missing = [pid for pid in missing if pid not in fresh]
-        for i in range(0, len(missing), _GET_BATCH):
-            got = passages_col.get(ids=missing[i : i + _GET_BATCH], include=["documents", "metadatas"])
+        for i in range(0, len(from_chroma), GET_BATCH):
+            got = passages_col.get(ids=from_chroma[i : i + GET_BATCH], include=["documents", "metadatas"])
             for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 p = passage_from(pid, doc, meta)
                 bm25.add(pid, p.embedding_text(), date_num(p.date), p.source)
         if extra or missing or not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            bm25.save(path)
+            self._save_bm25(bm25, writer)
         self._bm25 = bm25
         return bm25
+
+    def _save_bm25(self, bm25: BM25Index, writer: bool) -> None:
+        """Writers save; a reader saves its repaired copy only when no writer is at work (the
+        writer saves the newer view when it finishes, and a reader must never overwrite it)."""
+        if writer:
+            bm25.save(self._bm25_path)
+            return
+        try:
+            with write_lock(self._side_path("write", ".lock"), self._where(), 0):
+                bm25.save(self._bm25_path)
+        except (IndexLockedError, OSError):
+            pass  # in memory it is whole; the file is fixed by the writer or the next reader
 
     def bm25(self) -> BM25Index:
         if self._bm25 is None:
@@ -313,6 +335,9 @@ class NewsIndex:
 
     def passages_collection(self) -> Any:
         return self._collections(create=False)[0]
+
+    def articles_collection(self) -> Any:
+        return self._collections(create=False)[1]
 
     def count(self) -> int:
         try:
@@ -354,4 +379,8 @@ class NewsIndex:
     def list_articles(self) -> list[dict[str, Any]]:
         _, articles_col = self._collections(create=False)
         got = articles_col.get(include=["metadatas"])
-        return [{"id": i, **m} for i, m in zip(got["ids"], got["metadatas"], strict=True)]
+        hidden = ("passage_ids", "digest", "content_key")  # bookkeeping, not for readers
+        return [
+            {"id": i, **{k: v for k, v in m.items() if k not in hidden}}
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+        ]

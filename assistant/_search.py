@@ -7,6 +7,7 @@ their own chains and our answer chain is an ordinary LCEL pipeline.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -19,38 +20,52 @@ from pydantic import ConfigDict
 
 from ._fuse import reciprocal_rank_fusion
 from ._index import NewsIndex, date_num, passage_from
-from ._load_corpus import normalise_date
 from .config import Settings
 from .errors import EmptyQueryError, InputError
 from .records import Hit
 
+_ISO_DAY = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+
+
+def parse_day(value: str, name: str) -> str:
+    """A filter bound as an ISO day; the whole value must be one real date (2024-05-21,
+    2024/5/21, 2024年5月21日), so 2024-02-30 or abc2024-05-17xyz are refused, not guessed at."""
+    m = _ISO_DAY.fullmatch(value.strip())
+    try:
+        if not m:
+            raise ValueError
+        return datetime.date(*(int(g) for g in m.groups())).isoformat()
+    except ValueError:
+        raise InputError(f"{name} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-21") from None
+
 
 @dataclass(frozen=True)
 class Filters:
+    """Date and source filters. The rule for articles of unknown date: any date bound (--from,
+    --to or both) leaves them out, since nothing says they fall in the range."""
+
     date_from: str | None = None  # ISO day, inclusive
     date_to: str | None = None
     sources: tuple[str, ...] = ()
 
     @classmethod
     def make(cls, date_from: str | None = None, date_to: str | None = None, sources: Any = None) -> Filters:
-        def day(value: str | None, name: str) -> str | None:
-            if not value:
-                return None
-            iso = normalise_date(value)
-            if iso is None:
-                raise InputError(f"{name} {value!r} is not a date; write it as YYYY-MM-DD")
-            return iso
-
+        """Raises InputError naming the value for a non-date or a range that ends before it starts."""
+        lo = parse_day(date_from, "date_from") if date_from else None
+        hi = parse_day(date_to, "date_to") if date_to else None
+        if lo and hi and lo > hi:
+            raise InputError(
+                f"the date range is reversed: from {lo} is after to {hi}; swap them (--from {hi} --to {lo})"
+            )
         if isinstance(sources, str):
             sources = [s for s in re.split(r"[,，]", sources) if s.strip()]
-        return cls(
-            day(date_from, "date_from"), day(date_to, "date_to"), tuple(s.strip() for s in sources or ())
-        )
+        return cls(lo, hi, tuple(s.strip() for s in sources or ()))
 
     def chroma_where(self) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
-        if self.date_from:
-            clauses.append({"date_num": {"$gte": date_num(self.date_from)}})
+        if self.date_from or self.date_to:
+            # Unknown dates are stored as 0: ">= 1" keeps them out under --to alone as under --from.
+            clauses.append({"date_num": {"$gte": date_num(self.date_from) if self.date_from else 1}})
         if self.date_to:
             clauses.append({"date_num": {"$lte": date_num(self.date_to)}})
         if self.sources:
@@ -59,9 +74,28 @@ class Filters:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
+    def bm25_bounds(self) -> tuple[int | None, int | None]:
+        """(lowest, highest) date_num for BM25, the same rule as chroma_where."""
+        if not (self.date_from or self.date_to):
+            return None, None
+        return (date_num(self.date_from) if self.date_from else 1), (
+            date_num(self.date_to) if self.date_to else None
+        )
+
     @property
     def active(self) -> bool:
         return bool(self.date_from or self.date_to or self.sources)
+
+    def describe(self) -> str:
+        """The filter as the user gave it, e.g. `--from 2024-01-01 --source 平湖发布`."""
+        parts = []
+        if self.date_from:
+            parts.append(f"--from {self.date_from}")
+        if self.date_to:
+            parts.append(f"--to {self.date_to}")
+        if self.sources:
+            parts.append(f"--source {','.join(self.sources)}")
+        return " ".join(parts)
 
 
 def rocchio(query: np.ndarray, feedback: np.ndarray, weight: float) -> np.ndarray:
@@ -98,6 +132,12 @@ def clean_query(query: str, settings: Settings) -> str:
     q = " ".join(str(query or "").split())
     if not q:
         raise EmptyQueryError()
+    try:
+        q.encode("utf-8")
+    except UnicodeEncodeError as e:  # a lone surrogate from JSON ("\ud800"): no tokenizer reads it
+        raise InputError(
+            f"the question holds an unpaired surrogate ({e.object[e.start : e.end]!a}), not text; remove it"
+        ) from None
     return q[: settings.max_query_chars]
 
 
@@ -148,12 +188,9 @@ class Searcher:
         ]
 
     def keyword(self, query: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        date_from, date_to = filters.bm25_bounds()
         return self.index.bm25().search(
-            query,
-            n,
-            date_from=date_num(filters.date_from) if filters.date_from else None,
-            date_to=date_num(filters.date_to) if filters.date_to else None,
-            sources=filters.sources or None,
+            query, n, date_from=date_from, date_to=date_to, sources=filters.sources or None
         )
 
     def search(
@@ -165,10 +202,17 @@ class Searcher:
     ) -> list[Hit]:
         """Top-k hits; mode is hybrid (default), dense or bm25 (for measuring each alone)."""
         q = clean_query(query, self.settings)
+        if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+            raise InputError(f"k must be a whole number >= 1, not {k!r}")
         k = k or self.settings.k
         n = max(self.settings.candidates, k)
+        self.index.refresh()  # another process may have written since the last question
         dense = self.dense(q, n, filters) if mode in ("hybrid", "dense") else []
         keyword = self.keyword(q, n, filters) if mode in ("hybrid", "bm25") else []
+        if (live := self.index.live_passage_ids()) is not None:
+            # Only passages a committed article lists: never half an article being written.
+            dense = [d for d in dense if d[0] in live]
+            keyword = [kw for kw in keyword if kw[0] in live]
         dense_rank = {pid: r for r, (pid, *_) in enumerate(dense, start=1)}
         bm25_rank = {pid: r for r, (pid, _) in enumerate(keyword, start=1)}
         if mode == "dense":

@@ -49,7 +49,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """Exit 0 when every path given gave articles; 1 when a path was missing, empty, held no
+    supported file or nothing readable (the other paths are still ingested); line-level
+    problems (a bad JSONL line) are warnings."""
     from ._index import NewsIndex
+    from ._ingest import complete_files
     from ._load_corpus import load_paths
 
     settings = _settings(args)
@@ -58,19 +62,55 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     _report_problems(result.problems)
     for kept, dropped in result.duplicates:
         print(f"note: {dropped} is the same article as {kept}; kept once", file=sys.stderr)
+    empty = _paths_without_articles(paths, result)
+    for line in empty:
+        print(f"warning: {line}", file=sys.stderr)
     index = NewsIndex(settings)
     progress = _progress_bar() if sys.stderr.isatty() or args.progress else None
-    report = index.ingest(result.articles, progress=progress, whole_files=result.files)
+    report = index.ingest(
+        result.articles, progress=progress, whole_files=complete_files(result.files, result.problems)
+    )
+    for line in report.problems:
+        print(f"warning: {line}", file=sys.stderr)
     if args.json:
-        print(_dump({**report.to_json(), "problems": [str(p) for p in result.problems]}))
+        problems = [str(p) for p in result.problems] + list(report.problems) + empty
+        print(_dump({**report.to_json(), "problems": problems}))
     else:
         print(
             f"{report.articles_new} new, {report.articles_replaced} replaced, "
-            f"{report.articles_unchanged} unchanged, {report.articles_removed} removed articles; "
-            f"{report.passages_embedded} passages embedded, {report.passages_total} in the index "
+            f"{report.articles_unchanged} unchanged, {report.articles_removed} removed articles"
+            + (
+                f", {report.articles_aliased} already stored under another id"
+                if report.articles_aliased
+                else ""
+            )
+            + f"; {report.passages_embedded} passages embedded, {report.passages_total} in the index "
             f"({index._where()})"
         )
-    return 0
+        for what, items in (("replaced", report.replaced), ("removed", report.removed)):
+            for item in items:
+                print(f"  {what}: {item}")
+    return 1 if empty else 0
+
+
+def _paths_without_articles(paths: Sequence[Path], result: Any) -> list[str]:
+    """One line per path given that yielded no article: missing, empty, unsupported or unreadable."""
+    from ._load_corpus import iter_files
+
+    got = {str(a.path).rsplit(":", 1)[0] for a in result.articles} | {str(a.path) for a in result.articles}
+    got |= {d.split(" (")[0].rsplit(":", 1)[0] for _, d in result.duplicates}
+    lines = []
+    for path in paths:
+        files = [str(f) for f in iter_files([path])] if path.exists() else []
+        if not path.exists():
+            lines.append(f"{path}: no such file or folder; nothing ingested from it")
+        elif path.is_dir() and not files:
+            others = sorted(p.name for p in path.rglob("*") if p.is_file())
+            seen = f" (ignored: {', '.join(others[:5])}{' …' if len(others) > 5 else ''})" if others else ""
+            lines.append(f"{path}: no file this tool reads in this folder{seen}; nothing ingested from it")
+        elif not any(f in got for f in files):
+            lines.append(f"{path}: no article could be read from it (see the warnings above)")
+    return lines
 
 
 def _progress_bar() -> Any:
@@ -97,6 +137,30 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0 if n else 1
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the index is whole (after --repair: when the repair made it whole), else 1."""
+    from ._verify import verify
+
+    settings = _settings(args)
+    report = verify(_ready_index(settings), repair=args.repair, self_retrieval=not args.no_self_retrieval)
+    data = report.to_json()
+    if args.json:
+        print(_dump(data))
+    else:
+        print(
+            f"{'OK' if report.ok else 'PROBLEMS'}: {data['articles']} articles, {data['passages']} passages "
+            f"({data['passages_listed']} listed by articles), BM25 {data['bm25_documents']} "
+            f"({'in step' if report.bm25_in_step else 'OUT OF STEP'}); orphans {data['orphan_passages']}, "
+            f"missing {data['missing_passages']}, without vector {data['passages_without_vector']}; "
+            f"self-retrieval {data['self_retrieval']:.4f} of {data['self_retrieval_checked']}"
+        )
+        if report.repaired:
+            print(f"repaired: {report.repaired}")
+        if not report.ok and not args.repair:
+            print("run `python -m assistant verify --repair` to fix it", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from ._index import NewsIndex
     from ._search import Filters, Searcher
@@ -108,7 +172,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
         raise IndexMissingError(str(settings.index_dir))
     filters = Filters.make(args.date_from, args.date_to, args.source)
-    hits = Searcher(index).search(args.query, args.k, filters, mode=args.mode)
+    searcher = Searcher(index)
+    hits = searcher.search(args.query, args.k, filters, mode=args.mode)
+    if not hits and filters.active:
+        _say_filter_left_nothing(searcher, args.query, filters)
     if args.json:
         print(_dump({"query": args.query, "hits": [h.to_json() for h in hits]}))
     else:
@@ -116,6 +183,16 @@ def cmd_search(args: argparse.Namespace) -> int:
             p = h.passage
             print(f"{i}. [{h.score:.4f}] {p.title} ({p.date or '日期不详'})  {p.id}\n   {p.text[:160]}")
     return 0
+
+
+def _say_filter_left_nothing(searcher: Any, query: str, filters: Any) -> None:
+    """A filter that removed every hit is named, with what the archive holds without it."""
+    unfiltered = searcher.search(query, 5)
+    print(
+        f"note: nothing matches {filters.describe()}; without the filter {len(unfiltered)} passage(s) "
+        "match. Articles of unknown date are left out by any date filter.",
+        file=sys.stderr,
+    )
 
 
 def _ready_index(settings: Settings) -> Any:
@@ -162,7 +239,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     filters = Filters.make(args.date_from, args.date_to, args.source)
-    answer = Assistant(settings, _ready_index(settings)).ask(args.question, filters=filters, k=args.k)
+    index = _ready_index(settings)
+    answer = Assistant(settings, index).ask(args.question, filters=filters, k=args.k)
+    if answer.refused and filters.active and not answer.hits:
+        from ._search import Searcher
+
+        _say_filter_left_nothing(Searcher(index), args.question, filters)
     if args.json:
         print(_dump(answer.to_json()))
         return 0
@@ -266,9 +348,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("article_ids", nargs="+")
     p.set_defaults(func=cmd_remove)
 
+    p = sub.add_parser("verify", help="check the index is whole and every passage findable (--repair)")
+    p.add_argument("--repair", action="store_true", help="fix what the check finds")
+    p.add_argument("--no-self-retrieval", action="store_true", help="skip the (slower) dense check")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_verify)
+
     p = sub.add_parser("search", help="ranked passages for a query")
     p.add_argument("query")
-    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--k", type=_positive_int, default=5, help="hits to return (>= 1)")
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     _add_filters(p)
     p.add_argument("--json", action="store_true")
@@ -276,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer a question with cited quotes (or refuse)")
     p.add_argument("question")
-    p.add_argument("--k", type=int, default=None, help="passages retrieved (default 5)")
+    p.add_argument("--k", type=_positive_int, default=None, help="passages retrieved (>= 1, default 5)")
     _add_filters(p)
     p.add_argument("--json", action="store_true", help="print the answer object as JSON")
     p.set_defaults(func=cmd_ask)
@@ -300,6 +388,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_info)
 
     return parser
+
+
+def _positive_int(value: str) -> int:
+    """argparse type for --k: a whole number >= 1 (0 used to mean "the default", -1 "all but one")."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number; give 1 or more") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} is too small; give 1 or more")
+    return n
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:

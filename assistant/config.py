@@ -38,6 +38,8 @@ class Settings:
     chroma_host: str | None = None
     chroma_port: int = 8000
     collection: str = "news"
+    # Seconds a writer waits for another one on the same index before giving up (assistant/_lock.py).
+    lock_timeout_s: float = 600.0
     # Passages (characters). Defaults chosen by measurement, see eval/README.md.
     chunk_max: int = 200
     chunk_overlap: int = 60  # characters of whole trailing sentences repeated in the next passage
@@ -83,6 +85,8 @@ class Settings:
             values["chroma_host"] = v
         if v := env.get("ASSISTANT_CHROMA_PORT"):
             values["chroma_port"] = int(v)
+        if v := env.get("ASSISTANT_LOCK_TIMEOUT"):
+            values["lock_timeout_s"] = float(v)
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("index_dir", "cache_dir"):
             if isinstance(values.get(key), str):

@@ -56,3 +56,14 @@ class ModelUnavailableError(AssistantError):
 
 class IndexMismatchError(AssistantError):
     """The index was built with another embedding model than the one configured."""
+
+
+class IndexLockedError(AssistantError):
+    """Another process is writing to the same index."""
+
+    def __init__(self, where: str, holder: str, waited_s: float) -> None:
+        super().__init__(
+            f"The index at {where} is being written by another process (pid {holder}); waited "
+            f"{waited_s:g} s. Run this again when it has finished, or wait longer with "
+            "ASSISTANT_LOCK_TIMEOUT=SECONDS."
+        )

@@ -50,7 +50,9 @@ class RgbData:
 
 
 def article_id(text: str) -> str:
-    return "rgb-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    # Whitespace aside, as the archive identifies articles (assistant/_ingest.py): RGB holds 70
+    # passages that differ only in whitespace, which the index stores once under the first id.
+    return "rgb-" + hashlib.sha1(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()[:16]
 
 
 def load_rgb(path: Path = RGB_FILE, limit: int | None = None) -> RgbData:

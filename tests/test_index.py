@@ -150,10 +150,10 @@ def test_a_file_that_changed_replaces_its_old_articles(tmp_path: Path, settings:
 
 
 def test_interrupted_ingest_is_completed_by_the_next(settings: Settings, seed: list[Article]) -> None:
-    import assistant._index as index_module
+    import assistant._ingest as ingest_module
 
-    old_batch = index_module._BATCH
-    index_module._BATCH = 8
+    old_batch = ingest_module.BATCH
+    ingest_module.BATCH = 8
     try:
         with pytest.raises(KeyboardInterrupt):
             NewsIndex(settings, CountingEmbedder(fail_after=16)).ingest(seed)
@@ -161,7 +161,7 @@ def test_interrupted_ingest_is_completed_by_the_next(settings: Settings, seed: l
         index = NewsIndex(settings, emb)
         report = index.ingest(seed)
     finally:
-        index_module._BATCH = old_batch
+        ingest_module.BATCH = old_batch
     total = sum(1 for _ in index.passages_collection().get(include=[])["ids"])
     assert report.passages_total == total
     assert emb.embedded == total - 16  # what was finished is not embedded again
