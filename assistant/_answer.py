@@ -321,13 +321,24 @@ class Assistant:
             **best.notes,
         }
 
+    def _fresh(self) -> None:
+        """Drop cached articles when the index changed under us (an article corrected in place
+        keeps its id): the cache is keyed on the index's generation."""
+        if getattr(self, "_cache_generation", None) != self.index.generation:
+            self._articles.clear()
+            self._originals.clear()
+            self._metas_count = None
+            self._cache_generation = self.index.generation
+
     def _original(self, article_id: str) -> Article | None:
+        self._fresh()
         if article_id not in self._originals:
             self._originals[article_id] = self.index.get_article(article_id)
         return self._originals[article_id]
 
     def _article(self, article_id: str) -> Article | None:
         """The article folded for matching (same offsets as printed)."""
+        self._fresh()
         if article_id not in self._articles:
             art = self._original(article_id)
             self._articles[article_id] = (
@@ -506,6 +517,7 @@ class Assistant:
         return self._pinyin_cache[key]
 
     def _article_metas(self) -> list[dict[str, Any]]:
+        self._fresh()
         count = self.index.count()
         if getattr(self, "_metas_count", None) != count:
             self._metas = self.index.list_articles()

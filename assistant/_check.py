@@ -22,7 +22,7 @@ from typing import Any
 
 from . import _ground as ground
 from ._batch import requests
-from ._facts import detect_language
+from ._facts import detect_language, find_times
 from ._normalize import normalise
 from ._search import Filters, Searcher, clean_query
 from ._slots import coverage, mask, terms
@@ -87,39 +87,57 @@ class _Unit:
 
 def split_facts(claim: str) -> list[str]:
     """Clauses of a claim, each a fact to check. 和/、 split only between two clauses that
-    each state a number (投资4.3亿元和同比增长32%), never inside a list of names."""
+    each state a number (投资4.3亿元和同比增长32%), never inside a list of names. A clause
+    that only dates or qualifies (今年一季度，/ 2022年上半年，) frames every fact after it in
+    its sentence: each of them is checked with it."""
     parts: list[str] = []
-    lead = ""
-    for clause in _FACT_SPLIT.split(claim):
-        clause = clause.strip(" 　")
-        if not clause:
-            continue
-        pieces = _split_on_and(clause)
-        for piece in pieces:
-            if lead:  # a leading 2022年上半年， belongs to the clause it dates
-                piece, lead = lead + "，" + piece, ""
-            if not terms(mask(normalise(piece), items(normalise(piece)))):
-                lead = piece
-            # A fragment too short to state anything (a name in a list) stays with its neighbour.
-            elif parts and len(re.sub(r"[^\w]", "", piece)) < 4:
-                parts[-1] = parts[-1] + "，" + piece
-            else:
-                parts.append(piece)
-    if lead:
-        parts.append(lead)
+    for sentence in re.split(r"(?<=[。！？!?])", claim):
+        frame = ""
+        for clause in _FACT_SPLIT.split(sentence):
+            clause = clause.strip(" 　")
+            if not clause:
+                continue
+            for piece in _split_on_and(clause):
+                if _only_frame(piece):
+                    frame = f"{frame}，{piece}" if frame else piece
+                    continue
+                piece = f"{frame}，{piece}" if frame else piece
+                # A fragment too short to state anything (a name in a list) stays with its neighbour.
+                if parts and len(re.sub(r"[^\w]", "", piece)) < 4:
+                    parts[-1] = parts[-1] + "，" + piece
+                else:
+                    parts.append(piece)
+        if frame and not any(frame in p for p in parts):
+            parts.append(frame)
     return parts or [claim.strip()]
+
+
+def _has_words(piece: str) -> bool:
+    text = normalise(piece)
+    return bool(terms(mask(text, items(text))))
+
+
+def _only_frame(piece: str) -> bool:
+    """Nothing but dates, periods and qualifiers: 今年一季度 / 2022年上半年 / 首批."""
+    text = normalise(piece)
+    spans = [(t.start, t.end) for t in find_times(text)] + [
+        (m.start(), m.end()) for m in ground.QUALIFIER.finditer(text)
+    ]
+    rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
+    return not terms(mask(rest, items(rest)))
 
 
 def _split_on_and(clause: str) -> list[str]:
     cuts = [m.start() for m in _AND_SPLIT.finditer(clause)]
-    if not cuts:
-        return [clause]
+    if not cuts or "分别" in clause:
+        return [clause]  # A、B分别X和Y is one fact: its sides are bound by the grounding engine
     pieces: list[str] = []
     start = 0
     for c in cuts:
         left, right_end = clause[start:c], (next((x for x in cuts if x > c), len(clause)))
         right = clause[c + 1 : right_end]
-        if items(normalise(left)) and items(normalise(right)):
+        # Both sides state a value *about something*: 74.5%、22.6%和2.9% is one list, not three facts.
+        if items(normalise(left)) and items(normalise(right)) and _has_words(right):
             pieces.append(left)
             start = c + 1
     pieces.append(clause[start:])

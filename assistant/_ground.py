@@ -367,6 +367,26 @@ def _view(ct: str, ut: str) -> str:
     return views[0] if len(views) == 1 else ut
 
 
+def _align_fenbie(ct: str, ut: str, ev: Evidence) -> Alignment | None:
+    """A 分别 claim against a 分别 span with the same subjects: each side against its side."""
+    ours, theirs = dict(fenbie_views(ct)), dict(fenbie_views(ut))
+    shared = [s for s in ours if s in theirs]
+    if not ours or len(shared) < len(ours):
+        return None
+    parts = [align(ours[s], replace(ev, text=theirs[s])) for s in shared]
+    out = Alignment("supported")
+    for p in parts:
+        out.agrees += p.agrees
+        out.diffs += p.diffs
+        out.missing += p.missing
+        out.other_subject += p.other_subject
+    if out.diffs:
+        out.verdict = "contradicted"
+    elif out.missing or out.other_subject or any(p.verdict != "supported" for p in parts):
+        out.verdict = "not_found"
+    return out
+
+
 def align(fact: str, ev: Evidence) -> Alignment:
     """One fact against one evidence span: supported, contradicted (what differs) or not_found.
 
@@ -378,6 +398,8 @@ def align(fact: str, ev: Evidence) -> Alignment:
     if is_instruction(ev.text, ev.preceding):
         return Alignment("not_found", other_subject=[_say(zh, "instruction")])
     ct = normalise(fact)
+    if "分别" in ct and (both := _align_fenbie(ct, normalise(ev.text), ev)) is not None:
+        return both
     ut = _view(ct, normalise(ev.text))
     c_items, u_items = items(ct), items(ut, ev.date)
     out = Alignment("supported")
