@@ -61,6 +61,10 @@ def cn_number(text: str) -> float | None:
         try:
             value = cn2an.cn2an(s, "smart")
         except (ValueError, KeyError, TypeError, IndexError):
+            # cn2an reads 一点二 but not 一点二亿: take the magnitude off and read the rest
+            if len(s) > 1 and s[-1] in "万亿":
+                rest = cn_number(s[:-1])
+                return None if rest is None else rest * (1e4 if s[-1] == "万" else 1e8) * scale
             return None
     return float(value) * scale
 
