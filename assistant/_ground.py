@@ -328,6 +328,7 @@ def _say(zh: bool, key: str, **kw: str) -> str:
     return (zh_text if zh else en_text).format(**kw)
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿]*")  # with its magnitude: 1.14亿 is not 1.14万
 _CLAUSE_MARK = re.compile(r"[，,；;。：:]")
 _PLAN = re.compile(r"将|计划|预计|目标|力争|有望|拟|预期")
 
@@ -367,12 +368,41 @@ def _view(ct: str, ut: str) -> str:
     return views[0] if len(views) == 1 else ut
 
 
+def _after_fenbie(text: str) -> list[Item]:
+    m = re.search(r"分别[^，,。；;！？!?（(]*", text)
+    return [it for it in items(m.group(0))] if m else []
+
+
+def _fenbie_in_order(ct: str, ut: str) -> Alignment | None:
+    """The values after 分别, in order, when the subjects could not be paired one by one
+    (采矿和采石业、制造业…): the n-th value of the claim against the n-th of the span."""
+    ours, theirs = _after_fenbie(ct), _after_fenbie(ut)
+    if (
+        len(ours) < 2
+        or len(ours) != len(theirs)
+        or any(a.kind != b.kind for a, b in zip(ours, theirs, strict=True))
+    ):
+        return None
+    head = ct[: ct.find("分别")]
+    if head.strip("，, ") and slots.coverage(slots.terms(head), ut) < 0.75:
+        return None  # another list of things
+    out = Alignment("supported")
+    for a, b in zip(ours, theirs, strict=True):
+        if consistent(a, b):
+            out.agrees.append(a.text)
+        else:
+            out.diffs.append(_say(detect_language(ct) != "en", "diff", c=a.text, a=b.text))
+    if out.diffs:
+        out.verdict = "contradicted"
+    return out
+
+
 def _align_fenbie(ct: str, ut: str, ev: Evidence) -> Alignment | None:
     """A 分别 claim against a 分别 span with the same subjects: each side against its side."""
     ours, theirs = dict(fenbie_views(ct)), dict(fenbie_views(ut))
     shared = [s for s in ours if s in theirs]
     if not ours or len(shared) < len(ours):
-        return None
+        return _fenbie_in_order(ct, ut)
     parts = [align(ours[s], replace(ev, text=theirs[s])) for s in shared]
     out = Alignment("supported")
     for p in parts:
@@ -435,8 +465,8 @@ def align(fact: str, ev: Evidence) -> Alignment:
             out.missing.remove(c.text)
             out.agrees.append(c.text)
     _role_check(ct, ut, out, zh)
-    for number in re.findall(r"\d+(?:\.\d+)?", slots.mask(ct, c_items)):
-        if number not in re.findall(r"\d+(?:\.\d+)?", ut):
+    for number in _NUMBER.findall(slots.mask(ct, c_items)):
+        if number not in _NUMBER.findall(ut):
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed
     if out.diffs:
         out.verdict = "contradicted"

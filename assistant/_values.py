@@ -196,7 +196,9 @@ def consistent(claim: Item, article: Item) -> bool:
         return same is not False
     eps = 1e-9 * max(1.0, abs(claim.lo), abs(article.lo))
     lo, hi = claim.lo, claim.hi
-    if claim.exact and not article.exact:
+    if claim.exact and (not article.exact or article.lo != article.hi):
+        # The article's figure is approximate or rounded (2万多, 100万): the claim's own figure
+        # must fall in it; two rounded figures (200万 vs 100万) must not meet at their edges.
         lo = hi = claim.value
     if article.open_hi:
         return lo < article.hi - eps and article.lo <= hi + eps
