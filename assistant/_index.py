@@ -100,7 +100,10 @@ class NewsIndex:
                 raise ChromaUnavailableError(s.chroma_host, s.chroma_port, type(e).__name__) from e
             return client
         s.index_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(s.index_dir / "chroma"), settings=chroma_settings)
+        # Opening runs Chroma's schema migrations; two processes opening a new index at once race
+        # on them ("table collections already exists"). Opening is short: one at a time.
+        with write_lock(s.index_dir / "open.lock", str(s.index_dir), s.lock_timeout_s):
+            return chromadb.PersistentClient(path=str(s.index_dir / "chroma"), settings=chroma_settings)
 
     def _reopen(self) -> None:
         """A fresh Chroma client: an embedded client keeps the HNSW graph it loaded, so writes
