@@ -85,16 +85,7 @@ class _Clause:
     def evidence(self) -> ground.Evidence:
         # The clause is the span (one project of a ；-list); its sentence's lead, the sentence
         # before and the headline are its context.
-        text = self.article.text
-        para = text.rfind("\n", 0, self.sent_start) + 1
-        return ground.Evidence(
-            text=self.text,
-            context=f"{self.article.headline}\n{text[self.context_start : self.start]}",
-            preceding=text[para : self.start],
-            article_text=text,
-            date=self.article.date,
-            source=self.article.source,
-        )
+        return ground.Evidence.around(self.article, self.start, self.end, self.context_start)
 
     @property
     def sentence(self) -> str:

@@ -70,16 +70,7 @@ class _Unit:
 
     @property
     def evidence(self) -> ground.Evidence:
-        text = self.article.text
-        para = text.rfind("\n", 0, self.start) + 1
-        return ground.Evidence(
-            text=self.text,
-            context=f"{self.article.headline}\n{text[self.context_start : self.start]}",
-            preceding=text[para : self.start],
-            article_text=text,
-            date=self.article.date,
-            source=self.article.source,
-        )
+        return ground.Evidence.around(self.article, self.start, self.end, self.context_start)
 
 
 # ------------------------------------------------------------------ splitting a claim

@@ -28,7 +28,7 @@ from . import _slots as slots
 from ._facts import SURNAMES, TITLES, TimeExpr, detect_language, find_directions, find_people, find_times
 from ._normalize import normalise
 from ._values import Item, consistent, dated_times, items
-from .records import Verdict
+from .records import Article, Verdict
 
 # ------------------------------------------------------------------ records
 
@@ -50,6 +50,21 @@ class Evidence:
     article_text: str = ""
     date: str | None = None
     source: str = ""
+
+    @classmethod
+    def around(cls, article: Article, start: int, end: int, context_start: int) -> Evidence:
+        """`article.text[start:end]` with the headline, the text from `context_start` (the
+        sentence before, or the lead of its own sentence) and its paragraph around it."""
+        text = article.text
+        para = text.rfind("\n", 0, start) + 1
+        return cls(
+            text=text[start:end],
+            context=f"{article.headline}\n{text[context_start:start]}",
+            preceding=text[para:start],
+            article_text=text,
+            date=article.date,
+            source=article.source,
+        )
 
 
 @dataclass
