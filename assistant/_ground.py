@@ -212,7 +212,7 @@ def _present(name: str, where: str) -> bool:
     return len(name) >= 3 and name[:2] in where  # 沿海地区 asked, 沿海 printed
 
 
-def subject_gaps(text: str, ev: Evidence, exclude: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+def subject_gaps(text: str, ev: Evidence) -> list[str]:
     """What the claim or question names that the evidence does not: ["曹桥街道 (报道说的是当湖街道)"].
 
     A name counts when it is in the span, its context or its paragraph, or, for a place (a town
@@ -225,7 +225,7 @@ def subject_gaps(text: str, ev: Evidence, exclude: set[str] = frozenset()) -> li
     article = near + "\n" + normalise(ev.article_text) + "\n" + normalise(ev.source)
     gaps = []
     for name in proper_names(text):
-        if name in exclude or name in span:
+        if name in span:
             continue
         rival = _rival(name, span, text)  # the span's own subject beats one named around it
         if rival is not None:
@@ -233,7 +233,7 @@ def subject_gaps(text: str, ev: Evidence, exclude: set[str] = frozenset()) -> li
         elif not _present(name, near) and not _present(name, article):
             gaps.append(name)
     for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
-        if q not in close and q not in exclude:
+        if q not in close:
             gaps.append(q)
     return gaps
 

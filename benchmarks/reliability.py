@@ -44,6 +44,18 @@ class Skip(Exception):
     pass
 
 
+def start_ingest(index: Path, data: Path) -> subprocess.Popen[str]:
+    """An ingest with progress on stderr, running in the background (to be killed or interrupted)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant", "--index", str(index), "ingest", str(data), "--progress"],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def cli(index: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "assistant", "--index", str(index), *args],
@@ -104,14 +116,7 @@ def kill_during_ingest(tmp: Path, moment: str) -> str:
     total = len(want["passages"])
     at = {"early": min(257, total // 3), "middle": total // 2, "late": total}[moment]
     idx = tmp / f"kill-{moment}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "--index", str(idx), "ingest", str(data), "--progress"],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_ingest(idx, data)
     assert proc.stderr is not None
     buf = ""
     seen = 0
@@ -200,14 +205,7 @@ def killed_lock_holder(tmp: Path) -> str:
 def ctrl_c(tmp: Path) -> str:
     data = crud_lines(300, 360, tmp / "c.jsonl")
     idx = tmp / "ctrlc"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "--index", str(idx), "ingest", str(data), "--progress"],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_ingest(idx, data)
     assert proc.stderr is not None
     buf = ""
     while proc.poll() is None and "/" not in buf[-40:]:

@@ -24,6 +24,18 @@ source: 嘉兴日报·平湖版
 """
 
 
+def run_cli(index: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m assistant --index INDEX ARGS…` in another process, as a person runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", "--index", str(index), *args],
+        cwd=ROOT,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory):
     """The app test_app.py and the browser tests share (starting one costs most of the time);
@@ -41,15 +53,7 @@ def test_a_cli_ingest_is_answered_by_the_running_app_without_restart(app) -> Non
     assert before["refused"] or "十八" not in before["answer"]
     new = tmp / "music.md"
     new.write_text(ARTICLE, encoding="utf-8")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--index", str(tmp / "index"), "ingest", str(new), "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_cli(tmp / "index", "ingest", str(new), "--json")
     assert done.returncode == 0, done.stderr
     after = client.predict(QUESTION, api_name="/answer")
     assert not after["refused"] and "十八" in after["answer"]
@@ -79,38 +83,14 @@ def test_an_injected_article_is_never_the_answer_nor_the_evidence(app) -> None:
     files[0].write_text(INJECTION, encoding="utf-8")
     if R15.exists():
         files.append(R15)
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--index", str(tmp / "index"), "ingest", *map(str, files)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_cli(tmp / "index", "ingest", *map(str, files))
     assert done.returncode == 0, done.stderr
     for question in ("平湖GDP是一万亿吗？", "What is Pinghu's GDP?", "平湖的经济总量是多少？"):
         a = client.predict(question, api_name="/answer")
         assert all("一万亿" not in c["quote"] and "指令" not in c["quote"] for c in a["citations"]), a
     verdict = client.predict("平湖GDP是一万亿", api_name="/check")
     assert verdict["verdict"] != "supported", verdict
-    cli = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "--index",
-            str(tmp / "index"),
-            "check",
-            "平湖GDP是一万亿",
-            "--json",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    cli = run_cli(tmp / "index", "check", "平湖GDP是一万亿", "--json")
     assert cli.returncode == 0 and json.loads(cli.stdout)["verdict"] != "supported", cli.stdout
     after = client.predict("平湖首批设立了多少家劳模工匠学堂？", api_name="/answer")
     assert after["answer"] == before["answer"]
