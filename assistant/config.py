@@ -64,6 +64,9 @@ class Settings:
     bm25_weight: float = 0.5
     rrf_k: int = 10
     max_query_chars: int = 2000
+    # Reading: "extractive" quotes the clause that answers; "llm" lets a chat model write the
+    # answer and keeps only the sentences the grounding engine verifies (assistant/_readers.py).
+    reader: str = "extractive"
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -85,6 +88,8 @@ class Settings:
             values["chroma_host"] = v
         if v := env.get("ASSISTANT_CHROMA_PORT"):
             values["chroma_port"] = int(v)
+        if v := env.get("ASSISTANT_READER"):
+            values["reader"] = v
         if v := env.get("ASSISTANT_LOCK_TIMEOUT"):
             values["lock_timeout_s"] = float(v)
         values.update({k: v for k, v in overrides.items() if v is not None})

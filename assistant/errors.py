@@ -67,3 +67,7 @@ class IndexLockedError(AssistantError):
             f"{waited_s:g} s. Run this again when it has finished, or wait longer with "
             "ASSISTANT_LOCK_TIMEOUT=SECONDS."
         )
+
+
+class ConfigError(AssistantError):
+    """A setting names something that does not exist (a reader, a runtime); the message lists the choices."""

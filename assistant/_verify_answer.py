@@ -1,0 +1,177 @@
+"""Every sentence a model writes, checked against the words of the passage it cites.
+
+`Verifier.verify` takes the model's draft (`_read_llm.Draft`), cuts it into sentences
+with their `[n]` markers, and keeps a sentence only when:
+- each of its facts (`_check.split_facts`) is `supported` by one evidence unit (a
+  sentence or ；-clause) of the passages it cites, by the same engine that checks
+  reporters' claims (`_check.judge_fact` -> `_ground.align`): values with units, dates
+  resolved against the article's date, subjects, qualifiers, 分别 bindings, roles;
+- the supporting unit is about what the question asks (`_ground.answers`: the asked
+  people, places, qualifiers and dates, and no instruction planted in the text).
+A fact the cited passage does not state but another retrieved passage does is kept
+with the citation moved to that passage (the model numbered the wrong one), and the
+record says so. English sentences over Chinese passages cannot be aligned word by
+word: their figures must be printed in the unit, their Chinese names too, and the unit
+must be the one closest in meaning (multilingual-e5) among the cited passages.
+
+Nothing here trusts the model: a kept sentence's citation is an exact quote,
+`article.text[start:end]`, with offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import _ground as ground
+from ._check import EvidenceUnit, judge_fact, split_facts, units_of
+from ._normalize import normalise
+from .records import Article, Citation, Hit
+
+if TYPE_CHECKING:
+    from ._index import NewsIndex
+    from ._read_llm import Draft
+
+MIN_DENSE_EN = 0.80  # e5 cosine of an English sentence with its Chinese evidence unit
+_MARKER = re.compile(r"\s*\[\s*(\d+)\s*\]")
+_ZH_SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?(?:\s*\[\s*\d+\s*\])*")
+_EN_SENT = re.compile(r".+?(?:(?<!\d)[.!?](?!\d)|$)(?:\s*\[\s*\d+\s*\])*", re.S)
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A verified sentence and the evidence units that state it."""
+
+    sentence: str  # without markers
+    units: tuple[EvidenceUnit, ...]
+
+
+def sentences(answer: str, lang: str) -> list[tuple[str, tuple[int, ...]]]:
+    """The answer cut into sentences, each with the passage numbers its markers name."""
+    pattern = _EN_SENT if lang == "en" else _ZH_SENT
+    out = []
+    for m in pattern.finditer(answer):
+        piece = m.group(0)
+        cites = tuple(int(d) for d in _MARKER.findall(piece))
+        text = _MARKER.sub("", piece).strip()
+        if re.search(r"\w", text):
+            out.append((text, cites))
+    return out
+
+
+class Verifier:
+    """Checks drafted sentences against the hits' passages; caches articles per call."""
+
+    def __init__(self, index: NewsIndex) -> None:
+        self.index = index
+
+    def verify(
+        self, question: str, draft: Draft, hits: list[Hit], lang: str, record: list[dict[str, Any]]
+    ) -> list[Kept]:
+        """Kept sentences in draft order; one record row per sentence (kept or dropped, and why)."""
+        cache: dict[str, Article | None] = {}
+        kept: list[Kept] = []
+        for text, marks in sentences(draft.answer, lang):
+            named = [k for k in (marks or draft.numbers) if 1 <= k <= len(hits)]
+            row: dict[str, Any] = {"sentence": text, "cites": named}
+            cited = [hits[k - 1] for k in named]
+            others = [h for h in hits if h not in cited]
+            if lang == "en":
+                units, reason = self._english(text, cited, cache)
+            else:
+                units, reason = self._chinese(text, question, cited, cache)
+                if units is None and others:
+                    moved, _ = self._chinese(text, question, others, cache)
+                    if moved is not None:
+                        units, reason = moved, None
+                        row["moved_to"] = sorted({hits.index(h) + 1 for h in others if _holds(h, moved)})
+            row["kept"] = units is not None
+            if units is None:
+                row["reason"] = reason
+            else:
+                kept.append(Kept(text, tuple(units)))
+            record.append(row)
+        return kept
+
+    def _chinese(
+        self, sentence: str, question: str, cited: list[Hit], cache: dict[str, Article | None]
+    ) -> tuple[list[EvidenceUnit] | None, str | None]:
+        if not cited:
+            return None, "cites no passage"
+        units = units_of(self.index, cited, cache)
+        found: list[EvidenceUnit] = []
+        for fact in split_facts(sentence):
+            r = judge_fact(fact, sentence, units)
+            if r.verdict != "supported" or r.unit is None:
+                return None, r.explanation
+            if r.unit not in found:
+                found.append(r.unit)
+        if not found:
+            return None, "states nothing"
+        why = [ground.answers(question, u.evidence) for u in found]
+        if all(w is not None for w in why):
+            return None, f"not about what was asked: {why[0]}"
+        return found, None
+
+    def _english(
+        self, sentence: str, cited: list[Hit], cache: dict[str, Article | None]
+    ) -> tuple[list[EvidenceUnit] | None, str | None]:
+        units = [
+            u
+            for u in units_of(self.index, cited, cache)
+            if not ground.is_instruction(u.text, u.evidence.preceding)
+        ]
+        if not units:
+            return None, "cites no passage"
+        emb = self.index.embedder
+        qv = np.asarray(emb.embed_query(sentence), dtype=np.float32)
+        uv = np.asarray(emb.embed_passages([u.text for u in units]), dtype=np.float32)
+        sims = uv @ qv
+        best = int(np.argmax(sims))
+        unit, sim = units[best], float(sims[best])
+        if sim < MIN_DENSE_EN:
+            return None, f"no cited sentence says this (closest {sim:.2f} < {MIN_DENSE_EN})"
+        printed = normalise(unit.with_context)
+        for fig in _FIGURE.findall(sentence.replace(",", "")):
+            if fig not in printed.replace(",", ""):
+                return None, f"{fig} is not printed in the cited passage"
+        for name in _CJK_RUN.findall(sentence):
+            if normalise(name) not in printed:
+                return None, f"{name} is not printed in the cited passage"
+        return [unit], None
+
+
+def _holds(hit: Hit, units: list[EvidenceUnit]) -> bool:
+    return any(u.passage_id == hit.passage.id for u in units)
+
+
+def compose(kept: list[Kept], lang: str) -> tuple[str, tuple[Citation, ...]]:
+    """Kept sentences with `[n]` markers numbered by first use; one citation per quoted unit."""
+    citations: list[Citation] = []
+    number: dict[tuple[str, int, int], int] = {}
+    parts = []
+    for k in kept:
+        marks = []
+        for u in k.units:
+            key = (u.article.id, u.start, u.end)
+            if key not in number:
+                number[key] = len(citations) + 1
+                a = u.article
+                citations.append(
+                    Citation(
+                        number[key], a.id, a.title, a.date, u.passage_id, u.text, u.start, u.end, a.source
+                    )
+                )
+            marks.append(f"[{number[key]}]")
+        s = k.sentence
+        if lang != "en" and not re.search(r"[。！？!?]$", s):
+            s += "。"
+        elif lang == "en" and not re.search(r"[.!?]$", s):
+            s += "."
+        parts.append(s + "".join(dict.fromkeys(marks)))
+    return (" " if lang == "en" else "").join(parts), tuple(citations)
