@@ -164,13 +164,16 @@ class LLMReader:
         if lang == "other" or not hits:
             yield Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten, self.name)
             return
-        chunks: list[str] = []
+        raw = ""
+        shown = 0  # characters of the answer line already yielded
         for chunk in self.chat.stream(messages(q, hits, lang)):
-            text = chunk.content if isinstance(chunk.content, str) else ""
-            if text:
-                chunks.append(text)
-                yield text
-        yield self.finish(question, hits, "".join(chunks), standalone=standalone)
+            raw += chunk.content if isinstance(chunk.content, str) else ""
+            # Show the answer line as it grows, not the 编号 line before it.
+            m = _ANSWER.search(raw)
+            if m and len(raw) > m.end() + shown:
+                yield raw[m.end() + shown :]
+                shown = len(raw) - m.end()
+        yield self.finish(question, hits, raw, standalone=standalone)
 
     def finish(self, question: str, hits: list[Hit], raw: str, *, standalone: str | None = None) -> Answer:
         """The model's raw output -> the verified `Answer` (public so evaluation can replay drafts)."""
