@@ -196,7 +196,12 @@ class Assistant:
     def _prepare(self, inp: dict[str, Any]) -> dict[str, Any]:
         raw = inp.get("question") or ""
         question = clean_query(raw, self.settings)  # EmptyQueryError on blank; long input cut
-        standalone = rewrite(question, inp.get("history"))
+        history = inp.get("history")
+        standalone = rewrite(question, history)
+        if history and hasattr(self.reader, "condense"):
+            # A language model reads the conversation better than the rule; the rule stays the
+            # fallback when the model's rewrite is not one plausible question.
+            standalone = self.reader.condense(question, history) or standalone
         return {
             "question": question,
             "standalone": standalone,

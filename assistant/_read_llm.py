@@ -59,6 +59,7 @@ SYSTEM_EN = (
 )
 
 _NUMBERS = re.compile(r"(?:编号|passages?|sources?)\s*[:：]\s*([0-9０-９,，、\s和and]*)", re.I)
+_MARKER_RE = re.compile(r"\[\d+\]")
 _ANSWER = re.compile(r"(?:答案|answer)\s*[:：]\s*", re.I)
 _DECLINE = re.compile(
     r"资料中?(?:并)?没有(?:提到|提及|给出|说明|相关|答案|关于)|没有(?:找到)?答案"
@@ -68,6 +69,13 @@ _DECLINE = re.compile(
     r"|cannot be answered|not (?:mentioned|stated) in the passages",
     re.I,
 )
+
+
+CONDENSE = (
+    "把对话中最后一个追问改写成一个完整、独立的问题：补全它所指的人、事、地点和时间，"
+    "不回答问题，只输出改写后的问题，用追问原来的语言。"
+)
+MAX_CONDENSED = 200  # characters; a longer "question" is the model answering or rambling
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,24 @@ class LLMReader:
 
             self._chat = chat_model(self.settings)
         return self._chat
+
+    def condense(self, question: str, history: list[tuple[str, str]]) -> str | None:
+        """A follow-up (那第二批呢？) made standalone by the model from the last turns, or None when
+        its output is not one plausible question (the caller keeps the rule rewrite)."""
+        turns = "\n".join(f"问：{q}\n答：{re.sub(_MARKER_RE, '', a)[:300]}" for q, a in history[-2:])
+        out = self.chat.invoke(
+            [("system", CONDENSE), ("human", f"对话：\n{turns}\n追问：{question}\n改写后的问题：")]
+        )
+        text = out.content if isinstance(out.content, str) else ""
+        text = re.sub(
+            r"^(?:改写后的问题|问题|Question)\s*[:：]\s*",
+            "",
+            text.strip().splitlines()[0] if text.strip() else "",
+        )
+        lang = facts.detect_language(question)
+        if not text or len(text) > MAX_CONDENSED or facts.detect_language(text) != lang:
+            return None
+        return text
 
     def read(self, question: str, hits: list[Hit], *, standalone: str | None = None) -> Answer:
         answer: Answer | None = None

@@ -204,3 +204,19 @@ def test_stream_yields_the_draft_then_the_verified_answer(index: NewsIndex) -> N
     assert len(draft) >= 3 and all(isinstance(x, str) for x in draft)
     assert "编号" not in "".join(draft) and "86米" in "".join(draft)  # the answer line, as it grows
     assert isinstance(out[-1], Answer) and "86米" in out[-1].answer
+
+
+def test_a_follow_up_is_condensed_by_the_model(index: NewsIndex) -> None:
+    a = Assistant(
+        index.settings.with_(reader="llm"),
+        index,
+        reader=reader(index, "鱼圻塘大桥改建总投资多少？", "编号：1\n答案：鱼圻塘大桥改建总投资1260万元。[1]"),
+    )
+    got = a.ask("那总投资呢？", history=[("鱼圻塘大桥全长多少米？", "鱼圻塘大桥全长86米。[1]")])
+    assert got.rewritten_question == "鱼圻塘大桥改建总投资多少？"
+    assert "1260万元" in got.answer
+
+
+def test_a_rambling_condensation_falls_back_to_the_rule(index: NewsIndex) -> None:
+    r = reader(index, "好的，" + "这是一个很长的回答。" * 40)
+    assert r.condense("那总投资呢？", [("鱼圻塘大桥全长多少米？", "86米")]) is None
