@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _facts as facts
 from ._readers import REFUSAL, Reader
+from ._split_passages import sentence_spans
 from ._verify_answer import Verifier, compose
 from .records import Answer, Hit
 
@@ -71,6 +72,8 @@ _DECLINE = re.compile(
 )
 
 
+PASSAGE_CHARS = 240  # characters of each passage the model reads (seed passages are <= 200)
+
 CONDENSE = (
     "把对话中最后一个追问改写成一个完整、独立的问题：补全它所指的人、事、地点和时间，"
     "不回答问题，只输出改写后的问题，用追问原来的语言。"
@@ -88,22 +91,56 @@ class Draft:
     declined: bool
 
 
-def passages_block(hits: list[Hit]) -> str:
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def focus(text: str, question: str, limit: int = PASSAGE_CHARS) -> str:
+    """The passage cut to `limit` characters: its sentences sharing most character bigrams with
+    the question, in their order, joined by …. Prompt processing dominates a small model's
+    latency on a CPU (MODELS.md: ~740 prompt tokens, 5-20 generated), so the model reads what
+    matters; the verifier still checks against the whole passage."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    spans = sentence_spans(text)
+    q = _bigrams(question)
+    ranked = sorted(range(len(spans)), key=lambda i: (-len(q & _bigrams(text[slice(*spans[i])])), i))
+    keep: list[int] = []
+    used = 0
+    for i in ranked:
+        n = spans[i][1] - spans[i][0]
+        if used + n > limit and keep:
+            continue
+        keep.append(i)
+        used += n
+        if used >= limit:
+            break
+    out = ""
+    last = -2
+    for i in sorted(keep):
+        out += ("" if i == last + 1 else "…" if out else "") + text[slice(*spans[i])][:limit].strip()
+        last = i
+    return out
+
+
+def passages_block(hits: list[Hit], question: str = "") -> str:
     """[n]（date）《title》text, one a paragraph: what the model reads."""
     rows = []
     for n, h in enumerate(hits, start=1):
         p = h.passage
         head = "".join(x for x in (f"（{p.date}）" if p.date else "", f"《{p.title}》" if p.title else ""))
-        rows.append(f"[{n}]{head}{p.text.strip()}")
+        rows.append(f"[{n}]{head}{focus(p.text, question)}")
     return "\n".join(rows)
 
 
 def messages(question: str, hits: list[Hit], lang: str) -> list[tuple[str, str]]:
     """The chat messages (role, content) for one question over these hits."""
+    block = passages_block(hits, question)
     if lang == "en":
-        user = f"Passages:\n{passages_block(hits)}\n\nQuestion: {question}\nAnswer in English."
+        user = f"Passages:\n{block}\n\nQuestion: {question}\nAnswer in English."
         return [("system", SYSTEM_EN), ("human", user)]
-    return [("system", SYSTEM_ZH), ("human", f"资料：\n{passages_block(hits)}\n\n问题：{question}")]
+    return [("system", SYSTEM_ZH), ("human", f"资料：\n{block}\n\n问题：{question}")]
 
 
 def parse(raw: str, n_passages: int) -> Draft:
