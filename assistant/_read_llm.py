@@ -72,6 +72,7 @@ _DECLINE = re.compile(
 )
 
 
+MAX_SENTENCES = 3  # of the verified ones, in the model's order: the prompt asks for one or two
 PASSAGE_CHARS = 240  # characters of each passage the model reads (seed passages are <= 200)
 
 CONDENSE = (
@@ -248,6 +249,7 @@ class LLMReader:
             {"draft": raw, "numbers": list(draft.numbers), "declined": draft.declined}
         ]
         kept = [] if draft.declined else self.verifier.verify(q, draft, hits, lang, record)
+        kept = kept[:MAX_SENTENCES]  # a small model that starts copying passages does not stop
         if kept:
             text, citations = compose(kept, lang)
             return Answer(
