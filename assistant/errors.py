@@ -71,3 +71,15 @@ class IndexLockedError(AssistantError):
 
 class ConfigError(AssistantError):
     """A setting names something that does not exist (a reader, a runtime); the message lists the choices."""
+
+
+class LLMUnavailableError(AssistantError):
+    """The local chat model cannot be found or loaded (packaged parts missing, bad path, load failed)."""
+
+
+class LLMServerError(AssistantError):
+    """An OpenAI-compatible server could not be reached, refused the key, or lacks the model."""
+
+    def __init__(self, base_url: str, problem: str, fix: str) -> None:
+        super().__init__(f"Language-model server {base_url}: {problem}. {fix}")
+        self.base_url = base_url
