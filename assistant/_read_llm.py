@@ -255,13 +255,16 @@ class LLMReader:
             return Answer(
                 question, text, False, citations, tuple(hits), lang, rewritten, self.name, tuple(record)
             )
-        if self.fallback is not None and not draft.declined:
-            # The model found an answer the verifier could not confirm: the extractive reader's
-            # quote stands if it comes from a passage the model pointed at (two readers agree).
+        policy = self.settings.llm_fallback
+        if self.fallback is not None and policy != "never" and not (policy == "agree" and draft.declined):
+            # Nothing the model wrote was verified: the extractive reader's verified quote stands
+            # ("always"), or only if it quotes a passage the model pointed at ("agree").
             alt = self.fallback.read(question, hits, standalone=standalone)
             cited = {hits[k - 1].passage.article_id for k in draft.numbers}
-            if not alt.refused and any(c.article_id in cited for c in alt.citations):
-                record.append({"fallback": "extractive", "reason": "agrees with the model's passage"})
+            agrees = any(c.article_id in cited for c in alt.citations)
+            if not alt.refused and (policy == "always" or agrees):
+                why = "agrees with the model's passage" if agrees else "nothing the model wrote was verified"
+                record.append({"fallback": "extractive", "reason": why})
                 return Answer(
                     question,
                     alt.answer,

@@ -26,16 +26,28 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import _facts as facts
 from . import _ground as ground
 from ._check import EvidenceUnit, judge_fact, split_facts, units_of
 from ._normalize import normalise
+from ._slots import coverage, mask, terms
+from ._values import items
 from .records import Article, Citation, Hit
 
 if TYPE_CHECKING:
     from ._index import NewsIndex
     from ._read_llm import Draft
 
-MIN_DENSE_EN = 0.80  # e5 cosine of an English sentence with its Chinese evidence unit
+MIN_DENSE_EN = 0.80
+# Of the question's content words, the share its evidence (with headline and the sentence
+# before) must hold: the extractive reader's MIN_COVERAGE, for the same reason.
+MIN_QUESTION_COVERAGE = 0.45
+MIN_OWN_COVERAGE = 0.5  # below this the fact's words are in the headline, not the unit
+HEADLINE_FIELDS = (
+    "title",
+    "subtitle",
+    "kicker",
+)  # e5 cosine of an English sentence with its Chinese evidence unit
 _MARKER = re.compile(r"\s*\[\s*(\d+)\s*\]")
 _ZH_SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?(?:\s*\[\s*\d+\s*\])*")
 _EN_SENT = re.compile(r".+?(?:(?<!\d)[.!?](?!\d)|$)(?:\s*\[\s*\d+\s*\])*", re.S)
@@ -44,11 +56,48 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
+class Quote:
+    """What a kept sentence cites: its evidence unit's words, or the headline line that states
+    the fact when the unit's own words do not (news puts the who-and-where in the headline)."""
+
+    unit: EvidenceUnit
+    field: str = "text"  # text | title | subtitle | kicker
+
+    @property
+    def span(self) -> tuple[int, int]:
+        if self.field == "text":
+            return self.unit.start, self.unit.end
+        return 0, len(getattr(self.unit.article, self.field))
+
+    @property
+    def words(self) -> str:
+        a, b = self.span
+        return getattr(self.unit.article, self.field)[a:b]
+
+
+@dataclass(frozen=True)
 class Kept:
-    """A verified sentence and the evidence units that state it."""
+    """A verified sentence and the quotes that state it."""
 
     sentence: str  # without markers
-    units: tuple[EvidenceUnit, ...]
+    units: tuple[Quote, ...]
+
+
+def _terms(text: str) -> list[tuple[str, float]]:
+    t = normalise(text)
+    return terms(mask(t, items(t)))
+
+
+def _quote_for(fact: str, unit: EvidenceUnit) -> Quote:
+    """The unit, unless only a headline line holds the fact's words (then that line)."""
+    want = _terms(fact)
+    if not want or coverage(want, normalise(unit.text)) >= MIN_OWN_COVERAGE:
+        return Quote(unit)
+    lines = [(coverage(want, normalise(getattr(unit.article, f))), f) for f in HEADLINE_FIELDS]
+    best, field = max(lines)
+    if best > coverage(want, normalise(unit.text)):
+        return Quote(unit, field)
+    return Quote(unit)
 
 
 def sentences(answer: str, lang: str) -> list[tuple[str, tuple[int, ...]]]:
@@ -96,31 +145,49 @@ class Verifier:
             else:
                 kept.append(Kept(text, tuple(units)))
             record.append(row)
+        want = facts.answer_type(normalise(question), lang) if lang != "en" else None
+        if kept and want is not None and not any(gives(k.sentence, want, question) for k in kept):
+            # True sentences that do not give what was asked (names for 几位) are no answer.
+            for row in record:
+                if row.get("kept"):
+                    row["kept"] = False
+                    row["reason"] = f"gives no {want.kind} though the question asks for one"
+            return []
         return kept
 
     def _chinese(
         self, sentence: str, question: str, cited: list[Hit], cache: dict[str, Article | None]
-    ) -> tuple[list[EvidenceUnit] | None, str | None]:
+    ) -> tuple[list[Quote] | None, str | None]:
         if not cited:
             return None, "cites no passage"
         units = units_of(self.index, cited, cache)
-        found: list[EvidenceUnit] = []
+        found: list[Quote] = []
         for fact in split_facts(sentence):
             r = judge_fact(fact, sentence, units)
             if r.verdict != "supported" or r.unit is None:
                 return None, r.explanation
-            if r.unit not in found:
-                found.append(r.unit)
+            quote = _quote_for(fact, r.unit)
+            if quote not in found:
+                found.append(quote)
         if not found:
             return None, "states nothing"
-        why = [ground.answers(question, u.evidence) for u in found]
+        why = [ground.answers(question, q.unit.evidence) for q in found]
         if all(w is not None for w in why):
             return None, f"not about what was asked: {why[0]}"
+        # A sentence can be true of its passage and still not answer (a list of names from
+        # another paragraph): its evidence must hold the question's own words.
+        asked = _terms(question)
+        cov = max(coverage(asked, normalise(q.unit.with_context)) for q in found)
+        if asked and cov < MIN_QUESTION_COVERAGE:
+            return (
+                None,
+                f"its evidence holds too little of the question ({cov:.2f} < {MIN_QUESTION_COVERAGE})",
+            )
         return found, None
 
     def _english(
         self, sentence: str, cited: list[Hit], cache: dict[str, Article | None]
-    ) -> tuple[list[EvidenceUnit] | None, str | None]:
+    ) -> tuple[list[Quote] | None, str | None]:
         units = [
             u
             for u in units_of(self.index, cited, cache)
@@ -143,28 +210,51 @@ class Verifier:
         for name in _CJK_RUN.findall(sentence):
             if normalise(name) not in printed:
                 return None, f"{name} is not printed in the cited passage"
-        return [unit], None
+        return [Quote(unit)], None
 
 
-def _holds(hit: Hit, units: list[EvidenceUnit]) -> bool:
-    return any(u.passage_id == hit.passage.id for u in units)
+def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
+    """The sentence holds a thing of the asked kind (a number, a time, a person) that the
+    question does not already say; kinds the rules cannot spot in a fragment pass."""
+    s = normalise(sentence)
+    if want.kind == "number":
+        return any(q.text not in question for q in facts.find_quantities(s))
+    if want.kind in ("time", "duration"):
+        times = [t.text for t in facts.find_times(s)] + [q.text for q in facts.find_quantities(s)]
+        return any(t not in question for t in times)
+    if want.kind == "person":
+        return any(p.text not in question for p in facts.find_people(s))
+    return True
+
+
+def _holds(hit: Hit, quotes: list[Quote]) -> bool:
+    return any(q.unit.passage_id == hit.passage.id for q in quotes)
 
 
 def compose(kept: list[Kept], lang: str) -> tuple[str, tuple[Citation, ...]]:
-    """Kept sentences with `[n]` markers numbered by first use; one citation per quoted unit."""
+    """Kept sentences with `[n]` markers numbered by first use; one citation per quote."""
     citations: list[Citation] = []
-    number: dict[tuple[str, int, int], int] = {}
+    number: dict[tuple[str, str, int, int], int] = {}
     parts = []
     for k in kept:
         marks = []
-        for u in k.units:
-            key = (u.article.id, u.start, u.end)
+        for q in k.units:
+            a, (start, end) = q.unit.article, q.span
+            key = (a.id, q.field, start, end)
             if key not in number:
                 number[key] = len(citations) + 1
-                a = u.article
                 citations.append(
                     Citation(
-                        number[key], a.id, a.title, a.date, u.passage_id, u.text, u.start, u.end, a.source
+                        number[key],
+                        a.id,
+                        a.title,
+                        a.date,
+                        q.unit.passage_id,
+                        q.words,
+                        start,
+                        end,
+                        a.source,
+                        field=q.field,
                     )
                 )
             marks.append(f"[{number[key]}]")

@@ -77,6 +77,9 @@ class Settings:
     llm_base_url: str | None = None  # e.g. http://127.0.0.1:8080/v1 (llama.cpp, Ollama, vLLM, an API)
     llm_api_key: str | None = field(default=None, repr=False)
     llm_max_new_tokens: int = 160
+    # When nothing the model wrote is verified: "always" the extractive reader's verified quote
+    # (issue 12's rule), "agree" only when it quotes a passage the model named, "never" refuse.
+    llm_fallback: str = "always"
     llm_threads: int | None = None  # local model; None = the CPUs this process may use
     llm_timeout_s: float = 120.0  # per request to a server
 
@@ -112,6 +115,8 @@ class Settings:
             values["llm_api_key"] = v
         if v := env.get("ASSISTANT_LLM_MAX_NEW_TOKENS"):
             values["llm_max_new_tokens"] = int(v)
+        if v := env.get("ASSISTANT_LLM_FALLBACK"):
+            values["llm_fallback"] = v
         if v := env.get("ASSISTANT_LLM_THREADS"):
             values["llm_threads"] = int(v)
         if v := env.get("ASSISTANT_LLM_TIMEOUT"):

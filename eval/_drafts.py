@@ -35,9 +35,15 @@ class Drafts:
                     r = json.loads(line)
                     self.rows[r["key"]] = r
 
-    def get(self, reader: LLMReader, question: str, hits: list[Hit]) -> dict[str, Any]:
+    def get(
+        self, reader: LLMReader, question: str, hits: list[Hit], *, generate: bool = True
+    ) -> dict[str, Any] | None:
+        """The cached draft for this prompt; generated (and cached) when missing, unless not
+        `generate` (then None: the caller skips the item)."""
         key = prompt_key(question, hits)
         if key not in self.rows:
+            if not generate:
+                return None
             t0 = time.perf_counter()
             first = None
             raw = ""

@@ -73,11 +73,15 @@ def main() -> None:
     ap.add_argument("--split", choices=["dev", "heldout", "all"], default="heldout")
     ap.add_argument("--drafts", type=Path, default=None, help="model drafts cache (JSON lines)")
     ap.add_argument("--runtime", default="openvino", help="embedding runtime of the RGB index")
+    ap.add_argument(
+        "--fallback", choices=["always", "agree", "never"], default=None, help="LLM reader fallback"
+    )
+    ap.add_argument("--cached-only", action="store_true", help="skip items with no cached draft")
     ap.add_argument("--json", type=Path, help="write per-query rows and metrics here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every LLM miss")
     args = ap.parse_args()
 
-    base = Settings.from_env(embed_runtime=args.runtime)
+    base = Settings.from_env(embed_runtime=args.runtime, llm_fallback=args.fallback)
     data = _rgb.load_rgb()
     index = _rgb.open_index(data, base, log=lambda m: print(m, flush=True))
     settings = index.settings
@@ -105,7 +109,9 @@ def main() -> None:
             ):
                 skipped += 1
                 continue
-            d = drafts.get(llm, q.query, hits)
+            d = drafts.get(llm, q.query, hits, generate=not args.cached_only)
+            if d is None:
+                continue
             seconds.append(d["seconds"])
             if d.get("first_s") is not None:
                 first.append(d["first_s"])

@@ -37,11 +37,15 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--drafts", type=Path, default=None)
     ap.add_argument("--runtime", default="openvino")
+    ap.add_argument(
+        "--fallback", choices=["always", "agree", "never"], default=None, help="LLM reader fallback"
+    )
+    ap.add_argument("--cached-only", action="store_true", help="skip items with no cached draft")
     ap.add_argument("--json", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
 
-    base = Settings.from_env(embed_runtime=args.runtime)
+    base = Settings.from_env(embed_runtime=args.runtime, llm_fallback=args.fallback)
     questions = _seed.load_questions(ids=QUICK_QUESTIONS if args.quick else None)
     with tempfile.TemporaryDirectory(prefix="seed-readers-") as tmp:
         index = _seed.open_seed_index(base, index_root=Path(tmp))
@@ -52,9 +56,13 @@ def main() -> None:
         drafts = Drafts(args.drafts or Path(settings.cache_dir) / "eval" / "seed-llm-drafts.jsonl")
         outputs: dict[str, list[dict[str, Any]]] = {"extractive": [], "llm": []}
         seconds, sents, dropped, fallback = [], 0, 0, 0
+        scored: list[_seed.Question] = []
         for q in questions:
             hits = searcher.search(q.question, settings.k)
-            d = drafts.get(llm, q.question, hits)
+            d = drafts.get(llm, q.question, hits, generate=not args.cached_only)
+            if d is None:
+                continue
+            scored.append(q)
             seconds.append(d["seconds"])
             a = llm.finish(q.question, hits, d["raw"])
             v = [x for x in a.verification if "sentence" in x]
@@ -70,9 +78,9 @@ def main() -> None:
                     print(
                         f"   {'KEEP' if x['kept'] else 'DROP'} {x['sentence'][:60]} :: {x.get('reason', '')}"
                     )
-        result: dict[str, Any] = {"questions": len(questions)}
+        result: dict[str, Any] = {"questions": len(scored)}
         for name, outs in outputs.items():
-            s = _seed.score_answers(questions, outs)
+            s = _seed.score_answers(scored, outs)
             for key in (
                 "answer_accuracy",
                 "citation_precision",
