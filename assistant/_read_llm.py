@@ -59,7 +59,7 @@ SYSTEM_EN = (
     "No passage answers this."
 )
 
-_NUMBERS = re.compile(r"(?:编号|passages?|sources?)\s*[:：]\s*([0-9０-９,，、\s和and]*)", re.I)
+_NUMBERS = re.compile(r"(?:编号|passages?|sources?)\s*[:：]\s*([\[\]0-9０-９,，、\s和and]*)", re.I)
 _MARKER_RE = re.compile(r"\[\d+\]")
 _ANSWER = re.compile(r"(?:答案|answer)\s*[:：]\s*", re.I)
 _DECLINE = re.compile(

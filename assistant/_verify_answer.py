@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 
 MIN_DENSE_EN = 0.80
 # Of the question's content words, the share its evidence (with headline and the sentence
-# before) must hold: the extractive reader's MIN_COVERAGE, for the same reason.
-MIN_QUESTION_COVERAGE = 0.45
+# before) must hold. Below the extractive reader's 0.45: a model's sentence may rest on a
+# paraphrase (坠落 for 坠毁, 客机 for 航班); 0.35 chosen on the dev split (RGB dev, 40 queries).
+MIN_QUESTION_COVERAGE = 0.35
 MIN_OWN_COVERAGE = 0.5  # below this the fact's words are in the headline, not the unit
 HEADLINE_FIELDS = (
     "title",
