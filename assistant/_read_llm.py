@@ -182,7 +182,17 @@ class LLMReader:
         self.index = index
         self.fallback = fallback
         self._chat = chat
+        self._injected = chat is not None  # a chat model handed in (tests, evaluation) names itself
         self.verifier = Verifier(index)
+
+    @property
+    def model_name(self) -> str:
+        """The model that drafts, in words (for the record and the UI)."""
+        if self._injected:
+            return str(getattr(self._chat, "model_name", None) or type(self._chat).__name__)
+        from ._chat import describe
+
+        return describe(self.settings)
 
     @property
     def chat(self) -> BaseChatModel:
@@ -246,7 +256,12 @@ class LLMReader:
         rewritten = standalone if standalone and standalone != question else None
         draft = parse(raw, len(hits))
         record: list[dict[str, Any]] = [
-            {"draft": raw, "numbers": list(draft.numbers), "declined": draft.declined}
+            {
+                "model": self.model_name,
+                "draft": raw,
+                "numbers": list(draft.numbers),
+                "declined": draft.declined,
+            }
         ]
         kept = [] if draft.declined else self.verifier.verify(q, draft, hits, lang, record)
         kept = kept[:MAX_SENTENCES]  # a small model that starts copying passages does not stop

@@ -222,6 +222,7 @@ def render_reader(answer: Answer) -> str:
     """Which reader wrote the answer, and for the language model how many sentences were dropped."""
     rows = [r for r in answer.verification if "sentence" in r]
     dropped = sum(not r.get("kept") for r in rows)
+    model = next((str(r["model"]) for r in answer.verification if r.get("model")), "")
     if answer.reader == "llm":
         note = f"，删去{dropped}句无据的话" if dropped else ""
         note_en = f"; {dropped} unsupported sentence(s) dropped" if dropped else ""
@@ -229,6 +230,8 @@ def render_reader(answer: Answer) -> str:
             f"语言模型撰写，每句已与所引原文核对{note} · "
             f"Written by a language model, every sentence checked against its quote{note_en}"
         )
+        if model:
+            text += f" · {model}"
     elif answer.verification:
         text = "语言模型的回答未能核实，改为摘录原文 · The model's answer could not be verified; quoted"
     else:
