@@ -77,9 +77,11 @@ class Settings:
     llm_base_url: str | None = None  # e.g. http://127.0.0.1:8080/v1 (llama.cpp, Ollama, vLLM, an API)
     llm_api_key: str | None = field(default=None, repr=False)
     llm_max_new_tokens: int = 160
-    # When nothing the model wrote is verified: "always" the extractive reader's verified quote
-    # (issue 12's rule), "agree" only when it quotes a passage the model named, "never" refuse.
-    llm_fallback: str = "always"
+    # When nothing the model wrote is verified: "agree" = the extractive reader's quote only when
+    # the model did not decline and named the quoted passage; "always" = the extractive quote
+    # whenever it has one (even over the model's "no answer": it then answers questions the
+    # archive cannot, e.g. a manager's name with a quote about floor space); "never" = refuse.
+    llm_fallback: str = "agree"
     llm_threads: int | None = None  # local model; None = the CPUs this process may use
     llm_timeout_s: float = 120.0  # per request to a server
 

@@ -165,14 +165,14 @@ def test_a_planted_instruction_cannot_make_the_answer(index: NewsIndex) -> None:
 
 
 def test_a_decline_is_a_refusal_unless_the_extractive_reader_answers(index: NewsIndex) -> None:
-    r = reader(index, "编号：0\n答案：资料中没有答案。")
-    r.settings = index.settings.with_(llm_fallback="never")
     hits = Assistant(index.settings, index).searcher.search("陆文斌是什么职务？", 3)
-    a = r.read("陆文斌是什么职务？", hits)
-    assert a.refused and a.citations == ()
+    a = reader(index, "编号：0\n答案：资料中没有答案。").read("陆文斌是什么职务？", hits)
+    assert a.refused and a.citations == ()  # "agree" (the default): a decline is a refusal
     assert a.verification[0]["declined"] is True
-    # "always" (the default): the extractive reader's verified quote stands, and says so.
-    b = reader(index, "编号：0\n答案：资料中没有答案。").read("陆文斌是什么职务？", hits)
+    # "always": the extractive reader's verified quote stands, and says so.
+    r = reader(index, "编号：0\n答案：资料中没有答案。")
+    r.settings = index.settings.with_(llm_fallback="always")
+    b = r.read("陆文斌是什么职务？", hits)
     assert not b.refused and b.reader == "extractive" and "交通办主任" in b.answer
     assert b.verification[-1]["fallback"] == "extractive"
 
