@@ -217,7 +217,9 @@ def test_a_follow_up_is_condensed_by_the_model(index: NewsIndex) -> None:
     a = Assistant(
         index.settings.with_(reader="llm"),
         index,
-        reader=reader(index, "鱼圻塘大桥改建总投资多少？", "编号：1\n答案：鱼圻塘大桥改建总投资1260万元。[1]"),
+        reader=reader(
+            index, "鱼圻塘大桥改建总投资多少？", "编号：1\n答案：鱼圻塘大桥改建总投资1260万元。[1]"
+        ),
     )
     got = a.ask("那总投资呢？", history=[("鱼圻塘大桥全长多少米？", "鱼圻塘大桥全长86米。[1]")])
     assert got.rewritten_question == "鱼圻塘大桥改建总投资多少？"
