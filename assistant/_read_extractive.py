@@ -522,6 +522,25 @@ def _typed_focus(
     return True, None
 
 
+def asked_numbers(text: str, atype: facts.AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
+    """Offsets of the figures in `text` that fit a number question: the asked unit (家, 万元),
+    an ordinal for 第几, the counted thing (多少残疾人) printed near, and not in the question."""
+    for qn in facts.find_quantities(text):
+        if qn.text in question or not _unit_ok(atype.unit, qn.unit):
+            continue
+        if atype.ordinal and not qn.ordinal:
+            continue
+        if qn.unit in ("号",) and atype.unit != "号":
+            continue
+        if atype.counted and lang == "zh" and len(atype.counted) >= 2:
+            window = text[max(0, qn.start - 10) : qn.end + 12]
+            if not _shares_pair(atype.counted, window) and not (
+                len(atype.counted) == 2 and set(atype.counted) & set(window)
+            ):
+                continue
+        yield qn.start, qn.end
+
+
 def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
     """Article offsets of the thing of the asked kind in the clause, not already in the question."""
     text, base = c.text, c.start
@@ -531,20 +550,8 @@ def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) 
         return s not in question
 
     if kind == "number":
-        for qn in facts.find_quantities(text):
-            if not new(qn.text) or not _unit_ok(atype.unit, qn.unit):
-                continue
-            if atype.ordinal and not qn.ordinal:
-                continue
-            if qn.unit in ("号",) and atype.unit != "号":
-                continue
-            if atype.counted and lang == "zh" and len(atype.counted) >= 2:
-                window = text[max(0, qn.start - 10) : qn.end + 12]
-                if not _shares_pair(atype.counted, window) and not (
-                    len(atype.counted) == 2 and set(atype.counted) & set(window)
-                ):
-                    continue
-            yield base + qn.start, base + qn.end
+        for s, e in asked_numbers(text, atype, question, lang):
+            yield base + s, base + e
         return
     if kind in ("time", "duration"):
         if kind == "duration":
