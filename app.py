@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant import _ui
+from assistant import _ui, _ui_archive
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.records import Answer
@@ -301,6 +301,7 @@ def build_app(backend: Backend) -> gr.Blocks:
             check_inputs = [claim, date_from, date_to, sources]
             claim.submit(h.check, check_inputs, verdict, api_name="check_submit", api_visibility="private")
             check_btn.click(h.check, check_inputs, verdict, api_name="check_click", api_visibility="private")
+        _ui_archive.archive_tab(backend)
         gr.api(h.answer_api, api_name="answer")
         gr.api(h.check_api, api_name="check")
         timer = gr.Timer(1.0)
@@ -354,7 +355,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     backend.start()
     demo = build_app(backend)
     demo.queue().launch(
-        server_name=host, server_port=port, share=args.share, css=_ui.CSS, footer_links=["api"]
+        server_name=host,
+        server_port=port,
+        share=args.share,
+        css=_ui.CSS + _ui_archive.CSS,
+        footer_links=["api"],
     )
     return 0
 
