@@ -7,8 +7,8 @@ through `html.escape`; the table and the drop-down are given plain strings, whic
 shows as text.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Gradio reads the event handlers' annotations
+# (gr.SelectData) at run time, and a string annotation naming a local import is not found.
 from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
@@ -19,7 +19,8 @@ from ._ui import NO_DATE, render_error, sources_of
 from ._upload import UploadResult, ingest_uploads
 from .errors import AssistantError
 
-HEADERS = ["标题 · Title", "日期 · Date", "来源 · Source", "段数 · Passages", "ID"]
+HEADERS = ["标题 · Title", "日期 · Date", "来源 · Source", "段 · Passages", "ID"]
+WIDTHS = ["40%", "13%", "17%", "11%", "19%"]
 
 CSS = """
 .lna-upload-file { margin: 6px 0; padding: 6px 10px; border-radius: 6px; border: 1px solid #e5e7eb; }
@@ -100,8 +101,9 @@ class ArchiveHandlers:
         self.backend.wait()
         return self.backend.index
 
-    def listing(self) -> tuple[list[list[Any]], Any, str]:
-        """(table rows, drop-down update, summary line) for the archive as it is now."""
+    def listing(self, keep: bool = True) -> tuple[list[list[Any]], Any, str]:
+        """(table rows, drop-down update, summary line) for the archive as it is now; `keep`
+        leaves the drop-down's selection as it is (a refresh must not undo a click on a row)."""
         import gradio as gr
 
         index = self._index()
@@ -112,7 +114,8 @@ class ArchiveHandlers:
         choices = [(choice_label(r), r[4]) for r in table]
         passages = sum(int(r[3]) for r in table)
         summary = f"{len(table)} 篇文章 · articles, {passages} 段 · passages"
-        return table, gr.Dropdown(choices=choices, value=None), summary
+        pick = gr.Dropdown(choices=choices) if keep else gr.Dropdown(choices=choices, value=None)
+        return table, pick, summary
 
     def upload(self, files: Sequence[Any] | None, progress: Any = None) -> tuple[str, Any, Any, str]:
         import gradio as gr
@@ -141,7 +144,7 @@ class ArchiveHandlers:
             return render_error(str(e)), gr.skip(), gr.skip(), gr.skip()
         what = f"《{article.headline}》 {article_id}" if article else article_id
         note = f"已删除 · Removed {what}" if n else f"没有这篇文章 · No such article: {article_id}"
-        return f'<div class="lna-archive-note">{escape(note)}</div>', *self.listing()
+        return f'<div class="lna-archive-note">{escape(note)}</div>', *self.listing(keep=False)
 
     def pick(self, table: Any, evt: Any) -> Any:
         """A click on a table row selects its article for removal."""
@@ -163,7 +166,9 @@ def archive_tab(backend: Any) -> None:
     with gr.Tab("资料库 · Archive", elem_id="lna-archive-tab") as tab:
         with gr.Row():
             summary = gr.Markdown(elem_id="lna-archive-summary")
-            refresh = gr.Button("刷新 · Refresh", scale=0, min_width=120, elem_id="lna-archive-refresh")
+            refresh = gr.Button(
+                "刷新 · Refresh", size="sm", scale=0, min_width=120, elem_id="lna-archive-refresh"
+            )
         table = gr.Dataframe(
             headers=HEADERS,
             datatype=["str", "str", "str", "number", "str"],
@@ -171,6 +176,7 @@ def archive_tab(backend: Any) -> None:
             show_search="filter",
             max_height=420,
             wrap=True,
+            column_widths=WIDTHS,
             elem_id="lna-archive-table",
             label="文章 · Articles (点击表头排序、点击一行选中 · click a header to sort, a row to select)",
         )
@@ -199,5 +205,5 @@ def archive_tab(backend: Any) -> None:
         upload.click(do_upload, files, [report, *listed], api_visibility="private")
         remove.click(h.remove, pick, [report, *listed], api_visibility="private")
         table.select(do_pick, table, pick, api_visibility="private")
-        refresh.click(h.listing, None, listed, api_visibility="private")
-        tab.select(h.listing, None, listed, api_visibility="private")
+        refresh.click(lambda: h.listing(), None, listed, api_visibility="private")
+        tab.select(lambda: h.listing(), None, listed, api_visibility="private")
