@@ -93,14 +93,14 @@ def ingest_uploads(
     """Keep each (original name, temp path) under `folder`, ingest them, report per file.
 
     Raises IndexLockedError (one line, naming the holder) when another writer keeps the lock
-    past Settings.lock_timeout_s; nothing is written then.
+    past Settings.lock_timeout_s; nothing is written then and the uploads folder is as it was.
     """
     say = say or (lambda _f, _d: None)
     folder.mkdir(parents=True, exist_ok=True)
     timeout = index.settings.lock_timeout_s
     with write_lock(folder / "uploads.lock", str(folder), timeout):
         reports: dict[str, FileReport] = {}
-        kept: dict[str, Path] = {}  # resolved target -> where its previous version was saved
+        kept: dict[Path, Path | None] = {}  # target -> where its previous version was saved
         targets: list[Path] = []
         for original, tmp in uploads:
             name = safe_name(original)
@@ -110,76 +110,98 @@ def ingest_uploads(
                 rep.skipped.append(f"not a file type the archive reads; give one of {kinds}")
                 continue
             target = folder / name
-            if target.exists():
-                backup = folder / f".previous-{name}"
-                shutil.copyfile(target, backup)
-                kept[file_of(str(target))] = backup
+            if target not in kept:
+                backup = folder / f".previous-{name}" if target.exists() else None
+                if backup is not None:
+                    shutil.copyfile(target, backup)
+                kept[target] = backup
             shutil.copyfile(tmp, target)
             if target not in targets:
                 targets.append(target)
-        say(0.05, f"读取 {len(targets)} 个文件 · Reading {len(targets)} file(s)")
-        result = load_paths(targets)
-        by_file = {file_of(str(t)): reports[t.name] for t in targets}
+        try:
+            return _ingest_kept(index, targets, reports, folder, kept, say)
+        except BaseException:  # the index kept what it had: so does the folder
+            for target, backup in kept.items():
+                _put_back(target, backup)
+            raise
+        finally:
+            for backup in kept.values():
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
 
-        def owner(path: str) -> FileReport | None:
-            return by_file.get(file_of(path.split(" (")[0]))
 
-        for problem in result.problems:
-            rep = owner(str(problem.path or ""))
-            if rep is not None:
-                rep.skipped.append(_short(str(problem), folder))
-        for kept_id, where in result.duplicates:
-            rep = owner(where)
-            if rep is not None:
-                rep.duplicates.append(
-                    f"{_short(where, folder)}: 同本次上传的 {kept_id} · same text, kept once"
-                )
-        metas, keys = _stored(index)
-        for art in result.articles:
-            rep = owner(art.path)
-            if rep is None:
-                continue
-            meta = metas.get(art.id)
-            if meta is not None:
-                (rep.unchanged if meta.get("digest") == digest(art) else rep.replaced).append(named(art))
-            elif (same := keys.get(content_key(art.text))) is not None:
-                title = str(metas[same].get("title") or "")
-                rep.duplicates.append(f"{named(art)}: 已收录为 · already stored as 《{title}》 {same}")
-            else:
-                rep.added.append(named(art))
-        for target in targets:  # a file that gave nothing keeps its last good version
-            rep = reports[target.name]
-            if rep.added or rep.replaced or rep.unchanged or rep.duplicates:
-                continue
-            backup = kept.get(file_of(str(target)))
-            if backup is not None:
-                shutil.copyfile(backup, target)
-            else:
-                target.unlink(missing_ok=True)
-            if not rep.skipped:
-                rep.skipped.append("no article could be read from it")
-        for backup in kept.values():
-            backup.unlink(missing_ok=True)
-        if not result.articles:
-            return UploadResult(list(reports.values()), None)
+def _put_back(target: Path, backup: Path | None) -> None:
+    """The file's last good version where the upload wrote, or no file if it was new."""
+    if backup is not None and backup.exists():
+        shutil.copyfile(backup, target)
+    elif backup is None:
+        target.unlink(missing_ok=True)
 
-        def progress(done: int, total: int) -> None:
-            say(0.1 + 0.85 * done / max(total, 1), f"嵌入 · Embedding {done}/{total} passages")
 
-        say(0.1, f"写入 {len(result.articles)} 篇文章 · Writing {len(result.articles)} article(s)")
-        report = index.ingest(
-            result.articles, progress=progress, whole_files=complete_files(result.files, result.problems)
-        )
-        now = {r["id"] for r in index.list_articles()}
-        for aid, meta in metas.items():
-            if aid in now:
-                continue
-            for f in json.loads(meta.get("files") or "[]"):
-                if (rep := by_file.get(f)) is not None:
-                    rep.removed.append(f"《{meta.get('title') or ''}》 {aid}")
-                    break
-        say(1.0, "完成 · Done")
-        return UploadResult(list(reports.values()), report)
+def _ingest_kept(
+    index: Any,
+    targets: list[Path],
+    reports: dict[str, FileReport],
+    folder: Path,
+    kept: dict[Path, Path | None],
+    say: Say,
+) -> UploadResult:
+    """Read the kept files, report per file, ingest what they gave."""
+    say(0.05, f"读取 {len(targets)} 个文件 · Reading {len(targets)} file(s)")
+    result = load_paths(targets)
+    by_file = {file_of(str(t)): reports[t.name] for t in targets}
+
+    def owner(path: str) -> FileReport | None:
+        return by_file.get(file_of(path.split(" (")[0]))
+
+    for problem in result.problems:
+        rep = owner(str(problem.path or ""))
+        if rep is not None:
+            rep.skipped.append(_short(str(problem), folder))
+    for kept_id, where in result.duplicates:
+        rep = owner(where)
+        if rep is not None:
+            rep.duplicates.append(f"{_short(where, folder)}: 同本次上传的 {kept_id} · same text, kept once")
+    metas, keys = _stored(index)
+    for art in result.articles:
+        rep = owner(art.path)
+        if rep is None:
+            continue
+        meta = metas.get(art.id)
+        if meta is not None:
+            (rep.unchanged if meta.get("digest") == digest(art) else rep.replaced).append(named(art))
+        elif (same := keys.get(content_key(art.text))) is not None:
+            title = str(metas[same].get("title") or "")
+            rep.duplicates.append(f"{named(art)}: 已收录为 · already stored as 《{title}》 {same}")
+        else:
+            rep.added.append(named(art))
+    for target in targets:  # a file that gave nothing keeps its last good version
+        rep = reports[target.name]
+        if rep.added or rep.replaced or rep.unchanged or rep.duplicates:
+            continue
+        _put_back(target, kept[target])
+        if not rep.skipped:
+            rep.skipped.append("no article could be read from it")
+    if not result.articles:
+        return UploadResult(list(reports.values()), None)
+
+    def progress(done: int, total: int) -> None:
+        say(0.1 + 0.85 * done / max(total, 1), f"嵌入 · Embedding {done}/{total} passages")
+
+    say(0.1, f"写入 {len(result.articles)} 篇文章 · Writing {len(result.articles)} article(s)")
+    report = index.ingest(
+        result.articles, progress=progress, whole_files=complete_files(result.files, result.problems)
+    )
+    now = {r["id"] for r in index.list_articles()}
+    for aid, meta in metas.items():
+        if aid in now:
+            continue
+        for f in json.loads(meta.get("files") or "[]"):
+            if (rep := by_file.get(f)) is not None:
+                rep.removed.append(f"《{meta.get('title') or ''}》 {aid}")
+                break
+    say(1.0, "完成 · Done")
+    return UploadResult(list(reports.values()), report)
 
 
 def _short(text: str, folder: Path) -> str:

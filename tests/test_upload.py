@@ -129,6 +129,9 @@ def test_upload_waits_for_the_write_lock_and_says_who_holds_it(
         release.set()
         t.join()
     assert "三千二百册" in index.get_article(index.list_articles()[0]["id"]).text
+    kept = index.settings.index_dir / "uploads" / "书屋.md"
+    assert kept.read_text(encoding="utf-8") == LIBRARY  # the folder too is as it was
+    assert sorted(p.name for p in kept.parent.iterdir()) == ["uploads.lock", "书屋.md"]
 
 
 def test_names_are_one_harmless_component() -> None:
