@@ -134,12 +134,13 @@ class Backend:
 
 
 def _filters(date_from: str | None, date_to: str | None, sources: Any, as_of: str | None = None) -> Any:
-    """The page's filters; `as_of` (default today) is the day a question's 昨天/上周 are read against."""
+    """The page's filters. `as_of` ("" for today) is the day a question's 昨天/上周 are read
+    against; None (claims) leaves times in the text alone, as `check` on the command line does."""
     import datetime
 
     from assistant._search import Filters
 
-    day = as_of or datetime.date.today().isoformat()
+    day = None if as_of is None else as_of or datetime.date.today().isoformat()
     return Filters.make(date_from or None, date_to or None, sources or None, day)
 
 

@@ -170,3 +170,13 @@ def test_cli_ask_as_of_answers_from_the_day_it_names(
     assert code == 0 and "note: nothing in the archive is dated 去年" in err
     code, _, err = _cli("--index", index, "search", QUESTION, "--as-of", "May 22", capsys=capsys)
     assert code == 2 and "--as-of 'May 22' is not a date" in err
+
+
+def test_the_app_reads_question_times_against_its_as_of_field_and_leaves_claims_alone() -> None:
+    import datetime
+
+    import app
+
+    assert app._filters("", "", [], "2024-05-22").as_of == "2024-05-22"
+    assert app._filters("", "", [], "").as_of == datetime.date.today().isoformat()  # empty: today
+    assert app._filters("", "", []).as_of is None  # the check tab: claims keep their own dates
