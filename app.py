@@ -341,6 +341,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=None,
         help="files/folders to index on first start (default: corpus/)",
     )
+    ap.add_argument(
+        "--reader",
+        choices=["extractive", "llm"],
+        default=None,
+        help="who writes answers (default: $ASSISTANT_READER or extractive); llm: a language model, "
+        "every sentence verified",
+    )
+    ap.add_argument("--llm-base-url", default=None, help="an OpenAI-compatible server for --reader llm")
+    ap.add_argument("--llm-model", default=None, help="the model on that server, or a local .gguf file")
     return ap.parse_args(argv)
 
 
@@ -360,7 +369,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         port = args.port or _env_port() or 7860
-        settings = Settings.from_env(index_dir=args.index)
+        settings = Settings.from_env(
+            index_dir=args.index, reader=args.reader, llm_base_url=args.llm_base_url, llm_model=args.llm_model
+        )
     except AssistantError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _ground as ground
 from ._batch import requests
@@ -31,6 +31,9 @@ from ._values import items
 from .config import Settings
 from .errors import EmptyQueryError, InputError
 from .records import Article, CheckResult, Citation, Hit
+
+if TYPE_CHECKING:
+    from ._index import NewsIndex
 
 # How much of a fact's wording a sentence must hold to be about the same thing, and,
 # for a fact with nothing to compare (no number, date or direction), to support it.
@@ -50,7 +53,7 @@ _UNIT_SPLIT = re.compile(r"[；;]")
 
 
 @dataclass(frozen=True)
-class _Unit:
+class EvidenceUnit:
     """A sentence (or ；-clause) of an article: the smallest piece of evidence we quote."""
 
     article: Article
@@ -138,13 +141,14 @@ def _split_on_and(clause: str) -> list[str]:
 # ------------------------------------------------------------------ the archive side
 
 
-def _units(searcher: Searcher, hits: Iterable[Hit], cache: dict[str, Article | None]) -> list[_Unit]:
-    units: list[_Unit] = []
+def units_of(index: NewsIndex, hits: Iterable[Hit], cache: dict[str, Article | None]) -> list[EvidenceUnit]:
+    """The evidence units (sentences, ；-clauses) of these hits' passages, in hit order."""
+    units: list[EvidenceUnit] = []
     seen: set[tuple[str, int]] = set()
     for rank, hit in enumerate(hits):
         p = hit.passage
         if p.article_id not in cache:
-            cache[p.article_id] = searcher.index.get_article(p.article_id)
+            cache[p.article_id] = index.get_article(p.article_id)
         art = cache[p.article_id]
         if art is None:
             continue
@@ -161,7 +165,7 @@ def _units(searcher: Searcher, hits: Iterable[Hit], cache: dict[str, Article | N
                 if ue - us < 2 or (art.id, us) in seen:
                     continue
                 seen.add((art.id, us))
-                units.append(_Unit(art, p.id, us, ue, rank, min(before, us)))
+                units.append(EvidenceUnit(art, p.id, us, ue, rank, min(before, us)))
     return units
 
 
@@ -174,11 +178,11 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 @dataclass
-class _FactResult:
+class FactResult:
     fact: str
     verdict: str
     explanation: str
-    unit: _Unit | None = None
+    unit: EvidenceUnit | None = None
     detail: ground.Alignment | None = None
     score: float = 0.0
 
@@ -190,8 +194,7 @@ def check_fact(
     filters: Filters,
     cache: dict[str, Article | None],
     searched: dict[str, list[Hit]],
-) -> _FactResult:
-    zh = detect_language(claim) != "en"
+) -> FactResult:
     queries = [claim] if fact == claim else [fact, claim]
     hits: list[Hit] = []
     seen: set[str] = set()
@@ -202,11 +205,18 @@ def check_fact(
             if h.passage.id not in seen:
                 seen.add(h.passage.id)
                 hits.append(h)
+    return judge_fact(fact, claim, units_of(searcher.index, hits, cache))
+
+
+def judge_fact(fact: str, claim: str, units: list[EvidenceUnit]) -> FactResult:
+    """The verdict of one fact over these evidence units: the units holding most of the fact's
+    words go to the grounding engine; a support close in score to a contradiction wins."""
+    zh = detect_language(claim) != "en"
     nf = normalise(fact)
     weighted = terms(mask(nf, items(nf)))
     context = [(t, w) for t, w in terms(normalise(claim)) if t not in {x for x, _ in weighted}]
-    scored: list[tuple[float, float, _Unit]] = []
-    for u in _units(searcher, hits, cache):
+    scored: list[tuple[float, float, EvidenceUnit]] = []
+    for u in units:
         ut = normalise(u.text)
         cov = max(coverage(weighted, ut), 0.9 * coverage(weighted, normalise(u.with_context)))
         if cov >= MIN_COVERAGE:
@@ -214,24 +224,22 @@ def check_fact(
     scored.sort(key=lambda x: -x[0])
     if not scored:
         nothing = f"资料库中没有关于“{fact}”的报道" if zh else f"the archive holds nothing on “{fact}”"
-        return _FactResult(fact, "not_found", nothing)
-    decided: list[_FactResult] = []
-    closest: _FactResult | None = None
+        return FactResult(fact, "not_found", nothing)
+    decided: list[FactResult] = []
+    closest: FactResult | None = None
     for score, cov, u in scored[:12]:
         o = ground.align(fact, u.evidence)
         if o.verdict == "supported" and not o.checkable and cov < SUPPORT_COVERAGE:
             o.verdict = "not_found"
             o.missing.append("")  # nothing to compare, and too little of the wording
-        r = _FactResult(fact, o.verdict, _explain(fact, o, zh), u, o, score)
+        r = FactResult(fact, o.verdict, _explain(fact, o, zh), u, o, score)
         if o.verdict == "not_found":
             closest = closest or r
         else:
             decided.append(r)
     if not decided:
         assert closest is not None
-        return _FactResult(
-            fact, "not_found", closest.explanation, closest.unit, closest.detail, closest.score
-        )
+        return FactResult(fact, "not_found", closest.explanation, closest.unit, closest.detail, closest.score)
     best = decided[0]
     if best.verdict == "contradicted":
         support = next((r for r in decided if r.verdict == "supported"), None)

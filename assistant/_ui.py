@@ -47,6 +47,7 @@ CSS = """
 .lna-answer a.lna-cite { text-decoration: none; font-weight: 600; font-size: 0.85em;
   vertical-align: super; padding: 0 1px; color: #b45309; }
 .lna-rewritten { font-size: 0.85em; color: #6b7280; margin-bottom: 4px; }
+.lna-reader { font-size: 0.78em; color: #6b7280; margin-top: 6px; }
 .lna-refusal { border-left: 4px solid #9ca3af; background: #f3f4f6; color: #374151;
   padding: 8px 12px; border-radius: 6px; font-style: italic; }
 .lna-refusal .lna-refusal-head { font-style: normal; font-weight: 600; margin-bottom: 2px; }
@@ -211,7 +212,31 @@ def render_answer(answer: Answer, get_article: GetArticle, turn: int = 0) -> str
         )
     body = link_markers(answer.answer, {c.n for c in answer.citations}, turn)
     cards = _cards(answer.citations, answer.hits, get_article, turn)
-    return f'<div class="lna-answer">{rewritten}<div class="lna-text">{body}</div>{cards}</div>'
+    return (
+        f'<div class="lna-answer">{rewritten}<div class="lna-text">{body}</div>'
+        f"{render_reader(answer)}{cards}</div>"
+    )
+
+
+def render_reader(answer: Answer) -> str:
+    """Which reader wrote the answer, and for the language model how many sentences were dropped."""
+    rows = [r for r in answer.verification if "sentence" in r]
+    dropped = sum(not r.get("kept") for r in rows)
+    model = next((str(r["model"]) for r in answer.verification if r.get("model")), "")
+    if answer.reader == "llm":
+        note = f"，删去{dropped}句无据的话" if dropped else ""
+        note_en = f"; {dropped} unsupported sentence(s) dropped" if dropped else ""
+        text = (
+            f"语言模型撰写，每句已与所引原文核对{note} · "
+            f"Written by a language model, every sentence checked against its quote{note_en}"
+        )
+        if model:
+            text += f" · {model}"
+    elif answer.verification:
+        text = "语言模型的回答未能核实，改为摘录原文 · The model's answer could not be verified; quoted"
+    else:
+        text = "摘录原文 · Quoted from the article"
+    return f'<div class="lna-reader" data-reader="{escape(answer.reader)}">{escape(text)}</div>'
 
 
 def render_partial(text: str) -> str:

@@ -26,6 +26,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         embed_runtime=getattr(args, "runtime", None),
         chroma_host=getattr(args, "chroma_host", None),
         chroma_port=getattr(args, "chroma_port", None),
+        reader=getattr(args, "reader", None),
+        llm_base_url=getattr(args, "llm_base_url", None),
+        llm_model=getattr(args, "llm_model", None),
     )
 
 
@@ -242,10 +245,9 @@ def _write_lines(records: Any, out: str | None) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from ._answer import Assistant
     from ._search import Filters
-
-    settings = _settings(args)
     from ._when import note_for
 
+    settings = _settings(args)
     filters = Filters.make(args.date_from, args.date_to, args.source, _as_of(args))
     index = _ready_index(settings)
     answer = Assistant(settings, index).ask(args.question, filters=filters, k=args.k)
@@ -402,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=_positive_int, default=None, help="passages retrieved (>= 1, default 5)")
     _add_filters(p)
     _add_as_of(p)
+    _add_reader(p)
     p.add_argument("--json", action="store_true", help="print the answer object as JSON")
     p.set_defaults(func=cmd_ask)
 
@@ -409,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="a .jsonl file, or - for stdin")
     p.add_argument("--out", default=None, help="write the answers here (default stdout)")
     _add_as_of(p)
+    _add_reader(p)
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("check", help="check a claim: supported, contradicted or not_found")
@@ -436,6 +440,22 @@ def _positive_int(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"{n} is too small; give 1 or more")
     return n
+
+
+def _add_reader(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--reader",
+        choices=["extractive", "llm"],
+        default=None,
+        help="who writes the answer: extractive quotes, or a language model whose sentences are verified",
+    )
+    p.add_argument(
+        "--llm-base-url",
+        default=None,
+        help="an OpenAI-compatible server (Ollama, vLLM, llama.cpp) instead of the packaged model; "
+        "key from ASSISTANT_LLM_API_KEY or OPENAI_API_KEY",
+    )
+    p.add_argument("--llm-model", default=None, help="the model name on that server, or a local .gguf file")
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:

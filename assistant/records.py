@@ -135,6 +135,10 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     language: str = "zh"
     rewritten_question: str | None = None
+    reader: str = "extractive"  # which reader wrote it: extractive | llm (see _readers.py)
+    # The LLM reader's audit trail: each sentence the model wrote, kept or dropped, and why
+    # ({"sentence", "kept", "cites", "reason"}); empty for the extractive reader.
+    verification: tuple[dict[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -142,11 +146,14 @@ class Answer:
             "answer": self.answer,
             "refused": self.refused,
             "language": self.language,
+            "reader": self.reader,
             "citations": [c.to_json() for c in self.citations],
             "hits": [h.to_json() for h in self.hits],
         }
         if self.rewritten_question and self.rewritten_question != self.question:
             d["rewritten_question"] = self.rewritten_question
+        if self.verification:
+            d["verification"] = list(self.verification)
         return d
 
 

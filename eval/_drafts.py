@@ -1,0 +1,60 @@
+"""Model drafts cached on disk, so a reader's verifier can be re-run on the same drafts.
+
+A draft is keyed by the exact prompt (`_read_llm.messages` of the question and its hits),
+so a changed prompt or other hits generate anew, and a changed verifier costs seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant._facts import detect_language
+from assistant._read_llm import LLMReader, messages
+from assistant.records import Hit
+
+
+def prompt_key(question: str, hits: list[Hit]) -> str:
+    """The cache key: a hash of the exact chat messages the model would read."""
+    prompt = json.dumps(messages(question, hits, detect_language(question)), ensure_ascii=False)
+    return hashlib.sha1(prompt.encode()).hexdigest()[:16]
+
+
+class Drafts:
+    """Model outputs cached on disk, one JSON line each: {key, raw, seconds, first_s}."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows: dict[str, dict[str, Any]] = {}
+        if path.is_file():
+            for line in path.read_text("utf-8").splitlines():
+                if line.strip():
+                    r = json.loads(line)
+                    self.rows[r["key"]] = r
+
+    def get(
+        self, reader: LLMReader, question: str, hits: list[Hit], *, generate: bool = True
+    ) -> dict[str, Any] | None:
+        """The cached draft for this prompt; generated (and cached) when missing, unless not
+        `generate` (then None: the caller skips the item)."""
+        key = prompt_key(question, hits)
+        if key not in self.rows:
+            if not generate:
+                return None
+            t0 = time.perf_counter()
+            first = None
+            raw = ""
+            lang = detect_language(question)
+            for chunk in reader.chat.stream(messages(question, hits, lang)):
+                if first is None:
+                    first = time.perf_counter() - t0
+                raw += chunk.content if isinstance(chunk.content, str) else ""
+            row = {"key": key, "raw": raw, "seconds": time.perf_counter() - t0, "first_s": first}
+            self.rows[key] = row
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return self.rows[key]
