@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant import _ui
+from assistant import _ui, _ui_archive
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.records import Answer
@@ -133,10 +133,15 @@ class Backend:
         return self.index.get_article(article_id)
 
 
-def _filters(date_from: str | None, date_to: str | None, sources: Any) -> Any:
+def _filters(date_from: str | None, date_to: str | None, sources: Any, as_of: str | None = None) -> Any:
+    """The page's filters. `as_of` ("" for today) is the day a question's 昨天/上周 are read
+    against; None (claims) leaves times in the text alone, as `check` on the command line does."""
+    import datetime
+
     from assistant._search import Filters
 
-    return Filters.make(date_from or None, date_to or None, sources or None)
+    day = None if as_of is None else as_of or datetime.date.today().isoformat()
+    return Filters.make(date_from or None, date_to or None, sources or None, day)
 
 
 class Handlers:
@@ -153,7 +158,14 @@ class Handlers:
         return _ui.render_status(b.status, busy=not b.ready), gr.Timer(active=not b.ready), choices
 
     def respond(
-        self, message: str, chat: list[Message], history: History, date_from: str, date_to: str, sources: Any
+        self,
+        message: str,
+        chat: list[Message],
+        history: History,
+        date_from: str,
+        date_to: str,
+        sources: Any,
+        as_of: str = "",
     ) -> Iterator[tuple[list[Message], History, str, Any]]:
         """Stream one answer into the chat; `history` (question, answer) pairs carry the conversation."""
         import gradio as gr
@@ -181,7 +193,7 @@ class Handlers:
         text = ""
         answer: Answer | None = None
         try:
-            filters = _filters(date_from, date_to, sources)
+            filters = _filters(date_from, date_to, sources, as_of)
             for piece in b.assistant.stream(question, history=list(history), filters=filters):
                 if isinstance(piece, Answer):
                     answer = piece
@@ -205,11 +217,13 @@ class Handlers:
         date_to: str = "",
         sources: str = "",
         history: list[list[str]] | None = None,
+        as_of: str = "",
     ) -> dict[str, Any]:
         """Answer one question from the archive: the same JSON object as the command line's answer.
 
         date_from / date_to: YYYY-MM-DD (optional); sources: comma-separated source names (optional);
-        history: earlier [question, answer] pairs, oldest first, for a follow-up (optional).
+        history: earlier [question, answer] pairs, oldest first, for a follow-up (optional);
+        as_of: YYYY-MM-DD, the day the question's 昨天/上周/去年 are read against (default today).
         """
         import gradio as gr
 
@@ -217,7 +231,7 @@ class Handlers:
         b.wait()
         try:
             pairs = [(str(p[0]), str(p[1])) for p in history or [] if len(p) >= 2]
-            filters = _filters(date_from, date_to, sources)
+            filters = _filters(date_from, date_to, sources, as_of)
             return b.assistant.ask(question, history=pairs or None, filters=filters).to_json()
         except AssistantError as e:
             raise gr.Error(str(e)) from e
@@ -258,6 +272,9 @@ def build_app(backend: Backend) -> gr.Blocks:
                 date_from = gr.Textbox(label="起始日期 · From", placeholder="YYYY-MM-DD", scale=1)
                 date_to = gr.Textbox(label="截止日期 · To", placeholder="YYYY-MM-DD", scale=1)
                 sources = gr.Dropdown(label="来源 · Sources", choices=[], multiselect=True, scale=2)
+                as_of = gr.Textbox(
+                    label="参考日期 · As of (default today)", placeholder="YYYY-MM-DD", scale=1
+                )
         with gr.Tab("问答 · Ask"):
             history = gr.State([])
             chatbot = gr.Chatbot(
@@ -283,7 +300,7 @@ def build_app(backend: Backend) -> gr.Blocks:
             gr.Examples(_ui.EXAMPLES, inputs=box, label="示例问题 · Examples")
             with gr.Accordion("JSON (与命令行相同 · same as the CLI)", open=False):
                 last_json = gr.JSON(label=None)
-            inputs = [box, chatbot, history, date_from, date_to, sources]
+            inputs = [box, chatbot, history, date_from, date_to, sources, as_of]
             outputs = [chatbot, history, box, last_json]
             box.submit(h.respond, inputs, outputs, api_name="chat_submit", api_visibility="private")
             send.click(h.respond, inputs, outputs, api_name="chat_send", api_visibility="private")
@@ -301,6 +318,7 @@ def build_app(backend: Backend) -> gr.Blocks:
             check_inputs = [claim, date_from, date_to, sources]
             claim.submit(h.check, check_inputs, verdict, api_name="check_submit", api_visibility="private")
             check_btn.click(h.check, check_inputs, verdict, api_name="check_click", api_visibility="private")
+        _ui_archive.archive_tab(backend)
         gr.api(h.answer_api, api_name="answer")
         gr.api(h.check_api, api_name="check")
         timer = gr.Timer(1.0)
@@ -365,7 +383,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     backend.start()
     demo = build_app(backend)
     demo.queue().launch(
-        server_name=host, server_port=port, share=args.share, css=_ui.CSS, footer_links=["api"]
+        server_name=host,
+        server_port=port,
+        share=args.share,
+        css=_ui.CSS + _ui_archive.CSS,
+        footer_links=["api"],
     )
     return 0
 

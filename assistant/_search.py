@@ -20,6 +20,7 @@ from pydantic import ConfigDict
 
 from ._fuse import reciprocal_rank_fusion
 from ._index import NewsIndex, date_num, passage_from
+from ._when import question_period, search_in_period
 from .config import Settings
 from .errors import EmptyQueryError, InputError
 from .records import Hit
@@ -42,24 +43,36 @@ def parse_day(value: str, name: str) -> str:
 @dataclass(frozen=True)
 class Filters:
     """Date and source filters. The rule for articles of unknown date: any date bound (--from,
-    --to or both) leaves them out, since nothing says they fall in the range."""
+    --to or both) leaves them out, since nothing says they fall in the range.
+
+    `as_of`: the day a question's own time words (昨天, 上周, 今年一季度) are read against;
+    set, a question naming a time keeps to passages dated in it (assistant/_when.py); None
+    (the default) leaves questions' times alone."""
 
     date_from: str | None = None  # ISO day, inclusive
     date_to: str | None = None
     sources: tuple[str, ...] = ()
+    as_of: str | None = None  # ISO day
 
     @classmethod
-    def make(cls, date_from: str | None = None, date_to: str | None = None, sources: Any = None) -> Filters:
+    def make(
+        cls,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        sources: Any = None,
+        as_of: str | None = None,
+    ) -> Filters:
         """Raises InputError naming the value for a non-date or a range that ends before it starts."""
         lo = parse_day(date_from, "date_from") if date_from else None
         hi = parse_day(date_to, "date_to") if date_to else None
+        day = parse_day(as_of, "as_of") if as_of else None
         if lo and hi and lo > hi:
             raise InputError(
                 f"the date range is reversed: from {lo} is after to {hi}; swap them (--from {hi} --to {lo})"
             )
         if isinstance(sources, str):
             sources = [s for s in re.split(r"[,，]", sources) if s.strip()]
-        return cls(lo, hi, tuple(s.strip() for s in sources or ()))
+        return cls(lo, hi, tuple(s.strip() for s in sources or ()), day)
 
     def chroma_where(self) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
@@ -201,10 +214,27 @@ class Searcher:
         mode: str = "hybrid",
     ) -> list[Hit]:
         """Top-k hits; mode is hybrid (default), dense or bm25 (for measuring each alone)."""
+        return self.search_with_note(query, k, filters, mode)[0]
+
+    def search_with_note(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: Filters = Filters(),
+        mode: str = "hybrid",
+    ) -> tuple[list[Hit], str | None]:
+        """Top-k hits and, when the question names a time that nothing is dated in, a note
+        saying the whole archive was searched instead (assistant/_when.py has the rule)."""
         q = clean_query(query, self.settings)
         if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
             raise InputError(f"k must be a whole number >= 1, not {k!r}")
         k = k or self.settings.k
+        if filters.as_of and not (filters.date_from or filters.date_to):
+            if (period := question_period(q, filters.as_of)) is not None:
+                return search_in_period(self, q, k, filters, mode, period)
+        return self._ranked(q, k, filters, mode), None
+
+    def _ranked(self, q: str, k: int, filters: Filters, mode: str) -> list[Hit]:
         n = max(self.settings.candidates, k)
         self.index.refresh()  # another process may have written since the last question
         dense = self.dense(q, n, filters) if mode in ("hybrid", "dense") else []

@@ -174,13 +174,19 @@ def cmd_search(args: argparse.Namespace) -> int:
         from .errors import IndexMissingError
 
         raise IndexMissingError(str(settings.index_dir))
-    filters = Filters.make(args.date_from, args.date_to, args.source)
+    filters = Filters.make(args.date_from, args.date_to, args.source, _as_of(args))
     searcher = Searcher(index)
-    hits = searcher.search(args.query, args.k, filters, mode=args.mode)
+    hits, note = searcher.search_with_note(args.query, args.k, filters, mode=args.mode)
     if not hits and filters.active:
         _say_filter_left_nothing(searcher, args.query, filters)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     if args.json:
-        print(_dump({"query": args.query, "hits": [h.to_json() for h in hits]}))
+        print(
+            _dump(
+                {"query": args.query, "hits": [h.to_json() for h in hits], **({"note": note} if note else {})}
+            )
+        )
     else:
         for i, h in enumerate(hits, start=1):
             p = h.passage
@@ -239,15 +245,18 @@ def _write_lines(records: Any, out: str | None) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from ._answer import Assistant
     from ._search import Filters
+    from ._when import note_for
 
     settings = _settings(args)
-    filters = Filters.make(args.date_from, args.date_to, args.source)
+    filters = Filters.make(args.date_from, args.date_to, args.source, _as_of(args))
     index = _ready_index(settings)
     answer = Assistant(settings, index).ask(args.question, filters=filters, k=args.k)
     if answer.refused and filters.active and not answer.hits:
         from ._search import Searcher
 
         _say_filter_left_nothing(Searcher(index), args.question, filters)
+    if note := note_for(answer.rewritten_question or args.question, filters, list(answer.hits)):
+        print(f"note: {note}", file=sys.stderr)
     if args.json:
         print(_dump(answer.to_json()))
         return 0
@@ -265,7 +274,31 @@ def cmd_batch(args: argparse.Namespace) -> int:
     settings = _settings(args)
     lines = _lines(args.input)
     assistant = Assistant(settings, _ready_index(settings))  # the model loads once, for every line
-    return _write_lines(answer_batch(assistant, lines), args.out)
+    return _write_lines(answer_batch(_AsOf(assistant, _as_of(args)), lines), args.out)
+
+
+class _AsOf:
+    """The assistant with every line's question times read against one reference day."""
+
+    def __init__(self, assistant: Any, as_of: str) -> None:
+        self.assistant, self.as_of = assistant, as_of
+
+    def ask(self, question: str, filters: Any = None, **kw: Any) -> Any:
+        from dataclasses import replace
+
+        from ._search import Filters
+
+        filters = filters or Filters()
+        return self.assistant.ask(question, filters=replace(filters, as_of=filters.as_of or self.as_of), **kw)
+
+
+def _as_of(args: argparse.Namespace) -> str:
+    """The reference day for a question's own time words: --as-of, else today."""
+    import datetime
+
+    from ._search import parse_day
+
+    return parse_day(args.as_of, "--as-of") if args.as_of else datetime.date.today().isoformat()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -362,6 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=_positive_int, default=5, help="hits to return (>= 1)")
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     _add_filters(p)
+    _add_as_of(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
@@ -369,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--k", type=_positive_int, default=None, help="passages retrieved (>= 1, default 5)")
     _add_filters(p)
+    _add_as_of(p)
     _add_reader(p)
     p.add_argument("--json", action="store_true", help="print the answer object as JSON")
     p.set_defaults(func=cmd_ask)
@@ -376,6 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help='answer JSON lines {"id", "question"}; one answer object a line')
     p.add_argument("input", help="a .jsonl file, or - for stdin")
     p.add_argument("--out", default=None, help="write the answers here (default stdout)")
+    _add_as_of(p)
     _add_reader(p)
     p.set_defaults(func=cmd_batch)
 
@@ -426,6 +462,15 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="date_from", default=None, help="earliest date, YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", default=None, help="latest date, YYYY-MM-DD")
     p.add_argument("--source", default=None, help="only these sources, comma-separated")
+
+
+def _add_as_of(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--as-of",
+        dest="as_of",
+        default=None,
+        help="the day the question's 昨天/上周/去年 are read against, YYYY-MM-DD (default today)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

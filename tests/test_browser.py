@@ -160,3 +160,79 @@ def test_check_tab_shows_verdict_and_quotes(page: Any) -> None:
     assert "Contradicted" in verdict.inner_text()
     marks = page.locator("#lna-verdict .lna-card mark").all_inner_texts()
     assert any("2万" in m for m in marks)
+
+
+# -- the archive tab ----------------------------------------------------------------------------
+
+UPLOAD_TITLE = "独山港镇海塘观景台对外开放"
+UPLOAD_TEXT = """---
+title: 独山港镇海塘观景台对外开放
+date: 2024-06-03
+source: 平湖发布
+author: 沈青禾
+---
+本报讯 独山港镇海塘观景台昨天起对外开放。观景台全长260米，设有48个观景位，每天开放到晚上九点。
+镇文化站站长顾明远说，观景台将成为市民看潮的新去处。
+"""
+UPLOAD_QUESTION = "独山港镇海塘观景台设有多少个观景位？"
+
+
+def _archive_done(pg: Any, text: str) -> None:
+    pg.wait_for_function(
+        "t => document.querySelector('#lna-archive-report')?.innerText.includes(t)",
+        arg=text,
+        timeout=ANSWER_TIMEOUT_MS,
+    )
+
+
+def test_archive_tab_uploads_lists_answers_and_removes(page: Any, tmp_path: Path) -> None:
+    """Upload a file in the archive tab, see it listed, ask about it, remove it, ask again: refused."""
+    upload = tmp_path / "观景台.md"
+    upload.write_text(UPLOAD_TEXT, encoding="utf-8")
+    page.get_by_role("tab", name="资料库 · Archive").click()
+    table = page.locator("#lna-archive-table")
+    table.get_by_text("劳模工匠学堂", exact=False).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    # The hostile headline is listed as text, and nothing of it ran.
+    assert table.get_by_text(XSS_TITLE, exact=True).count() >= 1
+    assert table.locator("script").count() == 0 and table.locator("img[src='x']").count() == 0
+    assert page.evaluate("typeof window.__xss") == "undefined"
+
+    page.locator("#lna-upload-files input[type=file]").set_input_files(str(upload))
+    page.locator("#lna-upload-files").get_by_text("观景台.md").first.wait_for()
+    page.click("#lna-upload")
+    _archive_done(page, "新增 · Added")
+    report = page.locator("#lna-archive-report").inner_text()
+    assert UPLOAD_TITLE in report and "观景台.md" in report
+    row = table.locator("[role=row]", has_text=UPLOAD_TITLE)  # the grid's rows (Gradio 6)
+    row.first.wait_for()
+    assert "2024-06-03" in row.first.inner_text() and "平湖发布" in row.first.inner_text()
+    target = (
+        ROOT / "docs" / "archive.png"
+        if os.environ.get("UPDATE_SCREENSHOT") == "1"
+        else tmp_path / "archive.png"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target), full_page=False)
+    assert target.stat().st_size > 10_000
+
+    page.get_by_role("tab", name="问答 · Ask").click()
+    answer = ask(page, UPLOAD_QUESTION)
+    assert "48" in answer.locator(".lna-text").inner_text()
+    card = answer.locator(".lna-card").first
+    assert UPLOAD_TITLE in card.locator(".lna-card-title").inner_text()
+    assert "2024-06-03" in card.locator(".lna-card-meta").inner_text()
+
+    page.get_by_role("tab", name="资料库 · Archive").click()
+    row.first.get_by_text(UPLOAD_TITLE).click()  # a click on the row selects it for removal
+    page.wait_for_function(
+        "t => document.querySelector('#lna-archive-pick input')?.value.includes(t)", arg=UPLOAD_TITLE
+    )
+    page.click("#lna-archive-remove")
+    _archive_done(page, "已删除 · Removed")
+    page.wait_for_function(
+        "t => !document.querySelector('#lna-archive-table')?.innerText.includes(t)", arg=UPLOAD_TITLE
+    )
+
+    page.get_by_role("tab", name="问答 · Ask").click()
+    again = ask(page, UPLOAD_QUESTION)
+    assert again.locator(".lna-refusal").count() == 1 and again.locator(".lna-card").count() == 0
