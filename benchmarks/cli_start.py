@@ -118,11 +118,14 @@ def main() -> int:
     for tree in trees.values():
         for _ in range(args.warmup):
             run_once(cmd, tree)
-    for _ in range(args.runs):
+    for i in range(args.runs):
         for name, tree in trees.items():
             rows[name].append(run_once(cmd, tree))
         for name, ref in refs.items():
             ref_rows[name].append(run_once(ref, HERE))
+        every = {**rows, **ref_rows}.items()
+        done = "; ".join(f"{n} {r[-1][0]:.2f} s ({r[-1][1]:.2f} CPU-s)" for n, r in every)
+        print(f"run {i + 1}: {done}; load {load()}", flush=True)
     print(f"load average at end {load()}; {args.runs} runs each, alternating\n")
     print(f"{'':34s} {'wall p50':>9s} {'wall min':>9s} {'cpu p50':>9s} {'cpu min':>9s}")
     stats = {}
