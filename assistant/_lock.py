@@ -13,6 +13,8 @@ ingests from one place.
 
 The generation marker is a small file rewritten (temp + rename) after every write;
 a reader that sees another value reopens its view of the index (see NewsIndex.refresh).
+With a Chroma server the marker is a record in the server instead (NewsIndex._bump_generation),
+since processes on other machines share no folder.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Questions into ranked passages: dense (Chroma, with blind feedback when the first hits
 agree) and BM25, fused by weighted RRF.
 
-Also a LangChain `BaseRetriever`, so LangChain users can plug the archive into
-their own chains and our answer chain is an ordinary LCEL pipeline.
+Also a LangChain `BaseRetriever` (`NewsRetriever`, in `_retriever`, imported on first use), so
+LangChain users can plug the archive into their own chains and our answer chain is an
+ordinary LCEL pipeline.
 """
 
 from __future__ import annotations
@@ -13,10 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from ._fuse import reciprocal_rank_fusion
 from ._index import NewsIndex, date_num, passage_from
@@ -266,38 +263,11 @@ class Searcher:
         return hits
 
 
-class NewsRetriever(BaseRetriever):
-    """LangChain face of the archive: Documents carry the passage, its metadata and score."""
+def __getattr__(name: str) -> Any:
+    """`NewsRetriever` and `hit_to_document` live in `_retriever`, loaded on first use: LangChain
+    (with langsmith, over a second of imports) is not needed to search from the command line."""
+    if name in ("NewsRetriever", "hit_to_document"):
+        from . import _retriever
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    searcher: Searcher
-    k: int = 5
-    filters: Filters = Filters()
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        return [hit_to_document(h) for h in self.searcher.search(query, self.k, self.filters)]
-
-
-def hit_to_document(hit: Hit) -> Document:
-    p = hit.passage
-    return Document(
-        page_content=p.text,
-        id=p.id,
-        metadata={
-            "passage_id": p.id,
-            "article_id": p.article_id,
-            "title": p.title,
-            "date": p.date,
-            "source": p.source,
-            "authors": list(p.authors),
-            "start": p.start,
-            "end": p.end,
-            "position": p.position,
-            "score": hit.score,
-            "dense_rank": hit.dense_rank,
-            "bm25_rank": hit.bm25_rank,
-        },
-    )
+        return getattr(_retriever, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -145,7 +145,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from ._verify import verify
 
     settings = _settings(args)
-    report = verify(_ready_index(settings), repair=args.repair, self_retrieval=not args.no_self_retrieval)
+    index = _ready_index(settings, preload=False)  # verify reads stored vectors; --repair loads the model
+    report = verify(index, repair=args.repair, self_retrieval=not args.no_self_retrieval)
     data = report.to_json()
     if args.json:
         print(_dump(data))
@@ -165,15 +166,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from ._index import NewsIndex
     from ._search import Filters, Searcher
 
     settings = _settings(args)
-    index = NewsIndex(settings)
-    if index.count() == 0:
-        from .errors import IndexMissingError
-
-        raise IndexMissingError(str(settings.index_dir))
+    index = _ready_index(settings)
     filters = Filters.make(args.date_from, args.date_to, args.source, _as_of(args))
     searcher = Searcher(index)
     hits, note = searcher.search_with_note(args.query, args.k, filters, mode=args.mode)
@@ -204,14 +200,29 @@ def _say_filter_left_nothing(searcher: Any, query: str, filters: Any) -> None:
     )
 
 
-def _ready_index(settings: Settings) -> Any:
-    """The index, or IndexMissingError before anything is searched (and before the model loads)."""
+def _preload_embedder(settings: Settings) -> None:
+    """Load the embedding model in the background while the rest imports (CLI start time)."""
+    from ._embed import get_embedder
+
+    try:
+        get_embedder(settings).preload()
+    except AssistantError:
+        pass  # e.g. an unknown model: the first real use reports it
+
+
+def _ready_index(settings: Settings, preload: bool = True) -> Any:
+    """The index, or IndexMissingError before anything is searched (and before the model loads).
+
+    With `preload`, the embedding model starts loading in the background as soon as the index
+    is known to hold something, overlapping the imports and BM25 load still to come."""
     from ._index import NewsIndex
     from .errors import IndexMissingError
 
     index = NewsIndex(settings)
     if index.count() == 0:
         raise IndexMissingError(str(settings.index_dir))
+    if preload:
+        _preload_embedder(settings)
     return index
 
 
@@ -486,3 +497,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    finally:
+        if "assistant._embed" in sys.modules:
+            from ._embed import wait_preloads
+
+            wait_preloads()
