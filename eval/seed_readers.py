@@ -2,6 +2,7 @@
 
     python eval/seed_readers.py                    # all 93 questions (74 answerable, 19 not)
     python eval/seed_readers.py --quick            # the quick subset of eval/_setups.py
+    python eval/seed_readers.py --quick-refusals   # the quick subset and all 19 unanswerable (34)
     python eval/seed_readers.py --drafts D.jsonl   # reuse / extend cached model drafts
 
 Scored as `python -m eval seed` scores answers (eval/_seed.py `score_answers`): answer
@@ -34,7 +35,10 @@ from eval._setups import QUICK_QUESTIONS
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="the quick subset (20 questions)")
+    ap.add_argument(
+        "--quick-refusals", action="store_true", help="the quick subset and every unanswerable question (34)"
+    )
     ap.add_argument("--drafts", type=Path, default=None)
     ap.add_argument("--runtime", default="openvino")
     ap.add_argument(
@@ -47,6 +51,8 @@ def main() -> None:
 
     base = Settings.from_env(embed_runtime=args.runtime, llm_fallback=args.fallback)
     questions = _seed.load_questions(ids=QUICK_QUESTIONS if args.quick else None)
+    if args.quick_refusals:
+        questions = [q for q in questions if q.id in QUICK_QUESTIONS or not q.answerable]
     with tempfile.TemporaryDirectory(prefix="seed-readers-") as tmp:
         index = _seed.open_seed_index(base, index_root=Path(tmp))
         settings = index.settings
