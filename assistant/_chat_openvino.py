@@ -84,7 +84,9 @@ class _Output:
 class Engine:
     """One loaded ``LLMPipeline`` and its tokenizer; generation is serialised (one at a time)."""
 
-    def __init__(self, path: Path, threads: int) -> None:
+    def __init__(self, path: Path, threads: int, **properties: Any) -> None:
+        """Load ``path`` (GGUF file or IR folder) for the CPU; ``properties`` go to LLMPipeline
+        (e.g. ``scheduler_config``). Raises LLMUnavailableError naming the fix."""
         try:
             import openvino_genai
         except ImportError as exc:
@@ -97,7 +99,9 @@ class Engine:
         self.threads = threads
         start = time.perf_counter()
         try:
-            self.pipe = openvino_genai.LLMPipeline(str(path), "CPU", INFERENCE_NUM_THREADS=threads)
+            self.pipe = openvino_genai.LLMPipeline(
+                str(path), "CPU", INFERENCE_NUM_THREADS=threads, **properties
+            )
         except Exception as exc:  # GenAI raises RuntimeError with the reader's reason
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
             raise LLMUnavailableError(
