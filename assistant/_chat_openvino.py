@@ -202,7 +202,10 @@ class OpenVINOChat(BaseChatModel):
         """The loaded pipeline (loads it now if this process has not yet)."""
         return engine(self.model_path, self.threads)
 
-    def _prepare(self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]):
+    def _prepare(
+        self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> tuple[Engine, str, Any, int]:
+        """(engine, rendered prompt, GenerationConfig, max new tokens) for one call."""
         eng = self.engine()
         limit = int(kwargs.get("max_new_tokens") or kwargs.get("max_tokens") or self.max_new_tokens)
         stops = [*(self.stop or []), *(stop or [])]
