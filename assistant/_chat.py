@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
@@ -32,7 +32,6 @@ from assistant.errors import LLMServerError
 
 # Servers on this machine (llama.cpp, Ollama) ignore the key, but the OpenAI client insists on one.
 _NO_KEY = "not-needed"
-_T = TypeVar("_T")
 
 
 def chat_model(settings: Settings) -> BaseChatModel:
@@ -105,7 +104,10 @@ class ServerChat(ChatOpenAI):
     """``ChatOpenAI`` whose connection, key and model errors are LLMServerError with the fix."""
 
     def _generate(self, *args: Any, **kwargs: Any) -> Any:
-        return self._translated(lambda: super(ServerChat, self)._generate(*args, **kwargs))
+        try:
+            return super()._generate(*args, **kwargs)
+        except Exception as exc:
+            raise self._error(exc) from exc
 
     async def _agenerate(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -123,12 +125,6 @@ class ServerChat(ChatOpenAI):
         try:
             async for chunk in super()._astream(*args, **kwargs):
                 yield chunk
-        except Exception as exc:
-            raise self._error(exc) from exc
-
-    def _translated(self, call: Callable[[], _T]) -> _T:
-        try:
-            return call()
         except Exception as exc:
             raise self._error(exc) from exc
 

