@@ -378,12 +378,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     host = args.host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     backend = Backend(settings, [Path(p) for p in args.corpus] if args.corpus else [DEFAULT_CORPUS])
-    backend.start()
     demo = build_app(backend)
     _patient_localhost_check()
+    # The server first, then the index: gradio gives its server thread 5 s to start, and the
+    # index thread (imports, model load, embedding) starved it on a busy machine: the app died
+    # at start with "Cannot find empty port in range: P-P" though the port was free.
     demo.queue().launch(
-        server_name=host, server_port=port, share=args.share, css=_ui.CSS, footer_links=["api"]
+        server_name=host,
+        server_port=port,
+        share=args.share,
+        css=_ui.CSS,
+        footer_links=["api"],
+        prevent_thread_lock=True,
     )
+    backend.start()
+    demo.block_thread()
     return 0
 
 
