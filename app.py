@@ -365,6 +365,33 @@ def _env_port() -> int | None:
     return int(raw)
 
 
+LOCALHOST_CHECK_S = 120.0
+
+
+def _patient_localhost_check() -> None:
+    """Gradio's launch asks the new server for its page once (3 s timeout, no retry after a
+    timeout) and exits with "When localhost is not accessible, a shareable link must be
+    created" when no answer came. On a busy machine (the index is built in the background while
+    the page comes up; other jobs share the cores) the first answer can take longer, and the app
+    died at start with that misleading message. Ask again for up to LOCALHOST_CHECK_S seconds."""
+    from gradio import networking
+
+    once = networking.url_ok
+    if getattr(once, "patient", False):
+        return
+
+    def url_ok(url: str) -> bool:
+        deadline = time.monotonic() + LOCALHOST_CHECK_S
+        while not once(url):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(1.0)
+        return True
+
+    url_ok.patient = True  # type: ignore[attr-defined]
+    networking.url_ok = url_ok
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -380,15 +407,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     host = args.host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     backend = Backend(settings, [Path(p) for p in args.corpus] if args.corpus else [DEFAULT_CORPUS])
-    backend.start()
     demo = build_app(backend)
+    _patient_localhost_check()
+    # The server first, then the index: gradio gives its server thread 5 s to start, and the
+    # index thread (imports, model load, embedding) starved it on a busy machine: the app died
+    # at start with "Cannot find empty port in range: P-P" though the port was free.
     demo.queue().launch(
         server_name=host,
         server_port=port,
         share=args.share,
         css=_ui.CSS + _ui_archive.CSS,
         footer_links=["api"],
+        prevent_thread_lock=True,
     )
+    backend.start()
+    demo.block_thread()
     return 0
 
 

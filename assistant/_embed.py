@@ -101,6 +101,12 @@ class Embedder:
         """A 1-D L2-normalised float32 vector, with the model's query prompt."""
         return _normalise(self._load().encode([text], query=True, batch_size=1))[0]
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """One L2-normalised float32 row per text, with the model's query prompt (in batches)."""
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return _normalise(self._load().encode(list(texts), query=True, batch_size=self.batch_size))
+
     def bulk_path(self) -> None:
         """Send even small jobs down the path big ones take (calibration times that path)."""
         backend = self._load()

@@ -27,6 +27,7 @@ import numpy as np
 
 from . import _ingest
 from ._bm25 import BM25Index
+from ._faults import fault_point
 from ._ingest import GET_BATCH, IngestReport, Progress
 from ._lock import atomic_write_bytes, bump_generation, read_generation, write_lock
 from .config import Settings
@@ -44,6 +45,21 @@ __all__ = ["IngestReport", "NewsIndex", "date_num", "passage_from", "passage_met
 # ef_construction 200, ef_search 200) left 0 unreachable in seven builds. `verify` measures
 # it (self-retrieval) on any index, and `verify --repair` re-inserts what is unreachable.
 HNSW = {"space": "cosine", "max_neighbors": 32, "ef_construction": 200, "ef_search": 200}
+
+# Chroma caches one client system per embedded path for the whole process, and that system
+# keeps the HNSW graph it loaded: a NewsIndex opened after another process wrote would get
+# the cached, older view (passages without vectors, missing from dense search) while the
+# generation marker it just read says it is current. So this records, per path, the
+# generation the cached system has seen; a new NewsIndex that reads a later one drops it.
+_SYSTEM_SEEN: dict[str, str] = {}
+
+
+def _forget_system(path: str) -> None:
+    """Drop Chroma's cached client system for this embedded path (only this path's: other
+    indexes in the process keep theirs); clients already made keep working on the old one."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(path, None)
 
 
 def date_num(date: str | None) -> int:
@@ -110,6 +126,10 @@ class NewsIndex:
                 raise ChromaUnavailableError(s.chroma_host, s.chroma_port, type(e).__name__) from e
             return client
         s.index_dir.mkdir(parents=True, exist_ok=True)
+        path = str(s.index_dir / "chroma")
+        if _SYSTEM_SEEN.get(path, self._generation) != self._generation:
+            _forget_system(path)  # cached before another process's write: open afresh
+        _SYSTEM_SEEN[path] = self._generation
         # Opening runs Chroma's schema migrations; two processes opening a new index at once race
         # on them ("table collections already exists"). Opening is short: one at a time.
         with write_lock(s.index_dir / "open.lock", str(s.index_dir), s.lock_timeout_s):
@@ -122,10 +142,8 @@ class NewsIndex:
         answers every query from its current state: its client is kept."""
         if self.settings.chroma_host:
             return
-        from chromadb.api.shared_system_client import SharedSystemClient
-
         # Only this path's cached system: other indexes in this process keep theirs.
-        SharedSystemClient._identifier_to_system.pop(str(self.settings.index_dir / "chroma"), None)
+        _forget_system(str(self.settings.index_dir / "chroma"))
         self._client = self._connect()
 
     # -- the generation marker: a local file, or a record in the server ----------------
@@ -245,11 +263,15 @@ class NewsIndex:
     def _written(self) -> None:
         """After every write: the side files follow Chroma, then readers are told."""
         self._live = None
+        fault_point("bm25")
         # Server mode: the copy in memory is closer to the server than this machine's file.
         held = self._bm25.copy() if self.settings.chroma_host and self._bm25 is not None else None
         self._sync_bm25(self._collections(create=False)[0], writer=True, start=held)
         self._bm25_stale = False
+        fault_point("generation")
         self._generation = self._bump_generation()
+        if not self.settings.chroma_host:  # the cached system holds this process's own write
+            _SYSTEM_SEEN[str(self.settings.index_dir / "chroma")] = self._generation
 
     # -- writing ------------------------------------------------------------------------
 
@@ -318,6 +340,8 @@ class NewsIndex:
                 self._bm25 = None
             self._live = None
             self._generation = now
+            if not self.settings.chroma_host:  # the system just opened has seen `now`
+                _SYSTEM_SEEN[str(self.settings.index_dir / "chroma")] = now
         return True
 
     @property

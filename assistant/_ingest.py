@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._faults import fault_point
 from ._split_passages import split_article
 from .records import Article, Passage
 
@@ -305,6 +306,8 @@ def run(
                 pending.result()  # re-raises a failed write before going on
                 written.update(pending_ids)
                 commit_ready()
+                if i == BATCH:
+                    fault_point("embedding")
             pending_ids = [q.id for q in batch]
             pending = writer.submit(
                 passages_col.upsert,
@@ -319,7 +322,9 @@ def run(
         if pending is not None:
             pending.result()
             written.update(pending_ids)
+    fault_point("passages-written")
     commit_ready()
+    fault_point("committed")
 
     for aid, (files, aliases) in p.touch.items():
         meta = dict(known[aid].meta)

@@ -7,6 +7,7 @@ Reading never stops at the first bad file or line: each problem becomes an
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -61,9 +62,10 @@ def normalise_date(value: object) -> str | None:
     if not m:
         return None
     y, mo, d = (int(g) for g in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
+    try:
+        return datetime.date(y, mo, d).isoformat()  # 2024-02-31 is no day: unknown, not stored
+    except ValueError:
         return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:

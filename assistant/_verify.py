@@ -235,3 +235,113 @@ def _repair(index: NewsIndex, rep: VerifyReport) -> dict[str, int]:
     if not rep.bm25_in_step:
         done["bm25_rewritten"] = 1
     return done
+
+
+# -- self-retrieval by text: what a reader typing a passage's words gets back ------------
+
+
+@dataclass
+class TextSelfRetrieval:
+    """Each passage's own stored text used as the query, on one side (dense or bm25).
+
+    `first`: passages that come back first (or tied first with identical copies);
+    `in_top`: within the first `k` (what the answerer reads), ties at the k-th score counted;
+    `misses`: (passage id, rank or None when beyond `n`) of those not within the first `k`.
+    """
+
+    side: str
+    k: int
+    checked: int = 0
+    first: int = 0
+    in_top: int = 0
+    misses: list[tuple[str, int | None]] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return 1.0 if self.checked == 0 else self.in_top / self.checked
+
+    @property
+    def first_rate(self) -> float:
+        return 1.0 if self.checked == 0 else self.first / self.checked
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "side": self.side,
+            "checked": self.checked,
+            f"in_top{self.k}": self.in_top,
+            "first": self.first,
+            "rate": round(self.rate, 6),
+            "first_rate": round(self.first_rate, 6),
+            "misses": self.misses[:20],
+        }
+
+
+def _place(
+    pid: str, got: list[str], scores: list[float], k: int, higher_better: bool
+) -> tuple[bool, bool, int | None]:
+    """(first, within k, rank): ties with the best or the k-th score count as reached
+    (identical copies of a paragraph score the same and come back in any order)."""
+    if pid not in got:
+        return False, False, None
+    rank = got.index(pid) + 1
+    s = scores[rank - 1]
+    best, kth = scores[0], scores[min(k, len(scores)) - 1]
+    if higher_better:  # BM25 scores: ties within float32 rounding of the best score
+        tol = 1e-5 * max(abs(best), 1.0)
+        first, top = s >= best - tol, s >= kth - tol
+    else:  # cosine distances
+        first, top = s <= best + TIE, s <= kth + TIE
+    return first, top, rank
+
+
+def _embed_queries(embedder: Any, texts: list[str]) -> np.ndarray:
+    batch = getattr(embedder, "embed_queries", None)
+    if batch is not None:
+        return np.asarray(batch(texts), np.float32)
+    return np.stack([np.asarray(embedder.embed_query(t), np.float32) for t in texts])
+
+
+def text_self_retrieval(
+    index: NewsIndex,
+    sides: tuple[str, ...] = ("dense", "bm25"),
+    k: int = 5,
+    n: int = TIES,
+    dense_every: int = 1,
+) -> dict[str, TextSelfRetrieval]:
+    """Query every stored passage's own text on each side; see TextSelfRetrieval.
+
+    Dense: the text embedded as a question (the query prompt) against Chroma's graph;
+    BM25: the text against the persisted keyword index. Slow on big indexes: every
+    passage is embedded once more (`dense_every`: only every n-th passage, in id order,
+    on the dense side; `verify` checks every stored vector anyway).
+    """
+    index.refresh()
+    col = index.passages_collection()
+    got = col.get(include=["documents"])
+    pairs = sorted(zip(got["ids"], got["documents"], strict=True))
+    ids, docs = [p for p, _ in pairs], [d for _, d in pairs]
+    out = {side: TextSelfRetrieval(side, k) for side in sides}
+
+    def score(side: str, pid: str, hit_ids: list[str], scores: list[float], higher: bool) -> None:
+        r = out[side]
+        first, top, rank = _place(pid, hit_ids, scores, k, higher)
+        r.checked += 1
+        r.first += first
+        r.in_top += top
+        if not top:
+            r.misses.append((pid, rank))
+
+    if "dense" in sides:
+        d_ids, d_docs = ids[::dense_every], docs[::dense_every]
+        for i in range(0, len(d_ids), QUERY_BATCH):
+            part = d_ids[i : i + QUERY_BATCH]
+            vecs = _embed_queries(index.embedder, d_docs[i : i + QUERY_BATCH])
+            res = col.query(query_embeddings=vecs, n_results=min(n, len(ids)), include=["distances"])
+            for pid, hit_ids, dist in zip(part, res["ids"], res["distances"], strict=True):
+                score("dense", pid, hit_ids, dist, higher=False)
+    if "bm25" in sides:
+        bm25 = index.bm25()
+        for pid, doc in zip(ids, docs, strict=True):
+            hits = bm25.search(doc, n)
+            score("bm25", pid, [h for h, _ in hits], [s for _, s in hits], higher=True)
+    return out

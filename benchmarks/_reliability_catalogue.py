@@ -198,11 +198,66 @@ def case_r03(ctx: Ctx, c: Path) -> str:
     return "1 removed, only the new text"
 
 
-def case_r05(ctx: Ctx, c: Path) -> str:
+def case_r04(ctx: Ctx, c: Path) -> str:
     d = ctx.dir()
-    code, _, err = ctx.cli(d, "ingest", str(c / "unsupported"))
-    assert code == 1 and "nothing ingested" in err
-    return f"rc 1: «{err.strip().splitlines()[-1][-90:]}»"
+    code, _, err = ctx.cli(d, "ingest", str(c / "a15_frontmatter_unclosed.md"), "--json")
+    index = ctx.index(d)
+    [art] = index.list_articles()
+    text = index.get_article(art["id"]).text  # type: ignore[union-attr]
+    assert code == 0 and "not closed" in err and "a15_frontmatter_unclosed.md" in err, err[-300:]
+    assert art["title"] == "前置信息未闭合" and art["date"] == "2024-05-20" and "title:" not in text
+    return f"warned «{err.strip().splitlines()[0][-80:]}»; title and date read, not text"
+
+
+def case_r07(ctx: Ctx, c: Path) -> str:
+    d = ctx.dir()
+    ingest(ctx.index(d), SEED)
+    lines = []
+    for args in (
+        ("search", "劳模工匠学堂", "--k", "0", "--json"),
+        ("ask", "平湖首批设立了多少家劳模工匠学堂？", "--k", "0", "--json"),
+        ("search", "劳模工匠学堂", "--k", "-1", "--json"),
+    ):
+        code, out, err = ctx.cli(d, *args)
+        assert code == 2 and not out.strip() and "1 or more" in err, (args, code, err[-200:])
+        lines.append(err.strip().splitlines()[-1])
+    return f"3 of 3 refused, rc 2: «{lines[-1][-70:]}»"
+
+
+def case_r08(ctx: Ctx, c: Path) -> str:
+    d = ctx.dir()
+    ingest(ctx.index(d), SEED)
+    said = []
+    for args, expect in (
+        (("search", "人民网", "--from", "2023-12-31", "--to", "2023-01-01", "--json"), "reversed"),
+        (("ask", "人民网柏林7月28日电说了什么？", "--from", "2023-12-31", "--to", "2023-01-01"), "reversed"),
+        (("search", "劳模", "--from", "2024-02-30", "--json"), "not a date"),
+        (("search", "劳模", "--from", "abc2024-05-17xyz99", "--json"), "not a date"),
+        (("search", "劳模", "--from", "2024-05-1799", "--json"), "not a date"),
+    ):
+        code, _, err = ctx.cli(d, *args)
+        assert code == 2 and expect in err, (args, code, err[-200:])
+        said.append(err.strip().splitlines()[-1])
+    f = jsonl(d / "bad-date.jsonl", {"id": "d", "text": "新埭镇举办农民运动会。", "date": "2024-02-31"})
+    _report, _problems = ingest(ctx.index(d), f)
+    stored = ctx.index(d).get_article("d")
+    assert stored is None or stored.date != "2024-02-31", "2024-02-31 stored as a date"
+    return f"5 of 5 refused, rc 2 (e.g. «{said[0][-60:]}»); JSONL date 2024-02-31 not stored as a date"
+
+
+def case_r05(ctx: Ctx, c: Path) -> str:
+    # page.html in the case's folder is an input since saved web pages are read: the kind
+    # (a folder of files no reader takes: CSV, a JSON document) is tried on the other two.
+    d = ctx.dir()
+    only = d / "unsupported"
+    only.mkdir()
+    for name in ("news.csv", "news.json"):
+        shutil.copy(c / "unsupported" / name, only / name)
+    code, _, err = ctx.cli(d, "ingest", str(only))
+    assert code == 1 and "nothing ingested" in err, (code, err[-300:])
+    whole, _, _ = ctx.cli(d, "ingest", str(c / "unsupported"))
+    assert whole == 0 and len(ctx.index(d).list_articles()) == 1, "page.html not read"
+    return f"rc 1: «{err.strip().splitlines()[-1][-90:]}»; with page.html: rc 0, 1 article"
 
 
 def case_r11(ctx: Ctx, c: Path) -> str:
@@ -327,8 +382,11 @@ FAST_CASES: list[tuple[str, Callable[[Ctx], str]]] = [
     ("case r01: malformed line deletes article", shared_case("r01", case_r01)),
     ("case r02: id collision crash", shared_case("r02", case_r02)),
     ("case r03: edited file keeps old version", shared_case("r03", case_r03)),
+    ("case r04: unclosed front matter silent", shared_case("r04", case_r04)),
     ("case r05: nothing ingested exits 0", shared_case("r05", case_r05)),
     ("case r06: lone surrogate kills batch", shared_case("r06", case_r06)),
+    ("case r07: --k 0 and --k -1 accepted", shared_case("r07", case_r07)),
+    ("case r08: impossible and reversed date filters", shared_case("r08", case_r08)),
     ("case r11: BM25 stale", shared_case("r11", case_r11)),
     ("case r17: renamed file re-embeds", shared_case("r17", case_r17)),
     ("case 05: CMS id and Markdown stored twice", shared_case("05", case_05)),

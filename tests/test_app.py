@@ -346,3 +346,21 @@ def test_a_bad_port_setting_is_one_clear_line() -> None:
     assert done.returncode == 2
     assert "GRADIO_SERVER_PORT='abc' is not a port number" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_slow_first_page_does_not_kill_the_app_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gradio checks its own page once with a 3 s timeout and exits when that fails; on a busy
+    machine the app died at start ("When localhost is not accessible…"). The check now asks again."""
+    from gradio import networking
+
+    import app
+
+    answers = iter([False, False, True])
+    monkeypatch.setattr(networking, "url_ok", lambda url: next(answers))
+    monkeypatch.setattr(app.time, "sleep", lambda s: None)
+    app._patient_localhost_check()
+    assert networking.url_ok("http://127.0.0.1:1/") is True
+    monkeypatch.setattr(networking, "url_ok", lambda url: False)  # a page that never answers
+    monkeypatch.setattr(app, "LOCALHOST_CHECK_S", 0.0)
+    app._patient_localhost_check()
+    assert networking.url_ok("http://127.0.0.1:1/") is False

@@ -41,6 +41,24 @@ def test_impossible_or_reversed_date_ranges_are_refused(date_from, date_to, mess
         Filters.make(date_from, date_to)
 
 
+def test_an_impossible_article_date_is_stored_as_unknown(tmp_path: Path, index: NewsIndex) -> None:
+    """Case r08, ingest side: "2024-02-31" in a JSONL line or front matter is no day."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        json.dumps({"id": "d1", "text": "新埭镇举办农民运动会。", "date": "2023-02-29"}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({"id": "d2", "text": "广陈镇新建文化礼堂。", "date": "2024-02-29"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    md = tmp_path / "story.md"
+    md.write_text("---\ntitle: 龙舟赛\ndate: 2024-04-31\n---\n新仓镇举办龙舟赛。\n", encoding="utf-8")
+    ingest(index, feed, md)
+    dates = {a["id"]: a["date"] for a in index.list_articles()}
+    assert dates["d1"] == "" and dates["d2"] == "2024-02-29"
+    assert sorted(dates.values()) == ["", "", "2024-02-29"]
+
+
 def test_real_dates_in_three_spellings_are_accepted() -> None:
     assert Filters.make("2024/5/1", "2024年5月31日").date_from == "2024-05-01"
     assert Filters.make("2024-02-29", "2024-02-29").date_to == "2024-02-29"
