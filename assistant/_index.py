@@ -127,9 +127,10 @@ class NewsIndex:
             return client
         s.index_dir.mkdir(parents=True, exist_ok=True)
         path = str(s.index_dir / "chroma")
-        if _SYSTEM_SEEN.get(path, self._generation) != self._generation:
+        generation = read_generation(self._side_path("generation", ""))
+        if _SYSTEM_SEEN.get(path, generation) != generation:
             _forget_system(path)  # cached before another process's write: open afresh
-        _SYSTEM_SEEN[path] = self._generation
+        _SYSTEM_SEEN[path] = generation
         # Opening runs Chroma's schema migrations; two processes opening a new index at once race
         # on them ("table collections already exists"). Opening is short: one at a time.
         with write_lock(s.index_dir / "open.lock", str(s.index_dir), s.lock_timeout_s):
