@@ -34,7 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant._read_extractive import ExtractiveReader
-from assistant._read_llm import LLMReader
+from assistant._read_llm import LLMReader, parse
 from assistant._search import Searcher
 from assistant.config import Settings
 from assistant.records import Answer
@@ -95,6 +95,7 @@ def main() -> None:
         r: {"correct": [], "rejected": [], "precise": []} for r in ("extractive", "llm")
     }
     seconds, first, sents, dropped, fallback, skipped = [], [], 0, 0, 0, 0
+    unverified: dict[str, list[bool]] = {"correct": [], "rejected": []}
     rows = []
     for qid in split_ids(args.split, len(data.queries)):
         q = by_id[qid]
@@ -119,6 +120,11 @@ def main() -> None:
                 "extractive": extractive.read(q.query, hits),
                 "llm": llm.finish(q.query, hits, d["raw"]),
             }
+            draft = parse(d["raw"], len(hits))  # the model alone, unverified: what verification changes
+            if mode == "pooled":
+                unverified["correct"].append(not draft.declined and slots_match(draft.answer, list(q.answer)))
+            else:
+                unverified["rejected"].append(draft.declined)
             a = answers["llm"]
             v = [x for x in a.verification if "sentence" in x]
             sents += len(v)
@@ -156,6 +162,8 @@ def main() -> None:
         metrics[f"{name}.rejection_rate"] = share(s["rejected"])
         metrics[f"{name}.citation_precision"] = share(s["precise"])
     metrics["llm.rejection_queries"] = len(stats["llm"]["rejected"])
+    metrics["model_alone.answer_accuracy"] = share(unverified["correct"])
+    metrics["model_alone.rejection_rate"] = share(unverified["rejected"])
     metrics["llm.sentences"] = sents
     metrics["llm.dropped_share"] = round(dropped / sents, 4) if sents else None
     metrics["llm.fallback_answers"] = fallback
