@@ -354,13 +354,31 @@ def _planned(text: str, it: Item) -> bool:
     return bool(_PLAN.search(text, start, it.start))
 
 
+_TOTAL = re.compile(
+    r"(?:[两二三四五六七八九十几多]|\d+)个?(?:镇|街道|乡|村|地|区|县|市|家|所|校|部门|单位|企业|方)"
+    r"(?:共|合计|总计|共计|一共|累计)"
+)
+
+
+def _total_of_several(ut: str, u: Item) -> str | None:
+    """The collective subject printed just before the figure (两镇共 in 两镇共投入资金95万元)."""
+    found = list(_TOTAL.finditer(ut, max(0, u.start - 14), u.start))
+    return found[-1].group(0) if found else None
+
+
 def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Alignment, zh: bool) -> None:
     for c in c_items:
         u = slots.slot(ct, c, ut, u_items)
         if u is not None and c.kind.startswith("qty:") and _planned(ut, u) != _planned(ct, c):
             u = None  # a plan does not state a result, nor a result a plan
+        total = _total_of_several(ut, u) if u is not None else None
         if u is None:
             out.missing.append(c.text)
+        elif total and not _TOTAL.search(ct) and not re.search(r"合计|总计|共计|一共|[、和与及]", ct):
+            # 两镇共投入95万元 is both towns together: it does not state one town's figure.
+            out.other_subject.append(
+                f"报道的{u.text}是{total}合计" if zh else f"the archive's {u.text} is a total ({total})"
+            )
         elif consistent(c, u):
             out.agrees.append(f"{c.text} = {u.text}" if c.text != u.text else c.text)
         else:
@@ -485,7 +503,7 @@ def align(fact: str, ev: Evidence) -> Alignment:
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed
     if out.diffs:
         out.verdict = "contradicted"
-    elif out.missing:
+    elif out.missing or out.other_subject:
         out.verdict = "not_found"
     return out
 

@@ -208,3 +208,13 @@ def test_reported_cases(case_assistant, case: str, kind: str, text: str, expecte
     else:
         r = check_claim(case_assistant.searcher, text, case_assistant.settings)
         assert r.verdict == expected, r.explanation
+
+
+def test_a_total_of_several_is_not_one_of_them() -> None:
+    # Found by a new-user trial: 两镇共投入95万元 was given to one town by the LLM reader.
+    ev = Evidence("曹桥街道、林埭镇分别建成口袋公园5个和3个，两地共投入资金260万元。", date="2025-04-02")
+    assert align("林埭镇建口袋公园投入资金260万元", ev).verdict == "not_found"
+    assert "合计" in align("林埭镇建口袋公园投入资金260万元", ev).other_subject[0]
+    assert align("两地共投入资金260万元", ev).verdict == "supported"
+    assert align("曹桥街道、林埭镇共投入资金260万元", ev).verdict == "supported"
+    assert align("林埭镇建成口袋公园3个", ev).verdict == "supported"
