@@ -315,3 +315,35 @@ def test_llama_cpp_server_answers_through_chatopenai(llama_server: str) -> None:
     texts = [str(c.content) for c in model.stream(MESSAGES) if c.content]
     assert len(texts) > 1
     assert "".join(texts) == answer.content  # temperature 0 on the server too
+
+
+@pytest.mark.slow
+def test_the_llm_reader_answers_through_the_server(llama_server: str, tmp_path: Path) -> None:
+    """The whole LLM path over a real OpenAI-compatible server: retrieval, the model's draft
+    through ChatOpenAI, every sentence verified, exact quotes."""
+    from assistant._answer import Assistant
+    from assistant._embed import get_embedder
+    from assistant._index import NewsIndex
+    from assistant.records import Article
+
+    settings = Settings(
+        index_dir=tmp_path / "index", reader="llm", llm_base_url=llama_server, llm_model="qwen2.5-coder-1.5b"
+    )
+    index = NewsIndex(settings, get_embedder(settings))
+    index.ingest(
+        [
+            Article(
+                id="s-library",
+                title="乍浦镇图书分馆开放",
+                date="2025-07-01",
+                source="嘉兴日报·平湖版",
+                text="本报讯 乍浦镇图书分馆昨天开放，馆藏图书3.2万册，设有阅览座位120个。",
+            )
+        ]
+    )
+    a = Assistant(settings, index).ask("乍浦镇图书分馆馆藏图书多少册？")
+    assert not a.refused, a.verification
+    assert "3.2万册" in a.answer and a.citations
+    for c in a.citations:
+        art = index.get_article(c.article_id)
+        assert art is not None and getattr(art, c.field)[c.start : c.end] == c.quote
