@@ -34,15 +34,9 @@ from assistant._index import NewsIndex
 from assistant._load_corpus import load_paths
 from assistant.config import Settings
 from assistant.records import Answer
+from eval._metrics import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    i = (len(xs) - 1) * q / 100
-    lo, hi = int(i), min(int(i) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (i - lo)
 
 
 def rss_mb() -> float:
@@ -135,9 +129,9 @@ def main() -> None:
             "load_s": round(load_s, 1),
             "rss_mb": round(rss_mb()),
             "first_token_p50_s": round(statistics.median(first), 2),
-            "first_token_p95_s": round(pct(first, 95), 2),
+            "first_token_p95_s": round(percentile(first, 95), 2),
             "answer_p50_s": round(statistics.median(total), 2),
-            "answer_p95_s": round(pct(total, 95), 2),
+            "answer_p95_s": round(percentile(total, 95), 2),
             "extractive_answer_p50_s": round(statistics.median(ext_s), 3),
             "follow_up_total_s": round(follow["total_s"], 2),
             "sentences": sum(r["sentences"] for r in rows),
