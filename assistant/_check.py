@@ -42,6 +42,10 @@ SUPPORT_COVERAGE = 0.75
 # A supporting sentence this close in score to a contradicting one wins: archives
 # repeat a figure in several places, and one stray sentence should not flip a verdict.
 SUPPORT_MARGIN = 0.15
+# A part of a longer claim (同比增长8.0%) is not supported by an article holding less than
+# this share of the rest of the claim's words when another article holds more: the claim
+# tells one story, and another story's 同比增长8.0% does not state it.
+STORY_COVERAGE = 0.5
 HITS_PER_QUERY = 8
 MAX_FACTS = 12  # each fact is a search: a pasted article is not a claim
 
@@ -86,15 +90,18 @@ def split_facts(claim: str) -> list[str]:
     its sentence: each of them is checked with it."""
     parts: list[str] = []
     for sentence in re.split(r"(?<=[。！？!?])", claim):
-        frame = ""
+        frame, framed = "", False
         for clause in _FACT_SPLIT.split(sentence):
             clause = clause.strip(" 　")
             if not clause:
                 continue
             for piece in _split_on_and(clause):
                 if _only_frame(piece):
-                    frame = f"{frame}，{piece}" if frame else piece
+                    # 1991年，…；1993年，… : a new frame after framed facts replaces the old one
+                    frame = f"{frame}，{piece}" if frame and not framed else piece
+                    framed = False
                     continue
+                framed = framed or bool(frame)
                 piece = f"{frame}，{piece}" if frame else piece
                 # A fragment too short to state anything (a name in a list) stays with its neighbour.
                 if parts and len(re.sub(r"[^\w]", "", piece)) < 4:
@@ -214,7 +221,8 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit]) -> FactResult:
     zh = detect_language(claim) != "en"
     nf = normalise(fact)
     weighted = terms(mask(nf, items(nf)))
-    context = [(t, w) for t, w in terms(normalise(claim)) if t not in {x for x, _ in weighted}]
+    nc = normalise(claim)
+    context = [(t, w) for t, w in terms(mask(nc, items(nc))) if t not in {x for x, _ in weighted}]
     scored: list[tuple[float, float, EvidenceUnit]] = []
     for u in units:
         ut = normalise(u.text)
@@ -227,11 +235,22 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit]) -> FactResult:
         return FactResult(fact, "not_found", nothing)
     decided: list[FactResult] = []
     closest: FactResult | None = None
+    story: dict[str, float] = {}
+    if context:
+        for _, _, u in scored[:12]:
+            if u.article.id not in story:
+                story[u.article.id] = coverage(context, normalise(f"{u.article.headline}\n{u.article.text}"))
+    told = max(story.values(), default=0.0) >= STORY_COVERAGE  # some article tells the claim's story
     for score, cov, u in scored[:12]:
         o = ground.align(fact, u.evidence)
         if o.verdict == "supported" and not o.checkable and cov < SUPPORT_COVERAGE:
             o.verdict = "not_found"
             o.missing.append("")  # nothing to compare, and too little of the wording
+        if o.verdict == "supported" and told and story[u.article.id] < STORY_COVERAGE:
+            o.verdict = "not_found"
+            o.other_subject.append(
+                "该句出自另一篇报道，与声明的其余内容无关" if zh else "the sentence is from another story"
+            )
         r = FactResult(fact, o.verdict, _explain(fact, o, zh), u, o, score)
         if o.verdict == "not_found":
             closest = closest or r

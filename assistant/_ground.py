@@ -401,9 +401,52 @@ def _view(ct: str, ut: str) -> str:
     return views[0] if len(views) == 1 else ut
 
 
+_FENBIE_TAIL = re.compile(r"分别[^，,。；;！？!?（(]*")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
 def _after_fenbie(text: str) -> list[Item]:
-    m = re.search(r"分别[^，,。；;！？!?（(]*", text)
+    m = _FENBIE_TAIL.search(text)
     return [it for it in items(m.group(0))] if m else []
+
+
+def _fenbie_order(ct: str, ut: str) -> str | None:
+    """The figures after 分别, in print order, when both sentences list as many but not the
+    same (长、宽、高分别为4440mm、1840mm… with two swapped; 第25、26位 as 第26、25位): figures
+    the value parser does not read (mm, ranks, impossible dates) still have an order."""
+    ours = _FENBIE_TAIL.search(ct)
+    if not ours:
+        return None
+    a = _DIGITS.findall(ours.group(0))
+    head = slots.terms(_clause_before(ct, ours.start()))
+    for theirs in _FENBIE_TAIL.finditer(ut):  # the span's 分别 clause about the same things
+        b = _DIGITS.findall(theirs.group(0))
+        if len(a) < 2 or len(a) != len(b) or a == b:
+            continue
+        if _DIGITS.sub("", ours.group(0)).replace(" ", "") != _DIGITS.sub("", theirs.group(0)).replace(" ", ""):
+            continue  # 分别增长5.2%和37.8% is not 分别进出口2260.7亿元和1379.8亿元
+        if head and slots.coverage(head, _clause_before(ut, theirs.start())) < 0.75:
+            continue  # another list of things
+        return f"{'、'.join(a)} / {'、'.join(b)}"
+    return None
+
+
+def _clause_before(text: str, end: int) -> str:
+    start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, end)), default=0)
+    return text[start:end]
+
+
+def _outside_fenbie(text: str) -> str:
+    """The sentence without the values its 分别 binds (nor the word): what the rest states
+    (the year, the subjects, figures in brackets, 增长 or 下降) is checked like any fact."""
+    m = _FENBIE_TAIL.search(text)
+    if not m:
+        return text
+    tail = m.group(0)
+    for it in sorted(items(tail), key=lambda it: -it.start):
+        tail = tail[: it.start] + tail[it.end :]
+    tail = _DIGITS.sub("", tail)
+    return text[: m.start()] + tail[len("分别") :] + text[m.end() :]
 
 
 def _fenbie_in_order(ct: str, ut: str) -> Alignment | None:
@@ -425,8 +468,25 @@ def _fenbie_in_order(ct: str, ut: str) -> Alignment | None:
             out.agrees.append(a.text)
         else:
             out.diffs.append(_say(detect_language(ct) != "en", "diff", c=a.text, a=b.text))
+    return out
+
+
+def _with_rest(out: Alignment, ct: str, ut: str, ev: Evidence) -> Alignment:
+    """`out` (the values after 分别) joined with what the rest of the sentence says."""
+    zh = detect_language(ct) != "en"
+    order = _fenbie_order(ct, ut)
+    if order and not out.diffs:
+        ours, _, theirs = order.partition(" / ")
+        out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
+    rest = align(_outside_fenbie(ct), replace(ev, text=_outside_fenbie(ut)))
+    out.agrees += rest.agrees
+    out.diffs += rest.diffs
+    out.missing += rest.missing
+    out.other_subject += rest.other_subject
     if out.diffs:
         out.verdict = "contradicted"
+    elif out.missing or out.other_subject:
+        out.verdict = "not_found"
     return out
 
 
@@ -435,7 +495,8 @@ def _align_fenbie(ct: str, ut: str, ev: Evidence) -> Alignment | None:
     ours, theirs = dict(fenbie_views(ct)), dict(fenbie_views(ut))
     shared = [s for s in ours if s in theirs]
     if not ours or len(shared) < len(ours):
-        return _fenbie_in_order(ct, ut)
+        in_order = _fenbie_in_order(ct, ut)
+        return _with_rest(in_order, ct, ut, ev) if in_order is not None else None
     parts = [align(ours[s], replace(ev, text=theirs[s])) for s in shared]
     out = Alignment("supported")
     for p in parts:
@@ -501,6 +562,9 @@ def align(fact: str, ev: Evidence) -> Alignment:
     for number in _NUMBER.findall(slots.mask(ct, c_items)):
         if number not in _NUMBER.findall(ut):
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed
+    if "分别" in ct and (order := _fenbie_order(ct, ut)):
+        ours, _, theirs = order.partition(" / ")
+        out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
     if out.diffs:
         out.verdict = "contradicted"
     elif out.missing or out.other_subject:

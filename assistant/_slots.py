@@ -13,7 +13,7 @@ import difflib
 import itertools
 import re
 
-from ._facts import _DIRECTIONS, BATCH_MARKER, content_terms, find_directions, find_people
+from ._facts import _DIRECTIONS, BATCH_MARKER, SURNAMES, content_terms, find_directions, find_people
 from ._values import Item, consistent
 
 PROPER = ("nr", "ns", "nt", "nz", "eng", "nrt", "nrfg")
@@ -162,8 +162,9 @@ def entity_diffs(
     the same slot of the same wording: 新加坡[淡马锡]的全资子公司 vs 新加坡[政府投资公司(GIC)]的…"""
     import jieba.posseg as pseg
 
-    names = [w.word for w in pseg.cut(claim_text) if w.flag in PROPER and len(w.word) >= 2]
-    names += [m.text for m in find_people(claim_text)]
+    tagged = [(w.word, w.flag) for w in pseg.cut(claim_text) if w.flag in PROPER and len(w.word) >= 2]
+    people_claimed = {w for w, f in tagged if f.startswith("nr")} | {m.text for m in find_people(claim_text)}
+    names = [w for w, _ in tagged] + [m.text for m in find_people(claim_text)]
     missing = [n for n in dict.fromkeys(names) if n not in unit_text]
     if not missing:
         return []
@@ -198,12 +199,24 @@ def entity_diffs(
         # Only a name against a name is a contradiction; 平湖 against 我市 or a reworded
         # phrase is the same thing said otherwise.
         people = [p.text for p in find_people(unit_text[max(0, ua - 6) : ub + 2]) if p.text in unit_slot]
-        named = people or [w.word for w in pseg.cut(unit_slot) if w.flag in PROPER and len(w.word) >= 2]
+        slot_names = [(w.word, w.flag) for w in pseg.cut(unit_slot) if w.flag in PROPER and len(w.word) >= 2]
+        named = people or [w for w, _ in slot_names]
         named = [n for n in named if n not in claim_text]  # 德国 on both sides is no rival name
         if not named:
             continue
+        # A person against the person the slot prints (吴开华 vs 刘捷), not the place before them.
+        rivals = [w for w, f in slot_names if f.startswith("nr") and _person_shaped(w)]
+        rivals = [w for w in rivals if w not in claim_text]
+        if not people and rivals and any(n in claim_slot for n in people_claimed):
+            people = rivals
+            named = rivals
         diffs.append(f"claim {ours}, article {named[0] if people else theirs}")
     return diffs
+
+
+def _person_shaped(word: str) -> bool:
+    """A surname and one or two characters, not a place (jieba's guesser tags 广陈镇 nr too)."""
+    return len(word) in (2, 3) and word[0] in SURNAMES and word[-1] not in "镇村乡区县市街路港桥"
 
 
 def other_year(claim_text: str, c_items: list[Item], u_items: list[Item]) -> str | None:

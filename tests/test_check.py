@@ -249,3 +249,47 @@ def test_empty_or_huge_claim_is_a_clear_error(seed_searcher: Searcher) -> None:
         _check(seed_searcher, "  ")
     with pytest.raises(InputError, match="at most"):
         _check(seed_searcher, "。".join(f"平湖第{i}批设立了{i}家学堂" for i in range(1, 20)))
+
+
+def _units(*texts: str) -> list:
+    from assistant._check import EvidenceUnit
+    from assistant._split_passages import sentence_spans
+    from assistant.records import Article
+
+    out = []
+    for n, text in enumerate(texts):
+        art = Article(id=f"a{n}", title="", text=text, date="2025-06-01", source="嘉兴日报·平湖版")
+        for s, e in sentence_spans(text):
+            out.append(EvidenceUnit(art, f"a{n}:0", s, e, n, s))
+    return out
+
+
+def test_part_of_a_claim_is_not_supported_by_another_story() -> None:
+    # Found on the perturbation dev split: 同比增长8.0% was supported by an article about
+    # something else while the claim's own article said 13.4%. New sentences here.
+    from assistant._check import judge_fact
+
+    units = _units(
+        "据统计，全镇今年新增农家乐23家，同比增长13.4%。",
+        "另据了解，全省快递业务量同比增长8.0%，继续保持较快增长。",
+    )
+    claim = "据统计，全镇今年新增农家乐23家，同比增长8.0%"
+    assert judge_fact("同比增长8.0%", claim, units).verdict == "contradicted"
+    true = "据统计，全镇今年新增农家乐23家，同比增长13.4%"
+    assert judge_fact("同比增长13.4%", true, units).verdict == "supported"
+    # A claim whose other part no article tells keeps the support of the part one does.
+    assert (
+        judge_fact(
+            "全省快递业务量同比增长8.0%", "全省快递业务量同比增长8.0%，无人机配送量翻番", units
+        ).verdict
+        == "supported"
+    )
+
+
+def test_a_new_date_frame_replaces_the_last_one() -> None:
+    facts = split_facts("2019年，一期工程开工，投资超过2亿元；2021年，二期工程完工，投资超过5亿元")
+    assert facts[-1].startswith("2021年") and "2019年" not in facts[-1]
+    assert split_facts("今年一季度，全市GDP增长5%，工业产值增长8%") == [
+        "今年一季度，全市GDP增长5%",
+        "今年一季度，工业产值增长8%",
+    ]

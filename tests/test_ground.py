@@ -218,3 +218,42 @@ def test_a_total_of_several_is_not_one_of_them() -> None:
     assert align("两地共投入资金260万元", ev).verdict == "supported"
     assert align("曹桥街道、林埭镇共投入资金260万元", ev).verdict == "supported"
     assert align("林埭镇建成口袋公园3个", ev).verdict == "supported"
+
+
+# ---------------------------------------------------------------- 分别 sentences: the rest of the sentence counts
+# Kinds found on the perturbation dev split (seed 1); the sentences below are new.
+
+
+def test_fenbie_values_do_not_excuse_the_rest_of_the_sentence() -> None:
+    span = "嘉兴某集团的制造业务（营收86.5亿元）和服务业务（营收23.1亿元）分别同比增长15%和6%。"
+    ev = Evidence(span, date="2025-03-02")
+    same = "嘉兴某集团的制造业务（营收86.5亿元）和服务业务（营收23.1亿元）分别同比增长15%和6%"
+    assert align(same, ev).verdict == "supported"
+    assert align(same.replace("23.1", "32.1"), ev).verdict == "contradicted"
+    assert align(same.replace("增长", "下降"), ev).verdict == "contradicted"
+    port = Evidence(
+        "数据显示，2024年5月，嘉兴港集装箱吞吐量及货物吞吐量分别同比增长12.3%及8.6%，增幅有所扩大。"
+    )
+    claim = "数据显示，2024年5月，嘉兴港集装箱吞吐量及货物吞吐量分别同比增长12.3%及8.6%"
+    assert align(claim, port).verdict == "supported"
+    assert align(claim.replace("嘉兴港", "宁波港"), port).verdict != "supported"
+    dated = Evidence("2024年，新埭镇和广陈镇的农业产值同比增速分别为4.2%和6.8%。", date="2025-01-10")
+    assert align("2024年，新埭镇和广陈镇的农业产值同比增速分别为4.2%和6.8%", dated).verdict == "supported"
+    assert align("2021年，新埭镇和广陈镇的农业产值同比增速分别为4.2%和6.8%", dated).verdict != "supported"
+
+
+def test_fenbie_figures_keep_their_order_even_unparsed() -> None:
+    ev = Evidence("三支代表队在全省比赛中分别获得第3、第7和第12名，新馆长、宽、高分别为120cm、80cm和35cm。")
+    assert align("三支代表队在全省比赛中分别获得第3、第7和第12名", ev).verdict == "supported"
+    assert align("三支代表队在全省比赛中分别获得第7、第3和第12名", ev).verdict == "contradicted"
+    assert align("新馆长、宽、高分别为80cm、120cm和35cm", ev).verdict == "contradicted"
+    assert align("新馆长、宽、高分别为120cm、80cm和35cm", ev).verdict == "supported"
+
+
+def test_a_person_jieba_guesses_is_still_a_person() -> None:
+    # 陆晓峰 and 顾伟明 are people only to jieba's HMM guesser, and the span prints a place
+    # between the date and the person: the person, not the place, is the rival.
+    ev = Evidence("8月5日夜间，广陈镇龙萌村突发险情，顾伟明第一时间赶到现场指挥转移群众。", date="2025-08-06")
+    assert align("8月5日夜间，顾伟明第一时间赶到现场指挥转移群众", ev).verdict == "supported"
+    swapped = align("8月5日夜间，陆晓峰第一时间赶到现场指挥转移群众", ev)
+    assert swapped.verdict == "contradicted" and "顾伟明" in swapped.diffs[0]
