@@ -3,6 +3,7 @@
     python benchmarks/reliability.py              # everything (slow parts too: ~15-30 min on 2 cores)
     python benchmarks/reliability.py --quick      # in-process cases only (real model, ~2 min)
     python benchmarks/reliability.py --only kill  # cases whose name contains "kill"
+    python benchmarks/reliability.py --slow-only --only kill --moments all  # kill -9 at all 6 moments
 
 Every case says what a demanding user would check: no crash, one clear line naming the input
 and the fix, nothing already indexed lost, nothing stored twice, and `verify` clean
@@ -232,7 +233,7 @@ def kill_at(tmp: Path, moment: str) -> str:
         )
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    at = line.strip()[-60:]
+    at = line[line.index(marker) :].strip() if moment != "progress" else line.strip()[-60:]
     killed = snapshot(idx, checks=False)
     dropped = set(before["articles"]) - set(want["articles"])
     lost = set(before["articles"]) - dropped - set(killed["articles"])
@@ -510,16 +511,22 @@ MOMENTS = {
     "bm25": "pause point `bm25`: Chroma complete, BM25 file not rewritten",
     "generation": "pause point `generation`: BM25 saved, generation marker not bumped",
 }
-# The three the catalogue runs by default (--moments for others): while embedding, between the
-# Chroma writes and the records/BM25, at the very end. tests/test_archive_faults.py kills at
-# every pause point with the hashing embedder.
+# The three the catalogue runs by default (--moments for others, e.g. --moments all): while
+# embedding, between the Chroma writes and the records/BM25, at the very end.
+# tests/test_archive_faults.py kills at every pause point with the hashing embedder.
 KILL_MOMENTS = ["embedding", "passages-written", "generation"]
-SLOW_CASES: list[tuple[str, Callable[[Path], str]]] = [
-    *[
+
+
+def kill_cases(moments: list[str]) -> list[tuple[str, Callable[[Path], str]]]:
+    return [
         (f"fault: kill -9 {text}; re-run", (lambda t, m=m: kill_at(t, m)))
         for m, text in MOMENTS.items()
-        if m in KILL_MOMENTS
-    ],
+        if m in moments
+    ]
+
+
+SLOW_CASES: list[tuple[str, Callable[[Path], str]]] = [
+    *kill_cases(KILL_MOMENTS),
     ("fault: two concurrent CLI ingests into one index (case r12)", two_concurrent_ingests),
     ("fault: writer meets a held lock; holder killed -9", killed_lock_holder),
     ("fault: Ctrl-C during ingest, re-run", ctrl_c),
@@ -549,6 +556,11 @@ def main() -> int:
     ap.add_argument("--runtime", default=None, help="embedding runtime for the CLI runs (e.g. onnx-int8)")
     ap.add_argument(
         "--kill-articles", type=int, default=KILL_ARTICLES, help="new articles the kill cases ingest"
+    )
+    ap.add_argument(
+        "--moments",
+        default=",".join(KILL_MOMENTS),
+        help=f"kill -9 moments, comma-separated, or 'all' ({', '.join(MOMENTS)})",
     )
     ap.add_argument("--log", default=None, help="append one JSON line per case to this file")
     ap.add_argument(
@@ -580,7 +592,12 @@ def main() -> int:
     if not args.slow_only:
         cases += [(n, (lambda f=f: f(ctx))) for n, f in FAST_CASES]
     if not args.quick:
-        cases += [(n, (lambda f=f: f(tmp))) for n, f in SLOW_CASES]
+        moments = list(MOMENTS) if args.moments == "all" else args.moments.split(",")
+        unknown = set(moments) - set(MOMENTS)
+        if unknown:
+            ap.error(f"--moments: unknown {', '.join(sorted(unknown))}; known: {', '.join(MOMENTS)}")
+        slow = kill_cases(moments) + [c for c in SLOW_CASES if not c[0].startswith("fault: kill -9")]
+        cases += [(n, (lambda f=f: f(tmp))) for n, f in slow]
     cases = [(n, f) for n, f in cases if args.only in n]
     rows: list[dict] = []
     try:
