@@ -32,7 +32,7 @@ from ._check import EvidenceUnit, judge_fact, split_facts, units_of
 from ._normalize import normalise
 from ._slots import coverage, mask, terms
 from ._values import items
-from .records import Article, Citation, Hit
+from .records import Article, Citation, Hit, Passage
 
 if TYPE_CHECKING:
     from ._index import NewsIndex
@@ -43,6 +43,9 @@ MIN_DENSE_EN = 0.80
 # before) must hold. Below the extractive reader's 0.45: a model's sentence may rest on a
 # paraphrase (坠落 for 坠毁, 客机 for 航班); 0.35 chosen on the dev split (RGB dev, 40 queries).
 MIN_QUESTION_COVERAGE = 0.35
+# The same share of the question, when the unit's own context is short of it, in the passage the
+# model read (its headline and text): the asked event named once, its result said after.
+MIN_PASSAGE_COVERAGE = 0.5
 MIN_OWN_COVERAGE = 0.5
 # Of a fact's own words (values aside), the share its evidence must hold: the checker's
 # SUPPORT_COVERAGE, applied even when a value agrees.
@@ -66,11 +69,12 @@ class Quote:
 
     unit: EvidenceUnit
     field: str = "text"  # text | title | subtitle | kicker
+    lead: bool = False  # from the sentence before: it prints the value the unit leaves implicit
 
     @property
     def span(self) -> tuple[int, int]:
         if self.field == "text":
-            return self.unit.start, self.unit.end
+            return (self.unit.context_start if self.lead else self.unit.start), self.unit.end
         return 0, len(getattr(self.unit.article, self.field))
 
     @property
@@ -93,9 +97,17 @@ def _terms(text: str) -> list[tuple[str, float]]:
 
 
 def _quote_for(fact: str, unit: EvidenceUnit) -> Quote:
-    """The unit, unless only a headline line holds the fact's words (then that line)."""
+    """The unit, unless only a headline line holds the fact's words (then that line); with the
+    sentence before when only that one prints the fact's value (…定档8月17日上映。《少年时代》是…)."""
+    nf = normalise(fact)
+    own = normalise(unit.text)
+    values = [it.text for it in items(nf)]
+    if values and unit.context_start < unit.start and not all(v in own for v in values):
+        before = normalise(unit.article.text[unit.context_start : unit.end])
+        if all(v in before for v in values):
+            return Quote(unit, lead=True)
     want = _terms(fact)
-    if not want or coverage(want, normalise(unit.text)) >= MIN_OWN_COVERAGE:
+    if not want or coverage(want, own) >= MIN_OWN_COVERAGE:
         return Quote(unit)
     lines = [(coverage(want, normalise(getattr(unit.article, f))), f) for f in HEADLINE_FIELDS]
     best, field = max(lines)
@@ -129,27 +141,42 @@ class Verifier:
         """Kept sentences in draft order; one record row per sentence (kept or dropped, and why)."""
         cache: dict[str, Article | None] = {}
         kept: list[Kept] = []
-        for text, marks in sentences(draft.answer, lang):
+        said = sentences(draft.answer, lang)
+        cut_off = unfinished(draft)
+        for i, (text, marks) in enumerate(said):
             named = [k for k in (marks or draft.numbers) if 1 <= k <= len(hits)]
             row: dict[str, Any] = {"sentence": text, "cites": named}
+            if no_passage(draft):
+                # 编号：0 then an answer anyway: the model itself found no passage that says it.
+                record.append({**row, "kept": False, "reason": "the model named no passage (编号：0)"})
+                continue
+            if cut_off and i == len(said) - 1:
+                # The model ran out of tokens mid-sentence (…总人口达22.): a figure or a qualifier
+                # may be missing from what is left.
+                record.append({**row, "kept": False, "reason": "unfinished: the draft was cut off"})
+                continue
+            text = dedupe_clauses(text)
             cited = [hits[k - 1] for k in named]
             others = [h for h in hits if h not in cited]
+            shown = text
             if lang == "en":
                 units, reason = self._english(text, cited, cache)
             else:
-                units, reason = self._chinese(text, question, cited, cache)
+                units, reason, shown = self._chinese(text, question, cited, cache)
                 if units is None and others:
-                    moved, _ = self._chinese(text, question, others, cache)
+                    moved, _, at = self._chinese(text, question, others, cache)
                     if moved is not None:
-                        units, reason = moved, None
+                        units, reason, shown = moved, None, at
                         row["moved_to"] = sorted({hits.index(h) + 1 for h in others if _holds(h, moved)})
             row["kept"] = units is not None
             if units is None:
                 row["reason"] = reason
             else:
-                kept.append(Kept(text, tuple(units)))
+                if shown != text:
+                    row["trimmed"] = text[len(shown) :].lstrip("，,；; ")
+                kept.append(Kept(shown, tuple(units)))
             record.append(row)
-        want = facts.answer_type(normalise(question), lang) if lang != "en" else None
+        want = asked_kind(question) if lang != "en" else None
         if kept and want is not None and not any(gives(k.sentence, want, question) for k in kept):
             # True sentences that do not give what was asked (names for 几位) are no answer.
             for row in record:
@@ -161,40 +188,92 @@ class Verifier:
 
     def _chinese(
         self, sentence: str, question: str, cited: list[Hit], cache: dict[str, Article | None]
-    ) -> tuple[list[Quote] | None, str | None]:
+    ) -> tuple[list[Quote] | None, str | None, str]:
+        """The quotes that state the sentence (None and why not), and the sentence as kept: the
+        model's, or its first clauses when only a trailing comment (…的励志故事) is unstated."""
         if not cited:
-            return None, "cites no passage"
+            return None, "cites no passage", sentence
         units = units_of(self.index, cited, cache)
+        passages = {h.passage.id: h.passage for h in cited}
+        found, why = self._sentence(sentence, question, units, passages)
+        if found is not None:
+            return found, None, sentence
+        for shorter in trailing_cuts(sentence):
+            kept, _ = self._sentence(shorter, question, units, passages)
+            if kept is not None:
+                return kept, None, shorter
+        return None, why, sentence
+
+    def _sentence(
+        self, sentence: str, question: str, units: list[EvidenceUnit], passages: dict[str, Passage]
+    ) -> tuple[list[Quote] | None, str | None]:
+        """Every fact of the sentence stated by the units, and about what was asked."""
+        claim = sentence
+        todo = split_facts(sentence)
+        if is_fragment(sentence):
+            # A bare value (2023年4月20日): what it claims is the question's thing with that value.
+            claim = completed(question, sentence)
+            todo = [claim]
         found: list[Quote] = []
+        for fact in todo:
+            quotes, why = self._fact(fact, claim, question, units, passages)
+            if quotes is None:
+                # A list whose items stand in different passages (拜访了A、B和C): each item on its own.
+                variants = list_variants(fact)
+                if not variants:
+                    return None, why
+                quotes = []
+                for v in variants:
+                    got, _ = self._fact(v, v, question, units, passages)
+                    if got is None:
+                        return None, why
+                    quotes += got
+            for q in quotes:
+                if q not in found:
+                    found.append(q)
+        if not found:
+            return None, "states nothing"
+        why_not = [ground.answers(question, q.unit.evidence) for q in found]
+        if all(w is not None for w in why_not):
+            return None, f"not about what was asked: {why_not[0]}"
+        return found, None
+
+    def _fact(
+        self,
+        fact: str,
+        claim: str,
+        question: str,
+        units: list[EvidenceUnit],
+        passages: dict[str, Passage],
+    ) -> tuple[list[Quote] | None, str | None]:
+        r = judge_fact(fact, claim, units)
+        if r.verdict != "supported" or r.unit is None:
+            return None, r.explanation
+        context = normalise(r.unit.with_context)
+        # Stricter than a reporter's claim: a model's fact must be worded by its evidence
+        # (平湖今年房价涨了4.3亿元 is not 集团完成交通项目投资4.3亿元, though the figure agrees).
+        words = _terms(fact)
+        held = coverage(words, context)
+        if words and held < MIN_FACT_COVERAGE:
+            return None, f"“{fact}”: its evidence holds {held:.2f} of its words (< {MIN_FACT_COVERAGE})"
+        unprinted = unprinted_figures(fact, r.unit.article)
+        if unprinted:
+            return None, f"“{fact}”: {unprinted[0]} is not printed in its article"
+        # Each fact's evidence must be about what was asked: names gathered from other
+        # sentences do not say who signed the agreement. The passage the model read counts too
+        # (news names the event once: 北京冬奥会…500米决赛, then 高亭宇…夺得冠军), at a higher bar.
         asked = _terms(question)
-        for fact in split_facts(sentence):
-            r = judge_fact(fact, sentence, units)
-            if r.verdict != "supported" or r.unit is None:
-                return None, r.explanation
-            context = normalise(r.unit.with_context)
-            # Stricter than a reporter's claim: a model's fact must be worded by its evidence
-            # (平湖今年房价涨了4.3亿元 is not 集团完成交通项目投资4.3亿元, though the figure agrees).
-            words = _terms(fact)
-            held = coverage(words, context)
-            if words and held < MIN_FACT_COVERAGE:
-                return None, f"“{fact}”: its evidence holds {held:.2f} of its words (< {MIN_FACT_COVERAGE})"
-            # Each fact's evidence must be about what was asked: names gathered from other
-            # sentences do not say who signed the agreement.
-            cov = coverage(asked, context)
-            if asked and cov < MIN_QUESTION_COVERAGE:
+        cov = coverage(asked, context)
+        if asked and cov < MIN_QUESTION_COVERAGE:
+            p = passages.get(r.unit.passage_id)
+            whole = normalise(f"{r.unit.article.headline}\n{p.text}") if p is not None else ""
+            pcov = coverage(asked, whole)
+            if pcov < MIN_PASSAGE_COVERAGE:
                 return (
                     None,
                     f"“{fact}”: its evidence holds {cov:.2f} of the question (< {MIN_QUESTION_COVERAGE})",
                 )
-            quote = _quote_for(fact, r.unit)
-            if quote not in found:
-                found.append(quote)
-        if not found:
-            return None, "states nothing"
-        why = [ground.answers(question, q.unit.evidence) for q in found]
-        if all(w is not None for w in why):
-            return None, f"not about what was asked: {why[0]}"
-        return found, None
+        return [_quote_for(fact, r.unit)], None
 
     def _english(
         self, sentence: str, cited: list[Hit], cache: dict[str, Article | None]
@@ -278,3 +357,167 @@ def compose(kept: list[Kept], lang: str) -> tuple[str, tuple[Citation, ...]]:
             s += "."
         parts.append(s + "".join(dict.fromkeys(marks)))
     return (" " if lang == "en" else "").join(parts), tuple(citations)
+
+
+# ------------------------------------------------------------------ kinds of model sentences
+
+_NO_PASSAGE = re.compile(r"(?:编号|passages?|sources?)\s*[:：]\s*[0０](?:\s*$|\s*\n)", re.I | re.M)
+_END = re.compile(r"(?:[。！？!?…」”\"）)]|(?<!\d)\.|\[\s*\d+\s*\])\s*$")
+CUT_OFF_CHARS = 150  # an answer line this long without an end: the model hit its token limit
+
+
+def no_passage(draft: Draft) -> bool:
+    """The model's 编号 line names no passage (编号：0), whatever it wrote after."""
+    return not draft.numbers and bool(_NO_PASSAGE.search(draft.raw))
+
+
+def unfinished(draft: Draft) -> bool:
+    """The draft stops mid-sentence after a long answer: cut off by the token limit."""
+    text = draft.answer.strip()
+    return len(text) >= CUT_OFF_CHARS and not _END.search(text)
+
+
+_CLAUSE = re.compile(r"[，,；;]")
+
+
+def dedupe_clauses(sentence: str) -> str:
+    """A clause the model repeated (2023年4月20日，2023年4月20日) said once."""
+    parts = [p.strip() for p in _CLAUSE.split(sentence)]
+    if len(parts) > 1 and len(set(parts)) == 1:
+        return parts[0]
+    return sentence
+
+
+def is_fragment(sentence: str) -> bool:
+    """Nothing but values: no word of its own says what they are."""
+    t = normalise(sentence)
+    return bool(items(t)) and not terms(mask(t, items(t)))
+
+
+_QUESTION_WORDS = re.compile(
+    r"(?:是|为)?(?:什么时候|什么时间|何时|哪一天|哪天|哪一年|哪年|几月几日|几号|多少钱|多少|几[个位家所条次]?"
+    r"|在哪里|在哪儿|在哪|哪里|哪儿|哪些|哪个|哪家|哪位|什么|谁)|[吗呢？?。！!\s]+$"
+)
+
+
+def completed(question: str, fragment: str) -> str:
+    """The question's thing said with the fragment's value: 灌篮高手电影中国上映时间是2023年4月20日."""
+    stem = _QUESTION_WORDS.sub("", question).strip("，,。？? ")
+    value = re.sub(r"[。！？!?]+$", "", fragment.strip())
+    return f"{stem}是{value}"
+
+
+_NEGATION = re.compile(r"[不没未非无勿]|并非|否认")
+
+
+def _comment(clause: str) -> bool:
+    """A clause with nothing to check: no value, name, qualifier, direction or negation."""
+    t = normalise(clause)
+    return not (
+        items(t)
+        or ground.proper_names(t)
+        or ground.QUALIFIER.search(t)
+        or facts.find_directions(t)
+        or _NEGATION.search(t)
+    )
+
+
+def trailing_cuts(sentence: str, most: int = 3) -> list[str]:
+    """The sentence without its last one, two… clauses, while each clause cut is a comment."""
+    body = re.sub(r"[。！？!?]+$", "", sentence.strip())
+    cuts = [m.start() for m in _CLAUSE.finditer(body)]
+    out = []
+    for c in reversed(cuts[-most:]):
+        if not _comment(body[c + 1 :]) or not re.search(r"\w", body[:c]):
+            break
+        out.append(body[:c] + "。")
+    return out
+
+
+_LIST_SEP = re.compile(r"、")
+_AND = re.compile(r"^(?P<a>.+?)(?:以及|和|及|与)(?P<b>.+)$")
+_NOUNISH = ("n", "eng", "j", "x", "nz", "nr", "ns", "nt")
+
+
+def _noun_run(words: list[tuple[str, str]], from_end: bool) -> int:
+    """How many words, from the end (or the start), are nouns or names."""
+    seq = reversed(words) if from_end else iter(words)
+    n = 0
+    for w, flag in seq:
+        if not flag.startswith(_NOUNISH) or not w.strip():
+            break
+        n += 1
+    return n
+
+
+def list_variants(fact: str) -> list[str]:
+    """The fact once per item of its list (拜访了A、B和C企业 -> 拜访了A企业 / B企业 / C企业), or []."""
+    import jieba.posseg
+
+    parts = _LIST_SEP.split(fact)
+    if len(parts) < 2:
+        return []
+    m = _AND.match(parts[-1])
+    if m:
+        parts = [*parts[:-1], m.group("a"), m.group("b")]
+    first = [(p.word, p.flag) for p in jieba.posseg.lcut(parts[0], HMM=False)]
+    k = _noun_run(first, from_end=True)
+    if not k or k == len(first):
+        return []  # no head (A、B分别…) or no item to cut out
+    head = "".join(w for w, _ in first[: len(first) - k])
+    last = [(p.word, p.flag) for p in jieba.posseg.lcut(parts[-1], HMM=False)]
+    j = _noun_run(last, from_end=False)
+    if not j:
+        return []
+    tail = "".join(w for w, _ in last[j:])
+    named = ["".join(w for w, _ in first[len(first) - k :]), *parts[1:-1], "".join(w for w, _ in last[:j])]
+    if any(not i.strip() or len(i) > 20 for i in named):
+        return []
+    return [f"{head}{i}{tail}" for i in named]
+
+
+def unprinted_figures(fact: str, article: Article) -> list[str]:
+    """Figures of the fact its article never prints (1992 where the dateline says 9月16日),
+    save the article's own year (今年 in a 2024 article is 2024年)."""
+    digits = re.compile(r"\d+(?:\.\d+)?")
+    plain = re.compile(r"(?<=\d),(?=\d{3})")
+    ours = digits.findall(plain.sub("", normalise(fact)))
+    printed = plain.sub("", normalise(f"{article.headline}\n{article.text}"))
+    theirs = set(digits.findall(printed))
+    year = (article.date or "")[:4]
+    return [d for d in dict.fromkeys(ours) if d not in theirs and d != year]
+
+
+_EPISODE = re.compile(r"(?:哪一?|第几)[集期届季场轮次版]")
+_WHEN_NOUN = re.compile(r"(?:时间|日期)(?:是|为)?[？?]?$")
+_MONEY = re.compile(r"多少钱|罚款?了?多少|多少罚款|金额")
+
+
+def asked_kind(question: str) -> facts.AnswerType:
+    """What the question asks for, with the keyword questions news readers type: 去世时间 (a
+    time), 在哪一集 (a number), 罚了多少钱 (money in 元)."""
+    from dataclasses import replace
+
+    q = normalise(question)
+    want = facts.answer_type(q, "zh")
+    if want.kind in ("other", "place", "entity"):
+        if _EPISODE.search(q):
+            return facts.AnswerType("number", ordinal=True)  # 第29集
+        if _WHEN_NOUN.search(q):
+            return facts.AnswerType("time")
+    if want.kind == "number" and not want.unit and _MONEY.search(q):
+        return replace(want, unit="元", counted="")
+    return want
+
+
+def same_answer(draft_answer: str, question: str, other: str) -> bool | None:
+    """Whether another reader's answer holds a value or name of the model's (None: the model's
+    answer has none to compare)."""
+    ours = normalise(_MARKER.sub("", draft_answer))
+    q = normalise(question)
+    said = [it.text for it in items(ours) if it.text not in q]
+    said += [n for n in ground.proper_names(ours) if n not in q]
+    if not said:
+        return None
+    theirs = normalise(other)
+    return any(x in theirs for x in said)
