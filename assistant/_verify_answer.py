@@ -124,7 +124,7 @@ def sentences(answer: str, lang: str) -> list[tuple[str, tuple[int, ...]]]:
         piece = m.group(0)
         cites = tuple(int(d) for d in _MARKER.findall(piece))
         text = _MARKER.sub("", piece).strip()
-        if re.search(r"\w", text):
+        if re.search(r"\w", re.sub(r"[和与及或]", "", text)):  # [1]和[2]: "和" is no sentence
             out.append((text, cites))
     return out
 
@@ -177,7 +177,11 @@ class Verifier:
                 kept.append(Kept(shown, tuple(units)))
             record.append(row)
         want = asked_kind(question) if lang != "en" else None
-        if kept and want is not None and not any(gives(k.sentence, want, question) for k in kept):
+        if (
+            kept
+            and want is not None
+            and not any(gives(_claimed(k.sentence, question), want, question) for k in kept)
+        ):
             # True sentences that do not give what was asked (names for 几位) are no answer.
             for row in record:
                 if row.get("kept"):
@@ -400,6 +404,11 @@ _QUESTION_WORDS = re.compile(
 )
 
 
+def _claimed(sentence: str, question: str) -> str:
+    """What the sentence says: a bare value, with the question's thing."""
+    return completed(question, sentence) if is_fragment(sentence) else sentence
+
+
 def completed(question: str, fragment: str) -> str:
     """The question's thing said with the fragment's value: 灌篮高手电影中国上映时间是2023年4月20日."""
     stem = _QUESTION_WORDS.sub("", question).strip("，,。？? ")
@@ -435,38 +444,40 @@ def trailing_cuts(sentence: str, most: int = 3) -> list[str]:
 
 
 _LIST_SEP = re.compile(r"、")
-_AND = re.compile(r"^(?P<a>.+?)(?:以及|和|及|与)(?P<b>.+)$")
-_NOUNISH = ("n", "eng", "j", "x", "nz", "nr", "ns", "nt")
+_AND = re.compile(r"^(?P<a>.+)(?:以及|和|及|与)(?P<b>.+?)$")
+_STOP_FLAGS = ("v", "p", "u", "c", "r", "d", "y", "w")  # verbs, prepositions, particles… end an item
 
 
-def _noun_run(words: list[tuple[str, str]], from_end: bool) -> int:
-    """How many words, from the end (or the start), are nouns or names."""
-    seq = reversed(words) if from_end else iter(words)
+def _item_run(words: list[tuple[str, str]], from_end: bool) -> int:
+    """How many words, from the end (or the start), make one item: up to a verb, preposition or
+    particle (走访了|恒远精密公司, 淡马锡|等企业); 新越 is one name, not an adverb, inside one."""
+    seq = list(reversed(words)) if from_end else words
     n = 0
-    for w, flag in seq:
-        if not flag.startswith(_NOUNISH) or not w.strip():
+    for i, (w, flag) in enumerate(seq):
+        stop = flag.startswith(_STOP_FLAGS) and not (0 < i < len(seq) - 1 and len(w) == 1 and flag == "d")
+        if stop or not w.strip() or re.fullmatch(r"\W+", w):
             break
         n += 1
     return n
 
 
 def list_variants(fact: str) -> list[str]:
-    """The fact once per item of its list (拜访了A、B和C企业 -> 拜访了A企业 / B企业 / C企业), or []."""
+    """The fact once per item of its list (走访了A、B和C公司 -> 走访了A公司 / B公司 / C公司), or []."""
     import jieba.posseg
 
     parts = _LIST_SEP.split(fact)
-    if len(parts) < 2:
-        return []
     m = _AND.match(parts[-1])
     if m:
         parts = [*parts[:-1], m.group("a"), m.group("b")]
+    if len(parts) < 2:
+        return []
     first = [(p.word, p.flag) for p in jieba.posseg.lcut(parts[0], HMM=False)]
-    k = _noun_run(first, from_end=True)
+    k = _item_run(first, from_end=True)
     if not k or k == len(first):
         return []  # no head (A、B分别…) or no item to cut out
     head = "".join(w for w, _ in first[: len(first) - k])
     last = [(p.word, p.flag) for p in jieba.posseg.lcut(parts[-1], HMM=False)]
-    j = _noun_run(last, from_end=False)
+    j = _item_run(last, from_end=False)
     if not j:
         return []
     tail = "".join(w for w, _ in last[j:])
