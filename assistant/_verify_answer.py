@@ -488,15 +488,31 @@ def list_variants(fact: str) -> list[str]:
 
 
 def unprinted_figures(fact: str, article: Article) -> list[str]:
-    """Figures of the fact its article never prints (1992 where the dateline says 9月16日),
-    save the article's own year (今年 in a 2024 article is 2024年)."""
+    """Figures of the fact its article never prints (1992 where the dateline says 9月16日), as
+    digits or as a value (4次 for 四次, 1.2万 for 12000), save the article's own year (今年 in a
+    2024 article is 2024年)."""
     digits = re.compile(r"\d+(?:\.\d+)?")
     plain = re.compile(r"(?<=\d),(?=\d{3})")
-    ours = digits.findall(plain.sub("", normalise(fact)))
+    ours = plain.sub("", normalise(fact))
     printed = plain.sub("", normalise(f"{article.headline}\n{article.text}"))
     theirs = set(digits.findall(printed))
+    values: set[float] = set()
+    for it in items(printed, article.date):
+        values.update(v for v in (it.value, it.lo, it.hi) if v)
+        if it.time is not None:
+            values.update(float(v) for v in (it.time.year, it.time.month, it.time.day) if v is not None)
     year = (article.date or "")[:4]
-    return [d for d in dict.fromkeys(ours) if d not in theirs and d != year]
+    found = items(ours)
+    out = []
+    for m in digits.finditer(ours):
+        d = m.group(0)
+        if d in theirs or d == year or float(d) in values:
+            continue
+        around = [it for it in found if it.start <= m.start() < it.end]
+        if around and around[0].value and around[0].value in values:
+            continue  # 1.2万人 for 12000人
+        out.append(d)
+    return list(dict.fromkeys(out))
 
 
 _EPISODE = re.compile(r"(?:哪一?|第几)[集期届季场轮次版]")

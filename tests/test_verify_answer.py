@@ -299,3 +299,16 @@ def test_the_extractive_fallback_must_say_what_the_model_said() -> None:
     assert same_answer("2025年6月1日。[1]", q, "据报道：“新仓镇文化礼堂将于2025年6月1日正式开放”") is True
     assert same_answer("2025年7月1日。[1]", q, "据报道：“新仓镇文化礼堂将于2025年6月1日正式开放”") is False
     assert same_answer("会开放。", q, "据报道：“……”") is None
+
+
+def test_figures_may_be_written_as_digits_or_in_another_magnitude() -> None:
+    from assistant._verify_answer import unprinted_figures
+
+    art = Article(
+        id="x", title="", date=None, text="美联储今年将加息四次，共吸引游客12000人，投资一千二百万元。"
+    )
+    assert unprinted_figures("美联储将加息4次", art) == []
+    assert unprinted_figures("吸引游客1.2万人", art) == []
+    assert unprinted_figures("投资1200万元", art) == []
+    assert unprinted_figures("美联储将加息5次", art) == ["5"]
+    assert unprinted_figures("1992年9月16日", Article(id="y", title="", text="中新网9月16日电")) == ["1992"]
