@@ -307,6 +307,9 @@ class Verifier:
         return [Quote(unit)], None
 
 
+_BIO = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[，,]\s*[男女][，,]")
+
+
 def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
     """The sentence holds a thing of the asked kind (a number, a time, a person) that the
     question does not already say; kinds the rules cannot spot in a fragment pass."""
@@ -319,6 +322,8 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
         times = [t.text for t in facts.find_times(s)] + [q.text for q in facts.find_quantities(s)]
         return any(t not in question for t in times)
     if want.kind == "person":
+        if (m := _BIO.match(s)) and m.group("name") not in question:
+            return True  # 舒畅，男，汉族，1985年10月出生…: a profile names its person first
         return any(p.text not in question for p in facts.find_people(s))
     return True
 
@@ -385,11 +390,11 @@ _CLAUSE = re.compile(r"[，,；;]")
 
 
 def dedupe_clauses(sentence: str) -> str:
-    """A clause the model repeated (2023年4月20日，2023年4月20日) said once."""
+    """Clauses the model repeated (2023年4月20日，2023年4月20日) said once, in their order."""
     parts = [p.strip() for p in _CLAUSE.split(sentence)]
-    if len(parts) > 1 and len(set(parts)) == 1:
-        return parts[0]
-    return sentence
+    if len(parts) < 2 or len(set(parts)) == len(parts):
+        return sentence
+    return "，".join(dict.fromkeys(p for p in parts if p))
 
 
 def is_fragment(sentence: str) -> bool:
@@ -538,13 +543,17 @@ def asked_kind(question: str) -> facts.AnswerType:
 
 
 def same_answer(draft_answer: str, question: str, other: str) -> bool | None:
-    """Whether another reader's answer holds a value or name of the model's (None: the model's
-    answer has none to compare)."""
+    """Whether another reader's answer says what the model's did: one of its values or names,
+    or, when it has none, most of its words beyond the question's (None: nothing to compare)."""
     ours = normalise(_MARKER.sub("", draft_answer))
     q = normalise(question)
+    theirs = normalise(other)
     said = [it.text for it in items(ours) if it.text not in q]
     said += [n for n in ground.proper_names(ours) if n not in q]
-    if not said:
+    if said:
+        return any(x in theirs for x in said)
+    asked = {t for t, _ in _terms(question)}
+    words = [(t, w) for t, w in _terms(ours) if t not in asked]
+    if not words:
         return None
-    theirs = normalise(other)
-    return any(x in theirs for x in said)
+    return coverage(words, theirs) >= MIN_OWN_COVERAGE

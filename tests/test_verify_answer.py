@@ -312,3 +312,26 @@ def test_figures_may_be_written_as_digits_or_in_another_magnitude() -> None:
     assert unprinted_figures("投资1200万元", art) == []
     assert unprinted_figures("美联储将加息5次", art) == ["5"]
     assert unprinted_figures("1992年9月16日", Article(id="y", title="", text="中新网9月16日电")) == ["1992"]
+
+
+def test_a_profile_names_its_person_first() -> None:
+    q = "追光航天是谁创立的？"
+    who = asked_kind(q)
+    assert who.kind == "person"
+    assert gives("沈立群，男，汉族，1980年5月出生，追光航天首席执行官", who, q)
+    assert not gives("追光航天，2016年3月成立，总部位于平湖", who, q)
+
+
+def test_repeated_clauses_are_said_once() -> None:
+    from assistant._verify_answer import dedupe_clauses
+
+    assert dedupe_clauses("5月17日，5月19日，5月17日，5月19日") == "5月17日，5月19日"
+    assert dedupe_clauses("大桥全长86米，总投资1260万元") == "大桥全长86米，总投资1260万元"
+
+
+def test_the_fallback_must_share_the_models_words_when_it_has_no_value() -> None:
+    q = "吕小军被查出的禁用物质是什么"
+    assert (
+        same_answer("禁用物质是B瓶样本。", q, "吕小军表示，自己已经干干净净地赢得了几乎所有的荣誉。") is False
+    )
+    assert same_answer("禁用物质是促红细胞生成素。", q, "检测出禁用物质促红细胞生成素。") is True
