@@ -21,6 +21,7 @@ Nothing here trusts the model: a kept sentence's citation is an exact quote,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -220,15 +221,17 @@ class Verifier:
             todo = [claim]
         found: list[Quote] = []
         for fact in todo:
-            quotes, why = self._fact(fact, claim, question, units, passages)
+            listed = list_items(fact)
+            # Each item of a list must be printed by the evidence itself: a company the article
+            # names in another sentence (visited by someone else) is not one this sentence visited.
+            quotes, why = self._fact(fact, claim, question, units, passages, [i for _, i in listed])
             if quotes is None:
                 # A list whose items stand in different passages (拜访了A、B和C): each item on its own.
-                variants = list_variants(fact)
-                if not variants:
+                if not listed:
                     return None, why
                 quotes = []
-                for v in variants:
-                    got, _ = self._fact(v, v, question, units, passages)
+                for variant, item in listed:
+                    got, _ = self._fact(variant, variant, question, units, passages, [item])
                     if got is None:
                         return None, why
                     quotes += got
@@ -249,11 +252,15 @@ class Verifier:
         question: str,
         units: list[EvidenceUnit],
         passages: dict[str, Passage],
+        listed: Sequence[str] = (),
     ) -> tuple[list[Quote] | None, str | None]:
         r = judge_fact(fact, claim, units)
         if r.verdict != "supported" or r.unit is None:
             return None, r.explanation
         context = normalise(r.unit.with_context)
+        absent = [i for i in listed if normalise(i) not in context]
+        if absent:
+            return None, f"“{fact}”: its evidence does not name {absent[0]}"
         # Stricter than a reporter's claim: a model's fact must be worded by its evidence
         # (平湖今年房价涨了4.3亿元 is not 集团完成交通项目投资4.3亿元, though the figure agrees).
         words = _terms(fact)
@@ -468,6 +475,11 @@ def _item_run(words: list[tuple[str, str]], from_end: bool) -> int:
 
 def list_variants(fact: str) -> list[str]:
     """The fact once per item of its list (走访了A、B和C公司 -> 走访了A公司 / B公司 / C公司), or []."""
+    return [v for v, _ in list_items(fact)]
+
+
+def list_items(fact: str) -> list[tuple[str, str]]:
+    """(the fact with only this item, the item) for each item of the fact's list, or []."""
     import jieba.posseg
 
     parts = _LIST_SEP.split(fact)
@@ -489,7 +501,7 @@ def list_variants(fact: str) -> list[str]:
     named = ["".join(w for w, _ in first[len(first) - k :]), *parts[1:-1], "".join(w for w, _ in last[:j])]
     if any(not i.strip() or len(i) > 20 for i in named):
         return []
-    return [f"{head}{i}{tail}" for i in named]
+    return [(f"{head}{i}{tail}", i) for i in named]
 
 
 def unprinted_figures(fact: str, article: Article) -> list[str]:

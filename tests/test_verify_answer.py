@@ -335,3 +335,20 @@ def test_the_fallback_must_share_the_models_words_when_it_has_no_value() -> None
         same_answer("禁用物质是B瓶样本。", q, "吕小军表示，自己已经干干净净地赢得了几乎所有的荣誉。") is False
     )
     assert same_answer("禁用物质是促红细胞生成素。", q, "检测出禁用物质促红细胞生成素。") is True
+
+
+def test_a_list_item_another_person_visited_is_dropped() -> None:
+    ARTICLES["visits-two-people"] = Article(
+        id="visits-two-people",
+        title="招商活动",
+        date="2025-03-06",
+        source="嘉兴日报·平湖版",
+        text="本报讯 3月5日，副市长周文涛在苏州走访了恒远精密公司。当天，副市长李明在苏州走访了新越光电公司。",
+    )
+    q = "周文涛在苏州走访了哪些企业？"
+    _, rows = verify(
+        q, "编号：1\n答案：周文涛在苏州走访了恒远精密公司和新越光电公司。[1]", "visits-two-people"
+    )
+    assert not rows[0]["kept"], rows
+    _, ok = verify(q, "编号：1\n答案：周文涛在苏州走访了恒远精密公司。[1]", "visits-two-people")
+    assert ok[0]["kept"], ok
