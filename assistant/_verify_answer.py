@@ -30,6 +30,7 @@ import numpy as np
 from . import _facts as facts
 from . import _ground as ground
 from ._check import EvidenceUnit, judge_fact, split_facts, units_of
+from ._facts import SURNAMES
 from ._normalize import normalise
 from ._slots import coverage, mask, terms
 from ._values import items
@@ -48,6 +49,8 @@ MIN_QUESTION_COVERAGE = 0.35
 # model read (its headline and text): the asked event named once, its result said after.
 MIN_PASSAGE_COVERAGE = 0.5
 MIN_OWN_COVERAGE = 0.5
+# Of the question, the share the very sentence printing a bare answer (陆文斌; 2023年4月20日) holds.
+MIN_BARE_COVERAGE = 0.5
 # Of a fact's own words (values aside), the share its evidence must hold: the checker's
 # SUPPORT_COVERAGE, applied even when a value agrees.
 MIN_FACT_COVERAGE = 0.75  # below this the fact's words are in the headline, not the unit
@@ -147,10 +150,6 @@ class Verifier:
         for i, (text, marks) in enumerate(said):
             named = [k for k in (marks or draft.numbers) if 1 <= k <= len(hits)]
             row: dict[str, Any] = {"sentence": text, "cites": named}
-            if no_passage(draft):
-                # 编号：0 then an answer anyway: the model itself found no passage that says it.
-                record.append({**row, "kept": False, "reason": "the model named no passage (编号：0)"})
-                continue
             if cut_off and i == len(said) - 1:
                 # The model ran out of tokens mid-sentence (…总人口达22.): a figure or a qualifier
                 # may be missing from what is left.
@@ -181,7 +180,11 @@ class Verifier:
         if (
             kept
             and want is not None
-            and not any(gives(_claimed(k.sentence, question), want, question) for k in kept)
+            and not any(
+                gives(said, want, question)
+                for k in kept
+                for said in {k.sentence, _claimed(k.sentence, question)}
+            )
         ):
             # True sentences that do not give what was asked (names for 几位) are no answer.
             for row in record:
@@ -220,18 +223,19 @@ class Verifier:
             claim = completed(question, sentence)
             todo = [claim]
         found: list[Quote] = []
+        bare = claim != sentence
         for fact in todo:
             listed = list_items(fact)
             # Each item of a list must be printed by the evidence itself: a company the article
             # names in another sentence (visited by someone else) is not one this sentence visited.
-            quotes, why = self._fact(fact, claim, question, units, passages, [i for _, i in listed])
+            quotes, why = self._fact(fact, claim, question, units, passages, [i for _, i in listed], bare)
             if quotes is None:
                 # A list whose items stand in different passages (拜访了A、B和C): each item on its own.
                 if not listed:
                     return None, why
                 quotes = []
                 for variant, item in listed:
-                    got, _ = self._fact(variant, variant, question, units, passages, [item])
+                    got, _ = self._fact(variant, variant, question, units, passages, [item], bare)
                     if got is None:
                         return None, why
                     quotes += got
@@ -253,11 +257,17 @@ class Verifier:
         units: list[EvidenceUnit],
         passages: dict[str, Passage],
         listed: Sequence[str] = (),
+        bare: bool = False,
     ) -> tuple[list[Quote] | None, str | None]:
         r = judge_fact(fact, claim, units)
         if r.verdict != "supported" or r.unit is None:
             return None, r.explanation
         context = normalise(r.unit.with_context)
+        asked = _terms(question)
+        if bare and asked and (own := coverage(asked, normalise(r.unit.text))) < MIN_BARE_COVERAGE:
+            # A bare value or name borrows the question's words: the sentence printing it must say
+            # them (设计师陆文斌), not the one before (…设计。馆长朱晓红介绍…).
+            return None, f"“{fact}”: the sentence printing it holds {own:.2f} of the question"
         absent = [i for i in listed if normalise(i) not in context]
         if absent:
             return None, f"“{fact}”: its evidence does not name {absent[0]}"
@@ -273,7 +283,6 @@ class Verifier:
         # Each fact's evidence must be about what was asked: names gathered from other
         # sentences do not say who signed the agreement. The passage the model read counts too
         # (news names the event once: 北京冬奥会…500米决赛, then 高亭宇…夺得冠军), at a higher bar.
-        asked = _terms(question)
         cov = coverage(asked, context)
         if asked and cov < MIN_QUESTION_COVERAGE:
             p = passages.get(r.unit.passage_id)
@@ -315,12 +324,36 @@ class Verifier:
 
 
 _BIO = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[，,]\s*[男女][，,]")
+_LISTED = re.compile(
+    r"(?:^|[、，,和与及])(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[、，,和与及。]|$|主演|领衔|等人|饰演|出演|获得|夺得)"
+)
+_ROLE_NAME = re.compile(
+    r"(?:演员|选手|歌手|导演|编剧|主持人|运动员|队员|教练|作家|画家|主演)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+    r"(?=饰演|出演|主演|获得|夺得|担任|[，,。、和与及]|$)"
+)
+_FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}")
+
+
+def _people_like(s: str) -> list[str]:
+    """Names a person answer gives without a title: a profile's first word (舒畅，男，…), an
+    enumeration of surname-led names (雷佳音、张子枫), a name after 演员/选手, a name with ·."""
+    names = [m.group("name") for m in (_BIO.match(s),) if m]
+    names += [
+        m.group("name")
+        for pattern in (_LISTED, _ROLE_NAME)
+        for m in pattern.finditer(s)
+        if m.group("name")[0] in SURNAMES
+    ]
+    names += _FOREIGN.findall(s)
+    return names
 
 
 def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
     """The sentence holds a thing of the asked kind (a number, a time, a person) that the
     question does not already say; kinds the rules cannot spot in a fragment pass."""
     s = normalise(sentence)
+    if want.kind == "number" and want.unit == "元":  # money: 520万元, 687亿美元, 3000万欧元
+        return any(q.unit.endswith("元") and q.text not in question for q in facts.find_quantities(s))
     if want.kind == "number":
         from ._read_extractive import asked_numbers
 
@@ -329,8 +362,8 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
         times = [t.text for t in facts.find_times(s)] + [q.text for q in facts.find_quantities(s)]
         return any(t not in question for t in times)
     if want.kind == "person":
-        if (m := _BIO.match(s)) and m.group("name") not in question:
-            return True  # 舒畅，男，汉族，1985年10月出生…: a profile names its person first
+        if any(n not in question for n in _people_like(s)):
+            return True
         return any(p.text not in question for p in facts.find_people(s))
     return True
 
@@ -377,14 +410,8 @@ def compose(kept: list[Kept], lang: str) -> tuple[str, tuple[Citation, ...]]:
 
 # ------------------------------------------------------------------ kinds of model sentences
 
-_NO_PASSAGE = re.compile(r"(?:编号|passages?|sources?)\s*[:：]\s*[0０](?:\s*$|\s*\n)", re.I | re.M)
 _END = re.compile(r"(?:[。！？!?…」”\"）)]|(?<!\d)\.|\[\s*\d+\s*\])\s*$")
 CUT_OFF_CHARS = 150  # an answer line this long without an end: the model hit its token limit
-
-
-def no_passage(draft: Draft) -> bool:
-    """The model's 编号 line names no passage (编号：0), whatever it wrote after."""
-    return not draft.numbers and bool(_NO_PASSAGE.search(draft.raw))
 
 
 def unfinished(draft: Draft) -> bool:
@@ -405,9 +432,26 @@ def dedupe_clauses(sentence: str) -> str:
 
 
 def is_fragment(sentence: str) -> bool:
-    """Nothing but values: no word of its own says what they are."""
+    """Nothing but values or names (2023年4月20日; 弗雷德里克·吉列; 韩国、印尼): no word of its own
+    says what they are, so the question says it."""
     t = normalise(sentence)
-    return bool(items(t)) and not terms(mask(t, items(t)))
+    found = items(t)
+    rest = _FOREIGN.sub(" ", mask(t, found))
+    if not terms(rest):
+        return bool(found) or rest != mask(t, found)
+    pieces = [p for p in re.split(r"[、，,和与及\s。！？!?]+", rest) if p]
+    if not 0 < len(pieces) <= 8 or any(len(p) > 4 for p in pieces):
+        return False
+    if any(w.flag.startswith(("v", "p")) for w in _pos(rest)):
+        return False
+    one = pieces[0]
+    return len(pieces) > 1 or one in ground.proper_names(rest) or (len(one) <= 3 and one[0] in SURNAMES)
+
+
+def _pos(text: str) -> list[Any]:
+    import jieba.posseg
+
+    return list(jieba.posseg.lcut(text, HMM=False))
 
 
 _QUESTION_WORDS = re.compile(

@@ -97,6 +97,13 @@ ARTICLES = {
             ),
         ),
         Article(
+            id="designer",
+            title="新仓镇文化礼堂落成",
+            date="2025-05-21",
+            source="嘉兴日报·平湖版",
+            text="本报讯 新仓镇文化礼堂由设计师陆文斌主持设计。落成仪式上，礼堂馆长朱晓红介绍了开放安排。",
+        ),
+        Article(
             id="fine",
             title="某平台垄断案作出处罚",
             date="2025-06-01",
@@ -279,11 +286,14 @@ def test_the_articles_own_year_may_be_written_out() -> None:
     assert rows[0]["kept"], rows
 
 
-def test_a_draft_that_names_no_passage_is_no_answer() -> None:
-    kept, rows = verify(
-        "新仓镇文化礼堂什么时候开放？", "编号：0\n答案：新仓镇文化礼堂将于2025年6月1日正式开放。[1]", "hall"
-    )
-    assert kept == [] and "编号：0" in rows[0]["reason"]
+def test_a_draft_that_names_no_passage_is_judged_by_its_sentences() -> None:
+    # The small model writes 编号：0 and then a right answer as often as a wrong one: the
+    # sentences, not the 0, decide.
+    q = "新仓镇文化礼堂什么时候开放？"
+    _, right = verify(q, "编号：0\n答案：新仓镇文化礼堂将于2025年6月1日正式开放。[1]", "hall")
+    assert right[0]["kept"], right
+    _, wrong = verify(q, "编号：0\n答案：新仓镇文化礼堂将于2025年5月1日正式开放。[1]", "hall")
+    assert not wrong[0]["kept"], wrong
 
 
 def test_a_draft_cut_off_mid_sentence_loses_its_last_sentence() -> None:
@@ -352,3 +362,40 @@ def test_a_list_item_another_person_visited_is_dropped() -> None:
     assert not rows[0]["kept"], rows
     _, ok = verify(q, "编号：1\n答案：周文涛在苏州走访了恒远精密公司。[1]", "visits-two-people")
     assert ok[0]["kept"], ok
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "沈立群、陆文斌、周文涛主演",
+        "朱晓红和钱晓燕",
+        "荷兰选手马克·范德堡获得了金牌",
+        "该角色由青年演员陆文斌饰演",
+        "沈立群，男，汉族，1980年5月出生",
+    ],
+)
+def test_names_without_a_title_answer_who(sentence: str) -> None:
+    q = "谁获得了这次比赛的冠军？"
+    assert gives(sentence, asked_kind(q), q)
+
+
+@pytest.mark.parametrize("sentence", ["平湖、嘉善和海盐", "比赛在东湖广场举行", "该片讲述了乡村少年的成长"])
+def test_places_and_plots_are_no_person(sentence: str) -> None:
+    q = "谁获得了这次比赛的冠军？"
+    assert not gives(sentence, asked_kind(q), q)
+
+
+def test_money_in_any_currency_answers_how_much() -> None:
+    q = "该公司花了多少钱收购这家工厂？"
+    assert gives("该公司花了3000万美元收购这家工厂", asked_kind(q), q)
+    assert gives("收购价为1.2亿元", asked_kind(q), q)
+    assert not gives("收购涉及员工300人", asked_kind(q), q)
+
+
+def test_a_bare_name_is_read_with_the_question() -> None:
+    q = "新仓镇文化礼堂的设计师是谁？"
+    _, rows = verify(q, "编号：1\n答案：陆文斌[1]", "designer")
+    assert rows[0]["kept"], rows
+    _, wrong = verify(q, "编号：1\n答案：朱晓红[1]", "designer")  # named by the passage, but not as designer
+    assert not wrong[0]["kept"], wrong
+    assert is_fragment("马克·范德堡") and is_fragment("陆文斌、朱晓红") and not is_fragment("大桥全长86米")
