@@ -14,6 +14,12 @@ record says so. English sentences over Chinese passages cannot be aligned word b
 word: their figures must be printed in the unit, their Chinese names too, and the unit
 must be the one closest in meaning (multilingual-e5) among the cited passages.
 
+Kinds of model sentences handled on their own (each with tests beside what must still be
+dropped): a bare value or name is read with the question; a trailing comment with nothing to
+check is trimmed; a list is checked item by item across the cited passages, each item printed by
+its own evidence; a figure its article never prints, and the last sentence of a draft cut off by
+the token limit, are dropped.
+
 Nothing here trusts the model: a kept sentence's citation is an exact quote,
 `article.text[start:end]`, with offsets.
 """
