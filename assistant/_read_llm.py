@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from . import _facts as facts
 from ._readers import REFUSAL, Reader
 from ._split_passages import sentence_spans
-from ._verify_answer import Verifier, compose
+from ._verify_answer import Verifier, compose, same_answer
 from .records import Answer, Hit
 
 if TYPE_CHECKING:
@@ -277,6 +277,10 @@ class LLMReader:
             alt = self.fallback.read(question, hits, standalone=standalone)
             cited = {hits[k - 1].passage.article_id for k in draft.numbers}
             agrees = any(c.article_id in cited for c in alt.citations)
+            # ...and says what the model said, when the model's answer has a value or a name: a quote
+            # from the model's passage that holds none of them answers something else.
+            same = same_answer(draft.answer, q, alt.answer)
+            agrees = agrees and same is not False
             if not alt.refused and (policy == "always" or agrees):
                 why = "agrees with the model's passage" if agrees else "nothing the model wrote was verified"
                 record.append({"fallback": "extractive", "reason": why})

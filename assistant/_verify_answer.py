@@ -14,6 +14,12 @@ record says so. English sentences over Chinese passages cannot be aligned word b
 word: their figures must be printed in the unit, their Chinese names too, and the unit
 must be the one closest in meaning (multilingual-e5) among the cited passages.
 
+Kinds of model sentences handled on their own (each with tests beside what must still be
+dropped): a bare value or name is read with the question; a trailing comment with nothing to
+check is trimmed; a list is checked item by item across the cited passages, each item printed by
+its own evidence; a figure its article never prints, and the last sentence of a draft cut off by
+the token limit, are dropped.
+
 Nothing here trusts the model: a kept sentence's citation is an exact quote,
 `article.text[start:end]`, with offsets.
 """
@@ -21,6 +27,7 @@ Nothing here trusts the model: a kept sentence's citation is an exact quote,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +36,11 @@ import numpy as np
 from . import _facts as facts
 from . import _ground as ground
 from ._check import EvidenceUnit, judge_fact, split_facts, units_of
+from ._facts import SURNAMES
 from ._normalize import normalise
 from ._slots import coverage, mask, terms
 from ._values import items
-from .records import Article, Citation, Hit
+from .records import Article, Citation, Hit, Passage
 
 if TYPE_CHECKING:
     from ._index import NewsIndex
@@ -43,7 +51,12 @@ MIN_DENSE_EN = 0.80
 # before) must hold. Below the extractive reader's 0.45: a model's sentence may rest on a
 # paraphrase (坠落 for 坠毁, 客机 for 航班); 0.35 chosen on the dev split (RGB dev, 40 queries).
 MIN_QUESTION_COVERAGE = 0.35
+# The same share of the question, when the unit's own context is short of it, in the passage the
+# model read (its headline and text): the asked event named once, its result said after.
+MIN_PASSAGE_COVERAGE = 0.5
 MIN_OWN_COVERAGE = 0.5
+# Of the question, the share the very sentence printing a bare answer (陆文斌; 2023年4月20日) holds.
+MIN_BARE_COVERAGE = 0.5
 # Of a fact's own words (values aside), the share its evidence must hold: the checker's
 # SUPPORT_COVERAGE, applied even when a value agrees.
 MIN_FACT_COVERAGE = 0.75  # below this the fact's words are in the headline, not the unit
@@ -66,11 +79,12 @@ class Quote:
 
     unit: EvidenceUnit
     field: str = "text"  # text | title | subtitle | kicker
+    lead: bool = False  # from the sentence before: it prints the value the unit leaves implicit
 
     @property
     def span(self) -> tuple[int, int]:
         if self.field == "text":
-            return self.unit.start, self.unit.end
+            return (self.unit.context_start if self.lead else self.unit.start), self.unit.end
         return 0, len(getattr(self.unit.article, self.field))
 
     @property
@@ -93,9 +107,17 @@ def _terms(text: str) -> list[tuple[str, float]]:
 
 
 def _quote_for(fact: str, unit: EvidenceUnit) -> Quote:
-    """The unit, unless only a headline line holds the fact's words (then that line)."""
+    """The unit, unless only a headline line holds the fact's words (then that line); with the
+    sentence before when only that one prints the fact's value (…定档8月17日上映。《少年时代》是…)."""
+    nf = normalise(fact)
+    own = normalise(unit.text)
+    values = [it.text for it in items(nf)]
+    if values and unit.context_start < unit.start and not all(v in own for v in values):
+        before = normalise(unit.article.text[unit.context_start : unit.end])
+        if all(v in before for v in values):
+            return Quote(unit, lead=True)
     want = _terms(fact)
-    if not want or coverage(want, normalise(unit.text)) >= MIN_OWN_COVERAGE:
+    if not want or coverage(want, own) >= MIN_OWN_COVERAGE:
         return Quote(unit)
     lines = [(coverage(want, normalise(getattr(unit.article, f))), f) for f in HEADLINE_FIELDS]
     best, field = max(lines)
@@ -112,7 +134,7 @@ def sentences(answer: str, lang: str) -> list[tuple[str, tuple[int, ...]]]:
         piece = m.group(0)
         cites = tuple(int(d) for d in _MARKER.findall(piece))
         text = _MARKER.sub("", piece).strip()
-        if re.search(r"\w", text):
+        if re.search(r"\w", re.sub(r"[和与及或]", "", text)):  # [1]和[2]: "和" is no sentence
             out.append((text, cites))
     return out
 
@@ -129,28 +151,47 @@ class Verifier:
         """Kept sentences in draft order; one record row per sentence (kept or dropped, and why)."""
         cache: dict[str, Article | None] = {}
         kept: list[Kept] = []
-        for text, marks in sentences(draft.answer, lang):
+        said = sentences(draft.answer, lang)
+        cut_off = unfinished(draft)
+        for i, (text, marks) in enumerate(said):
             named = [k for k in (marks or draft.numbers) if 1 <= k <= len(hits)]
             row: dict[str, Any] = {"sentence": text, "cites": named}
+            if cut_off and i == len(said) - 1:
+                # The model ran out of tokens mid-sentence (…总人口达22.): a figure or a qualifier
+                # may be missing from what is left.
+                record.append({**row, "kept": False, "reason": "unfinished: the draft was cut off"})
+                continue
+            text = dedupe_clauses(text)
             cited = [hits[k - 1] for k in named]
             others = [h for h in hits if h not in cited]
+            shown = text
             if lang == "en":
                 units, reason = self._english(text, cited, cache)
             else:
-                units, reason = self._chinese(text, question, cited, cache)
+                units, reason, shown = self._chinese(text, question, cited, cache)
                 if units is None and others:
-                    moved, _ = self._chinese(text, question, others, cache)
+                    moved, _, at = self._chinese(text, question, others, cache)
                     if moved is not None:
-                        units, reason = moved, None
+                        units, reason, shown = moved, None, at
                         row["moved_to"] = sorted({hits.index(h) + 1 for h in others if _holds(h, moved)})
             row["kept"] = units is not None
             if units is None:
                 row["reason"] = reason
             else:
-                kept.append(Kept(text, tuple(units)))
+                if shown != text:
+                    row["trimmed"] = text[len(shown) :].lstrip("，,；; ")
+                kept.append(Kept(shown, tuple(units)))
             record.append(row)
-        want = facts.answer_type(normalise(question), lang) if lang != "en" else None
-        if kept and want is not None and not any(gives(k.sentence, want, question) for k in kept):
+        want = asked_kind(question) if lang != "en" else None
+        if (
+            kept
+            and want is not None
+            and not any(
+                gives(said, want, question)
+                for k in kept
+                for said in {k.sentence, _claimed(k.sentence, question)}
+            )
+        ):
             # True sentences that do not give what was asked (names for 几位) are no answer.
             for row in record:
                 if row.get("kept"):
@@ -161,40 +202,104 @@ class Verifier:
 
     def _chinese(
         self, sentence: str, question: str, cited: list[Hit], cache: dict[str, Article | None]
-    ) -> tuple[list[Quote] | None, str | None]:
+    ) -> tuple[list[Quote] | None, str | None, str]:
+        """The quotes that state the sentence (None and why not), and the sentence as kept: the
+        model's, or its first clauses when only a trailing comment (…的励志故事) is unstated."""
         if not cited:
-            return None, "cites no passage"
+            return None, "cites no passage", sentence
         units = units_of(self.index, cited, cache)
+        passages = {h.passage.id: h.passage for h in cited}
+        found, why = self._sentence(sentence, question, units, passages)
+        if found is not None:
+            return found, None, sentence
+        for shorter in trailing_cuts(sentence):
+            kept, _ = self._sentence(shorter, question, units, passages)
+            if kept is not None:
+                return kept, None, shorter
+        return None, why, sentence
+
+    def _sentence(
+        self, sentence: str, question: str, units: list[EvidenceUnit], passages: dict[str, Passage]
+    ) -> tuple[list[Quote] | None, str | None]:
+        """Every fact of the sentence stated by the units, and about what was asked."""
+        claim = sentence
+        todo = split_facts(sentence)
+        if is_fragment(sentence):
+            # A bare value (2023年4月20日): what it claims is the question's thing with that value.
+            claim = completed(question, sentence)
+            todo = [claim]
         found: list[Quote] = []
+        bare = claim != sentence
+        for fact in todo:
+            listed = list_items(fact)
+            # Each item of a list must be printed by the evidence itself: a company the article
+            # names in another sentence (visited by someone else) is not one this sentence visited.
+            quotes, why = self._fact(fact, claim, question, units, passages, [i for _, i in listed], bare)
+            if quotes is None:
+                # A list whose items stand in different passages (拜访了A、B和C): each item on its own.
+                if not listed:
+                    return None, why
+                quotes = []
+                for variant, item in listed:
+                    got, _ = self._fact(variant, variant, question, units, passages, [item], bare)
+                    if got is None:
+                        return None, why
+                    quotes += got
+            for q in quotes:
+                if q not in found:
+                    found.append(q)
+        if not found:
+            return None, "states nothing"
+        why_not = [ground.answers(question, q.unit.evidence) for q in found]
+        if all(w is not None for w in why_not):
+            return None, f"not about what was asked: {why_not[0]}"
+        return found, None
+
+    def _fact(
+        self,
+        fact: str,
+        claim: str,
+        question: str,
+        units: list[EvidenceUnit],
+        passages: dict[str, Passage],
+        listed: Sequence[str] = (),
+        bare: bool = False,
+    ) -> tuple[list[Quote] | None, str | None]:
+        r = judge_fact(fact, claim, units)
+        if r.verdict != "supported" or r.unit is None:
+            return None, r.explanation
+        context = normalise(r.unit.with_context)
         asked = _terms(question)
-        for fact in split_facts(sentence):
-            r = judge_fact(fact, sentence, units)
-            if r.verdict != "supported" or r.unit is None:
-                return None, r.explanation
-            context = normalise(r.unit.with_context)
-            # Stricter than a reporter's claim: a model's fact must be worded by its evidence
-            # (平湖今年房价涨了4.3亿元 is not 集团完成交通项目投资4.3亿元, though the figure agrees).
-            words = _terms(fact)
-            held = coverage(words, context)
-            if words and held < MIN_FACT_COVERAGE:
-                return None, f"“{fact}”: its evidence holds {held:.2f} of its words (< {MIN_FACT_COVERAGE})"
-            # Each fact's evidence must be about what was asked: names gathered from other
-            # sentences do not say who signed the agreement.
-            cov = coverage(asked, context)
-            if asked and cov < MIN_QUESTION_COVERAGE:
+        if bare and asked and (own := coverage(asked, normalise(r.unit.text))) < MIN_BARE_COVERAGE:
+            # A bare value or name borrows the question's words: the sentence printing it must say
+            # them (设计师陆文斌), not the one before (…设计。馆长朱晓红介绍…).
+            return None, f"“{fact}”: the sentence printing it holds {own:.2f} of the question"
+        absent = [i for i in listed if normalise(i) not in context]
+        if absent:
+            return None, f"“{fact}”: its evidence does not name {absent[0]}"
+        # Stricter than a reporter's claim: a model's fact must be worded by its evidence
+        # (平湖今年房价涨了4.3亿元 is not 集团完成交通项目投资4.3亿元, though the figure agrees).
+        words = _terms(fact)
+        held = coverage(words, context)
+        if words and held < MIN_FACT_COVERAGE:
+            return None, f"“{fact}”: its evidence holds {held:.2f} of its words (< {MIN_FACT_COVERAGE})"
+        unprinted = unprinted_figures(fact, r.unit.article)
+        if unprinted:
+            return None, f"“{fact}”: {unprinted[0]} is not printed in its article"
+        # Each fact's evidence must be about what was asked: names gathered from other
+        # sentences do not say who signed the agreement. The passage the model read counts too
+        # (news names the event once: 北京冬奥会…500米决赛, then 高亭宇…夺得冠军), at a higher bar.
+        cov = coverage(asked, context)
+        if asked and cov < MIN_QUESTION_COVERAGE:
+            p = passages.get(r.unit.passage_id)
+            whole = normalise(f"{r.unit.article.headline}\n{p.text}") if p is not None else ""
+            pcov = coverage(asked, whole)
+            if pcov < MIN_PASSAGE_COVERAGE:
                 return (
                     None,
                     f"“{fact}”: its evidence holds {cov:.2f} of the question (< {MIN_QUESTION_COVERAGE})",
                 )
-            quote = _quote_for(fact, r.unit)
-            if quote not in found:
-                found.append(quote)
-        if not found:
-            return None, "states nothing"
-        why = [ground.answers(question, q.unit.evidence) for q in found]
-        if all(w is not None for w in why):
-            return None, f"not about what was asked: {why[0]}"
-        return found, None
+        return [_quote_for(fact, r.unit)], None
 
     def _english(
         self, sentence: str, cited: list[Hit], cache: dict[str, Article | None]
@@ -224,10 +329,37 @@ class Verifier:
         return [Quote(unit)], None
 
 
+_BIO = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[，,]\s*[男女][，,]")
+_LISTED = re.compile(
+    r"(?:^|[、，,和与及])(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[、，,和与及。]|$|主演|领衔|等人|饰演|出演|获得|夺得)"
+)
+_ROLE_NAME = re.compile(
+    r"(?:演员|选手|歌手|导演|编剧|主持人|运动员|队员|教练|作家|画家|主演)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+    r"(?=饰演|出演|主演|获得|夺得|担任|[，,。、和与及]|$)"
+)
+_FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}")
+
+
+def _people_like(s: str) -> list[str]:
+    """Names a person answer gives without a title: a profile's first word (舒畅，男，…), an
+    enumeration of surname-led names (雷佳音、张子枫), a name after 演员/选手, a name with ·."""
+    names = [m.group("name") for m in (_BIO.match(s),) if m]
+    names += [
+        m.group("name")
+        for pattern in (_LISTED, _ROLE_NAME)
+        for m in pattern.finditer(s)
+        if m.group("name")[0] in SURNAMES
+    ]
+    names += _FOREIGN.findall(s)
+    return names
+
+
 def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
     """The sentence holds a thing of the asked kind (a number, a time, a person) that the
     question does not already say; kinds the rules cannot spot in a fragment pass."""
     s = normalise(sentence)
+    if want.kind == "number" and want.unit == "元":  # money: 520万元, 687亿美元, 3000万欧元
+        return any(q.unit.endswith("元") and q.text not in question for q in facts.find_quantities(s))
     if want.kind == "number":
         from ._read_extractive import asked_numbers
 
@@ -236,6 +368,8 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
         times = [t.text for t in facts.find_times(s)] + [q.text for q in facts.find_quantities(s)]
         return any(t not in question for t in times)
     if want.kind == "person":
+        if any(n not in question for n in _people_like(s)):
+            return True
         return any(p.text not in question for p in facts.find_people(s))
     return True
 
@@ -278,3 +412,210 @@ def compose(kept: list[Kept], lang: str) -> tuple[str, tuple[Citation, ...]]:
             s += "."
         parts.append(s + "".join(dict.fromkeys(marks)))
     return (" " if lang == "en" else "").join(parts), tuple(citations)
+
+
+# ------------------------------------------------------------------ kinds of model sentences
+
+_END = re.compile(r"(?:[。！？!?…」”\"）)]|(?<!\d)\.|\[\s*\d+\s*\])\s*$")
+CUT_OFF_CHARS = 150  # an answer line this long without an end: the model hit its token limit
+
+
+def unfinished(draft: Draft) -> bool:
+    """The draft stops mid-sentence after a long answer: cut off by the token limit."""
+    text = draft.answer.strip()
+    return len(text) >= CUT_OFF_CHARS and not _END.search(text)
+
+
+_CLAUSE = re.compile(r"[，,；;]")
+
+
+def dedupe_clauses(sentence: str) -> str:
+    """Clauses the model repeated (2023年4月20日，2023年4月20日) said once, in their order."""
+    parts = [p.strip() for p in _CLAUSE.split(sentence)]
+    if len(parts) < 2 or len(set(parts)) == len(parts):
+        return sentence
+    return "，".join(dict.fromkeys(p for p in parts if p))
+
+
+def is_fragment(sentence: str) -> bool:
+    """Nothing but values or names (2023年4月20日; 弗雷德里克·吉列; 韩国、印尼): no word of its own
+    says what they are, so the question says it."""
+    t = normalise(sentence)
+    found = items(t)
+    rest = _FOREIGN.sub(" ", mask(t, found))
+    if not terms(rest):
+        return bool(found) or rest != mask(t, found)
+    pieces = [p for p in re.split(r"[、，,和与及\s。！？!?]+", rest) if p]
+    if not 0 < len(pieces) <= 8 or any(len(p) > 4 for p in pieces):
+        return False
+    if any(w.flag.startswith(("v", "p")) for w in _pos(rest)):
+        return False
+    one = pieces[0]
+    return len(pieces) > 1 or one in ground.proper_names(rest) or (len(one) <= 3 and one[0] in SURNAMES)
+
+
+def _pos(text: str) -> list[Any]:
+    import jieba.posseg
+
+    return list(jieba.posseg.lcut(text, HMM=False))
+
+
+_QUESTION_WORDS = re.compile(
+    r"(?:是|为)?(?:什么时候|什么时间|何时|哪一天|哪天|哪一年|哪年|几月几日|几号|多少钱|多少|几[个位家所条次]?"
+    r"|在哪里|在哪儿|在哪|哪里|哪儿|哪些|哪个|哪家|哪位|什么|谁)|[吗呢？?。！!\s]+$"
+)
+
+
+def _claimed(sentence: str, question: str) -> str:
+    """What the sentence says: a bare value, with the question's thing."""
+    return completed(question, sentence) if is_fragment(sentence) else sentence
+
+
+def completed(question: str, fragment: str) -> str:
+    """The question's thing said with the fragment's value: 灌篮高手电影中国上映时间是2023年4月20日."""
+    stem = _QUESTION_WORDS.sub("", question).strip("，,。？? ")
+    value = re.sub(r"[。！？!?]+$", "", fragment.strip())
+    return f"{stem}是{value}"
+
+
+_NEGATION = re.compile(r"[不没未非无勿]|并非|否认")
+
+
+def _comment(clause: str) -> bool:
+    """A clause with nothing to check: no value, name, qualifier, direction or negation."""
+    t = normalise(clause)
+    return not (
+        items(t)
+        or ground.proper_names(t)
+        or ground.QUALIFIER.search(t)
+        or facts.find_directions(t)
+        or _NEGATION.search(t)
+    )
+
+
+def trailing_cuts(sentence: str, most: int = 3) -> list[str]:
+    """The sentence without its last one, two… clauses, while each clause cut is a comment."""
+    body = re.sub(r"[。！？!?]+$", "", sentence.strip())
+    cuts = [m.start() for m in _CLAUSE.finditer(body)]
+    out = []
+    for c in reversed(cuts[-most:]):
+        if not _comment(body[c + 1 :]) or not re.search(r"\w", body[:c]):
+            break
+        out.append(body[:c] + "。")
+    return out
+
+
+_LIST_SEP = re.compile(r"、")
+_AND = re.compile(r"^(?P<a>.+)(?:以及|和|及|与)(?P<b>.+?)$")
+_STOP_FLAGS = ("v", "p", "u", "c", "r", "d", "y", "w")  # verbs, prepositions, particles… end an item
+
+
+def _item_run(words: list[tuple[str, str]], from_end: bool) -> int:
+    """How many words, from the end (or the start), make one item: up to a verb, preposition or
+    particle (走访了|恒远精密公司, 淡马锡|等企业); 新越 is one name, not an adverb, inside one."""
+    seq = list(reversed(words)) if from_end else words
+    n = 0
+    for i, (w, flag) in enumerate(seq):
+        stop = flag.startswith(_STOP_FLAGS) and not (0 < i < len(seq) - 1 and len(w) == 1 and flag == "d")
+        if stop or not w.strip() or re.fullmatch(r"\W+", w):
+            break
+        n += 1
+    return n
+
+
+def list_variants(fact: str) -> list[str]:
+    """The fact once per item of its list (走访了A、B和C公司 -> 走访了A公司 / B公司 / C公司), or []."""
+    return [v for v, _ in list_items(fact)]
+
+
+def list_items(fact: str) -> list[tuple[str, str]]:
+    """(the fact with only this item, the item) for each item of the fact's list, or []."""
+    import jieba.posseg
+
+    parts = _LIST_SEP.split(fact)
+    m = _AND.match(parts[-1])
+    if m:
+        parts = [*parts[:-1], m.group("a"), m.group("b")]
+    if len(parts) < 2:
+        return []
+    first = [(p.word, p.flag) for p in jieba.posseg.lcut(parts[0], HMM=False)]
+    k = _item_run(first, from_end=True)
+    if not k or k == len(first):
+        return []  # no head (A、B分别…) or no item to cut out
+    head = "".join(w for w, _ in first[: len(first) - k])
+    last = [(p.word, p.flag) for p in jieba.posseg.lcut(parts[-1], HMM=False)]
+    j = _item_run(last, from_end=False)
+    if not j:
+        return []
+    tail = "".join(w for w, _ in last[j:])
+    named = ["".join(w for w, _ in first[len(first) - k :]), *parts[1:-1], "".join(w for w, _ in last[:j])]
+    if any(not i.strip() or len(i) > 20 for i in named):
+        return []
+    return [(f"{head}{i}{tail}", i) for i in named]
+
+
+def unprinted_figures(fact: str, article: Article) -> list[str]:
+    """Figures of the fact its article never prints (1992 where the dateline says 9月16日), as
+    digits or as a value (4次 for 四次, 1.2万 for 12000), save the article's own year (今年 in a
+    2024 article is 2024年)."""
+    digits = re.compile(r"\d+(?:\.\d+)?")
+    plain = re.compile(r"(?<=\d),(?=\d{3})")
+    ours = plain.sub("", normalise(fact))
+    printed = plain.sub("", normalise(f"{article.headline}\n{article.text}"))
+    theirs = set(digits.findall(printed))
+    values: set[float] = set()
+    for it in items(printed, article.date):
+        values.update(v for v in (it.value, it.lo, it.hi) if v)
+        if it.time is not None:
+            values.update(float(v) for v in (it.time.year, it.time.month, it.time.day) if v is not None)
+    year = (article.date or "")[:4]
+    found = items(ours)
+    out = []
+    for m in digits.finditer(ours):
+        d = m.group(0)
+        if d in theirs or d == year or float(d) in values:
+            continue
+        around = [it for it in found if it.start <= m.start() < it.end]
+        if around and around[0].value and around[0].value in values:
+            continue  # 1.2万人 for 12000人
+        out.append(d)
+    return list(dict.fromkeys(out))
+
+
+_EPISODE = re.compile(r"(?:哪一?|第几)[集期届季场轮次版]")
+_WHEN_NOUN = re.compile(r"(?:时间|日期)(?:是|为)?[？?]?$")
+_MONEY = re.compile(r"多少钱|罚款?了?多少|多少罚款|金额")
+
+
+def asked_kind(question: str) -> facts.AnswerType:
+    """What the question asks for, with the keyword questions news readers type: 去世时间 (a
+    time), 在哪一集 (a number), 罚了多少钱 (money in 元)."""
+    from dataclasses import replace
+
+    q = normalise(question)
+    want = facts.answer_type(q, "zh")
+    if want.kind in ("other", "place", "entity"):
+        if _EPISODE.search(q):
+            return facts.AnswerType("number", ordinal=True)  # 第29集
+        if _WHEN_NOUN.search(q):
+            return facts.AnswerType("time")
+    if want.kind == "number" and not want.unit and _MONEY.search(q):
+        return replace(want, unit="元", counted="")
+    return want
+
+
+def same_answer(draft_answer: str, question: str, other: str) -> bool | None:
+    """Whether another reader's answer says what the model's did: one of its values or names,
+    or, when it has none, most of its words beyond the question's (None: nothing to compare)."""
+    ours = normalise(_MARKER.sub("", draft_answer))
+    q = normalise(question)
+    theirs = normalise(other)
+    said = [it.text for it in items(ours) if it.text not in q]
+    said += [n for n in ground.proper_names(ours) if n not in q]
+    if said:
+        return any(x in theirs for x in said)
+    asked = {t for t, _ in _terms(question)}
+    words = [(t, w) for t, w in _terms(ours) if t not in asked]
+    if not words:
+        return None
+    return coverage(words, theirs) >= MIN_OWN_COVERAGE

@@ -2,6 +2,7 @@
 
     python eval/rgb_readers.py --split heldout                 # 40 held-out queries (the numbers reported)
     python eval/rgb_readers.py --split dev                     # the 40 queries the prompt was tuned on
+    python eval/rgb_readers.py --split reserve                 # 20 more held-out queries (a second look)
     python eval/rgb_readers.py --split all                     # all 300 (hours with a CPU-only LLM)
     python eval/rgb_readers.py --split heldout --drafts D.jsonl  # reuse / extend cached model drafts
 
@@ -54,6 +55,8 @@ def split_ids(name: str, n_queries: int = 300) -> list[int]:
     rest = [i for i in ids if i not in dev]
     if name == "heldout":
         return random.Random(2).sample(rest, 60)[:HELDOUT]
+    if name == "reserve":  # the last 20 of that sample: a second held-out set, for a second look
+        return random.Random(2).sample(rest, 60)[HELDOUT:]
     return ids
 
 
@@ -70,7 +73,7 @@ def citation_precise(a: Answer, q: _rgb.RgbQuery, data: _rgb.RgbData, index: Any
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=["dev", "heldout", "all"], default="heldout")
+    ap.add_argument("--split", choices=["dev", "heldout", "reserve", "all"], default="heldout")
     ap.add_argument("--drafts", type=Path, default=None, help="model drafts cache (JSON lines)")
     ap.add_argument("--runtime", default="openvino", help="embedding runtime of the RGB index")
     ap.add_argument(
