@@ -212,7 +212,20 @@ def _present(name: str, where: str) -> bool:
     return len(name) >= 3 and name[:2] in where  # 沿海地区 asked, 沿海 printed
 
 
-def subject_gaps(text: str, ev: Evidence) -> list[str]:
+_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
+
+
+def guessed_people(text: str) -> list[str]:
+    """People jieba finds only with its HMM guesser (吴开华, 鲁马) and foreign names (唐纳德·卢):
+    a claim's person must be printed in the article, whatever the dictionary knows."""
+    import jieba.posseg
+
+    found = [m.group(0) for m in _FOREIGN_NAME.finditer(text)]
+    found += [w.word for w in jieba.posseg.cut(text) if w.flag == "nr" and slots.person_shaped(w.word)]
+    return [n for n in dict.fromkeys(found) if not any(n != f and n in f for f in found)]
+
+
+def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[str]:
     """What the claim or question names that the evidence does not: ["曹桥街道 (报道说的是当湖街道)"].
 
     A name counts when it is in the span, its context or its paragraph, or, for a place (a town
@@ -232,6 +245,11 @@ def subject_gaps(text: str, ev: Evidence) -> list[str]:
             gaps.append(f"{name}|{rival}")
         elif not _present(name, near) and not _present(name, article):
             gaps.append(name)
+    if guess_people:
+        named = set(proper_names(text))
+        for person in guessed_people(text):
+            if person not in named and person not in article:
+                gaps.append(person)
     for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
         if q not in close:
             gaps.append(q)
@@ -367,8 +385,11 @@ def _total_of_several(ut: str, u: Item) -> str | None:
 
 
 def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Alignment, zh: bool) -> None:
+    placed: list[tuple[Item, Item]] = []  # claim figure -> the span's figure in its slot
     for c in c_items:
         u = slots.slot(ct, c, ut, u_items)
+        if u is not None:
+            placed.append((c, u))
         if u is not None and c.kind.startswith("qty:") and _planned(ut, u) != _planned(ct, c):
             u = None  # a plan does not state a result, nor a result a plan
         total = _total_of_several(ut, u) if u is not None else None
@@ -385,6 +406,13 @@ def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Ali
             out.diffs.append(_say(zh, "diff", c=c.text, a=u.text))
     for d in find_directions(ct):
         theirs = [x for x in find_directions(ut) if x.axis == d.axis]
+        if len({x.sign for x in theirs}) > 1:
+            # 破案数同比上升85.5%，立案同比下降24.2%: the word before the claim's figure decides.
+            after = [(c, u) for c, u in placed if c.start >= d.end]
+            if after:
+                u = min(after, key=lambda p: p[0].start)[1]
+                before = [x for x in theirs if x.end <= u.start]
+                theirs = [max(before, key=lambda x: x.end)] if before else theirs
         if theirs and not any(x.sign == d.sign for x in theirs):
             out.diffs.append(_say(zh, "diff", c=d.word, a=theirs[0].word))
         elif theirs:
@@ -423,12 +451,16 @@ def _fenbie_order(ct: str, ut: str) -> str | None:
         b = _DIGITS.findall(theirs.group(0))
         if len(a) < 2 or len(a) != len(b) or a == b:
             continue
-        if _DIGITS.sub("", ours.group(0)).replace(" ", "") != _DIGITS.sub("", theirs.group(0)).replace(" ", ""):
+        if _skeleton(ours.group(0)) != _skeleton(theirs.group(0)):
             continue  # 分别增长5.2%和37.8% is not 分别进出口2260.7亿元和1379.8亿元
         if head and slots.coverage(head, _clause_before(ut, theirs.start())) < 0.75:
             continue  # another list of things
         return f"{'、'.join(a)} / {'、'.join(b)}"
     return None
+
+
+def _skeleton(text: str) -> str:
+    return _DIGITS.sub("", text).replace(" ", "")
 
 
 def _clause_before(text: str, end: int) -> str:
@@ -516,8 +548,34 @@ def align(fact: str, ev: Evidence) -> Alignment:
 
     Precedence: an instruction is never evidence; another subject or qualifier makes the
     span silent (not_found), not a denial; then a value in the same slot that differs
-    contradicts; then a value the span never states leaves it not_found.
+    contradicts; then a value the span never states leaves it not_found. Last, a fact printed
+    word for word in the span but with its figures in another order or place is contradicted
+    (亏损分别为989亿元（2021年：686亿元）及712亿元 with 686 and 712 swapped).
     """
+    out = _align(fact, ev)
+    if out.verdict == "supported":
+        moved = _figures_moved(normalise(fact), normalise(ev.text))
+        if moved:
+            out.diffs.append(_say(detect_language(fact) != "en", "diff", c=moved[0], a=moved[1]))
+            out.verdict = "contradicted"
+    return out
+
+
+def _figures_moved(ct: str, ut: str) -> tuple[str, str] | None:
+    """The claim's wording with its figures as wildcards, found in the span with other figures."""
+    numbers = _DIGITS.findall(ct)
+    if len(numbers) < 2:
+        return None
+    parts = _DIGITS.split(ct.strip("。 "))
+    if sum(len(p) for p in parts) < 8:
+        return None  # too little wording to be the same sentence
+    m = re.search(r"(\d+(?:\.\d+)?)".join(re.escape(p) for p in parts), ut)
+    if m is None or list(m.groups()) == numbers:
+        return None
+    return "、".join(numbers), "、".join(m.groups())
+
+
+def _align(fact: str, ev: Evidence) -> Alignment:
     zh = detect_language(fact) != "en"
     if is_instruction(ev.text, ev.preceding):
         return Alignment("not_found", other_subject=[_say(zh, "instruction")])
@@ -532,7 +590,7 @@ def align(fact: str, ev: Evidence) -> Alignment:
         out.other_subject.append(_localise_frame(frame, zh))
         out.verdict = "not_found"
         return out
-    gaps = [g.partition("|") for g in subject_gaps(ct, replace(ev, text=ut))]
+    gaps = [g.partition("|") for g in subject_gaps(ct, replace(ev, text=ut), guess_people=True)]
     rivalled = [name for name, _, rival in gaps if rival]
     # A name in the same slot of the same wording that differs contradicts (淡马锡 vs GIC), unless
     # it is the subject itself: another town, another 街道 is another subject, and says nothing.

@@ -205,7 +205,7 @@ def entity_diffs(
         if not named:
             continue
         # A person against the person the slot prints (吴开华 vs 刘捷), not the place before them.
-        rivals = [w for w, f in slot_names if f.startswith("nr") and _person_shaped(w)]
+        rivals = [w for w, f in slot_names if f.startswith("nr") and person_shaped(w)]
         rivals = [w for w in rivals if w not in claim_text]
         if not people and rivals and any(n in claim_slot for n in people_claimed):
             people = rivals
@@ -214,7 +214,7 @@ def entity_diffs(
     return diffs
 
 
-def _person_shaped(word: str) -> bool:
+def person_shaped(word: str) -> bool:
     """A surname and one or two characters, not a place (jieba's guesser tags 广陈镇 nr too)."""
     return len(word) in (2, 3) and word[0] in SURNAMES and word[-1] not in "镇村乡区县市街路港桥"
 

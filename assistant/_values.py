@@ -173,6 +173,17 @@ def items(text: str, article_date: str | None = None) -> list[Item]:
     return sorted(out, key=lambda i: i.start)
 
 
+def _bound(it: Item) -> str | None:
+    """'upper' for 3%以下 / 不到50人, 'lower' for 300人以上, None for a figure or a range."""
+    if it.exact:
+        return None
+    if it.lo == 0 and it.hi == it.value:
+        return "upper"
+    if it.hi == float("inf") and it.lo == it.value:
+        return "lower"
+    return None
+
+
 def consistent(claim: Item, article: Item) -> bool:
     """Can both be true? Intervals overlap; dates fall in the same month/day/part.
 
@@ -195,6 +206,11 @@ def consistent(claim: Item, article: Item) -> bool:
             return _part_overlap(a.part, b.part)
         return same is not False
     eps = 1e-9 * max(1.0, abs(claim.lo), abs(article.lo))
+    side = _bound(claim)
+    if side and side == _bound(article):
+        # 控制在60%以下 vs 控制在3%以下: two limits of one rule are the same limit or not; the
+        # tighter one does not state the looser.
+        return abs(claim.value - article.value) <= eps
     lo, hi = claim.lo, claim.hi
     if claim.exact and (not article.exact or article.lo != article.hi):
         # The article's figure is approximate or rounded (2万多, 100万): the claim's own figure
