@@ -101,6 +101,8 @@ def split_facts(claim: str) -> list[str]:
                     frame = f"{frame}，{piece}" if frame and not framed else piece
                     framed = False
                     continue
+                if frame and _own_time(piece):
+                    frame = ""  # 6月份，…；相比之下，5月只有2750人: the clause names its own month
                 framed = framed or bool(frame)
                 piece = f"{frame}，{piece}" if frame else piece
                 # A fragment too short to state anything (a name in a list) stays with its neighbour.
@@ -111,6 +113,10 @@ def split_facts(claim: str) -> list[str]:
         if frame and not any(frame in p for p in parts):
             parts.append(frame)
     return parts or [claim.strip()]
+
+
+def _own_time(piece: str) -> bool:
+    return any(t.month is not None or t.year is not None for t in find_times(normalise(piece)))
 
 
 def _has_words(piece: str) -> bool:
@@ -221,8 +227,10 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit]) -> FactResult:
     zh = detect_language(claim) != "en"
     nf = normalise(fact)
     weighted = terms(mask(nf, items(nf)))
-    nc = normalise(claim)
-    context = [(t, w) for t, w in terms(mask(nc, items(nc))) if t not in {x for x, _ in weighted}]
+    nc, own = normalise(claim), {x for x, _ in weighted}
+    context = [(t, w) for t, w in terms(nc) if t not in own]
+    # The rest of the claim's words, figures aside (十六家 is printed 16家), for the story rule.
+    story_words = [(t, w) for t, w in terms(mask(nc, items(nc))) if t not in own]
     scored: list[tuple[float, float, EvidenceUnit]] = []
     for u in units:
         ut = normalise(u.text)
@@ -236,10 +244,11 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit]) -> FactResult:
     decided: list[FactResult] = []
     closest: FactResult | None = None
     story: dict[str, float] = {}
-    if context:
+    if story_words:
         for _, _, u in scored[:12]:
             if u.article.id not in story:
-                story[u.article.id] = coverage(context, normalise(f"{u.article.headline}\n{u.article.text}"))
+                body = normalise(f"{u.article.headline}\n{u.article.text}")
+                story[u.article.id] = coverage(story_words, body)
     told = max(story.values(), default=0.0) >= STORY_COVERAGE  # some article tells the claim's story
     for score, cov, u in scored[:12]:
         o = ground.align(fact, u.evidence)

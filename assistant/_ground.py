@@ -407,10 +407,13 @@ def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Ali
     for d in find_directions(ct):
         theirs = [x for x in find_directions(ut) if x.axis == d.axis]
         if len({x.sign for x in theirs}) > 1:
-            # 破案数同比上升85.5%，立案同比下降24.2%: the word before the claim's figure decides.
+            # 破案数同比上升85.5%，立案同比下降24.2%: the word before the claim's figure decides
+            # (when it is the claim's own word before that figure: not 增加 in 增加值…下降67%).
             after = [(c, u) for c, u in placed if c.start >= d.end]
-            if after:
-                u = min(after, key=lambda p: p[0].start)[1]
+            mine = [x for x in find_directions(ct) if x.axis == d.axis]
+            first = min(after, key=lambda p: p[0].start) if after else None
+            if first and not any(d.end <= x.start < first[0].start for x in mine):
+                u = first[1]
                 before = [x for x in theirs if x.end <= u.start]
                 theirs = [max(before, key=lambda x: x.end)] if before else theirs
         if theirs and not any(x.sign == d.sign for x in theirs):

@@ -293,3 +293,8 @@ def test_a_new_date_frame_replaces_the_last_one() -> None:
         "今年一季度，全市GDP增长5%",
         "今年一季度，工业产值增长8%",
     ]
+
+
+def test_a_clause_with_its_own_month_is_not_framed_by_the_last() -> None:
+    facts = split_facts("据统计，3月份，全镇新增市场主体412户；相比之下，2月只有268户")
+    assert facts[-1] == "2月只有268户"

@@ -295,3 +295,10 @@ def test_a_person_the_article_never_prints_is_not_supported() -> None:
     musk = Evidence("特斯拉首席执行官埃隆·马斯克当天抵达上海。")
     assert align("特斯拉首席执行官埃隆·马斯克当天抵达上海", musk).verdict == "supported"
     assert align("特斯拉首席执行官艾伦·马斯克当天抵达上海", musk).verdict != "supported"
+
+
+def test_a_direction_inside_a_word_does_not_pick_the_figure() -> None:
+    # 增加 in 增加值 is no direction of its own: 下降 is the word before the figures.
+    ev = Evidence("2015年至2024年，全县单位工业增加值能耗和水耗分别下降41%和52%。")
+    assert align("2015年至2024年，全县单位工业增加值能耗和水耗分别下降41%和52%", ev).verdict == "supported"
+    assert align("2015年至2024年，全县单位工业增加值能耗和水耗分别上升41%和52%", ev).verdict == "contradicted"
