@@ -203,6 +203,39 @@ def grounding(ctx: Context) -> dict[str, Any]:
     return {"metrics": metrics, "outcomes": [o.__dict__ for o in outcomes]}
 
 
+def _perturbation(ctx: Context, seed: int) -> dict[str, Any]:
+    """`eval/perturb_claims.py --seed N` in a child process (it loads the 63k-article CRUD
+    collection); its index and results stay in the user cache, so a rerun embeds nothing."""
+    import json
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent / "perturb_claims.py"
+    crud = script.parent.parent.parent / "shared" / "data" / "crud-news" / "crud_news.jsonl.gz"
+    if not crud.is_file():
+        raise SetupSkipped(f"{crud} is missing (../shared/data/crud-news)")
+    run = subprocess.run([sys.executable, str(script), "--seed", str(seed)], capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"perturb_claims.py --seed {seed} failed:\n{run.stderr[-2000:]}")
+    ctx.log(run.stdout)
+    out = Path(run.stdout.strip().splitlines()[-1].removeprefix("wrote "))
+    result = json.loads(out.read_text(encoding="utf-8"))
+    keep = ("false_supported_rate", "true_supported", "number_contradicted", "accuracy")
+    return {"metrics": {k: result["metrics"][k] for k in keep}, "confusion": result["confusion"]}
+
+
+@setup("perturb-dev")
+def perturb_dev(ctx: Context) -> dict[str, Any]:
+    """Perturbation claims from CRUD news, seed 1: the development split (rules tuned on it)."""
+    return _perturbation(ctx, 1)
+
+
+@setup("perturb-heldout")
+def perturb_heldout(ctx: Context) -> dict[str, Any]:
+    """Perturbation claims, seed 3: held out (seed 2 was, until it was looked at)."""
+    return _perturbation(ctx, 3)
+
+
 @setup("rgb-answers")
 def rgb_answers(ctx: Context) -> dict[str, Any]:
     data, index = _rgb_data(ctx)
