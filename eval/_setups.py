@@ -207,6 +207,7 @@ def _perturbation(ctx: Context, seed: int) -> dict[str, Any]:
     """`eval/perturb_claims.py --seed N` in a child process (it loads the 63k-article CRUD
     collection); its index and results stay in the user cache, so a rerun embeds nothing."""
     import json
+    import os
     import subprocess
     import sys
 
@@ -214,7 +215,9 @@ def _perturbation(ctx: Context, seed: int) -> dict[str, Any]:
     crud = script.parent.parent.parent / "shared" / "data" / "crud-news" / "crud_news.jsonl.gz"
     if not crud.is_file():
         raise SetupSkipped(f"{crud} is missing (../shared/data/crud-news)")
-    run = subprocess.run([sys.executable, str(script), "--seed", str(seed)], capture_output=True, text=True)
+    env = {**os.environ, "ASSISTANT_EMBED_RUNTIME": ctx.settings.embed_runtime}
+    cmd = [sys.executable, str(script), "--seed", str(seed)]
+    run = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if run.returncode != 0:
         raise RuntimeError(f"perturb_claims.py --seed {seed} failed:\n{run.stderr[-2000:]}")
     ctx.log(run.stdout)
