@@ -62,7 +62,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] or [DEFAULT_CORPUS]
     result = load_paths(paths)
-    _report_problems(result.problems)
+    missing = {str(p) for p in paths if not p.exists()}  # said once, below, with what it means
+    _report_problems([p for p in result.problems if p.path not in missing])
     for kept, dropped in result.duplicates:
         print(f"note: {dropped} is the same article as {kept}; kept once", file=sys.stderr)
     empty = _paths_without_articles(paths, result)

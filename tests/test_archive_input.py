@@ -180,3 +180,10 @@ def test_case_r06_lone_surrogate_batch() -> None:
     lines = (case("r06") / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     got = list(requests(lines, "question"))
     assert "error" in got[0] and isinstance(got[1], Request)
+
+
+def test_a_missing_path_is_reported_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found by a new-user trial: the loader and the ingest summary both said it.
+    code = cli.main(["--index", str(tmp_path / "idx"), "ingest", str(tmp_path / "nowhere.txt")])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("nowhere.txt") == 1 and "nothing ingested" in err
