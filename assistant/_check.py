@@ -221,9 +221,11 @@ def check_fact(
     return judge_fact(fact, claim, units_of(searcher.index, hits, cache))
 
 
-def judge_fact(fact: str, claim: str, units: list[EvidenceUnit]) -> FactResult:
+def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: bool = True) -> FactResult:
     """The verdict of one fact over these evidence units: the units holding most of the fact's
-    words go to the grounding engine; a support close in score to a contradiction wins."""
+    words go to the grounding engine; a support close in score to a contradiction wins.
+    `one_story`: the claim is one report, so a part of it is not supported by another story's
+    sentence (off for a model's answer, whose sentences cite several passages)."""
     zh = detect_language(claim) != "en"
     nf = normalise(fact)
     weighted = terms(mask(nf, items(nf)))
@@ -244,7 +246,7 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit]) -> FactResult:
     decided: list[FactResult] = []
     closest: FactResult | None = None
     story: dict[str, float] = {}
-    if story_words:
+    if story_words and one_story:
         for _, _, u in scored[:12]:
             if u.article.id not in story:
                 body = normalise(f"{u.article.headline}\n{u.article.text}")

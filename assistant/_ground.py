@@ -248,7 +248,9 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
     if guess_people:
         named = set(proper_names(text))
         for person in guessed_people(text):
-            if person not in named and person not in article:
+            surname = person.rsplit("·", 1)[-1]  # 谢尔巴科娃 is 安娜·谢尔巴科娃 said the short way
+            printed = person in article or ("·" in person and surname in article)
+            if person not in named and not printed:
                 gaps.append(person)
     for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
         if q not in close:

@@ -207,7 +207,7 @@ def entity_diffs(
         # A person against the person the slot prints (吴开华 vs 刘捷), not the place before them.
         rivals = [w for w, f in slot_names if f.startswith("nr") and person_shaped(w)]
         rivals = [w for w in rivals if w not in claim_text]
-        if not people and rivals and any(n in claim_slot for n in people_claimed):
+        if not people and rivals and ours in people_claimed:  # the slot is one person: 吴开华 vs 刘捷
             people = rivals
             named = rivals
         diffs.append(f"claim {ours}, article {named[0] if people else theirs}")

@@ -265,7 +265,7 @@ class Verifier:
         listed: Sequence[str] = (),
         bare: bool = False,
     ) -> tuple[list[Quote] | None, str | None]:
-        r = judge_fact(fact, claim, units)
+        r = judge_fact(fact, claim, units, one_story=False)
         if r.verdict != "supported" or r.unit is None:
             return None, r.explanation
         context = normalise(r.unit.with_context)
