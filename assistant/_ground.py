@@ -249,7 +249,7 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
         named = set(proper_names(text))
         for person in guessed_people(text):
             surname = person.rsplit("·", 1)[-1]  # 谢尔巴科娃 is 安娜·谢尔巴科娃 said the short way
-            printed = person in article or ("·" in person and surname in article)
+            printed = person in article or ("·" in person and len(surname) >= 2 and surname in article)
             if person not in named and not printed:
                 gaps.append(person)
     for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
