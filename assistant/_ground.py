@@ -225,6 +225,17 @@ def guessed_people(text: str) -> list[str]:
     return [n for n in dict.fromkeys(found) if not any(n != f and n in f for f in found)]
 
 
+def _foreign_printed(name: str, article: str) -> bool:
+    """安娜·谢尔巴科娃 is printed as itself, or by its surname alone (谢尔巴科娃) when the article
+    gives no other first name with that surname (唐纳德·卢 is not 甘棠·卢). The match finds only a
+    few characters either side of the dot, so two are compared."""
+    first, _, last = name.partition("·")
+    if f"{first[-2:]}·{last[:2]}" in article:
+        return True
+    other = re.search(rf"[\u4e00-\u9fff]{{2}}·{re.escape(last[:2])}", article)
+    return last[:2] in article and other is None
+
+
 def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[str]:
     """What the claim or question names that the evidence does not: ["曹桥街道 (报道说的是当湖街道)"].
 
@@ -248,8 +259,7 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
     if guess_people:
         named = set(proper_names(text))
         for person in guessed_people(text):
-            surname = person.rsplit("·", 1)[-1]  # 谢尔巴科娃 is 安娜·谢尔巴科娃 said the short way
-            printed = person in article or ("·" in person and len(surname) >= 2 and surname in article)
+            printed = person in article or ("·" in person and _foreign_printed(person, article))
             if person not in named and not printed:
                 gaps.append(person)
     for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):

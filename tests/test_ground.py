@@ -302,3 +302,12 @@ def test_a_direction_inside_a_word_does_not_pick_the_figure() -> None:
     ev = Evidence("2015年至2024年，全县单位工业增加值能耗和水耗分别下降41%和52%。")
     assert align("2015年至2024年，全县单位工业增加值能耗和水耗分别下降41%和52%", ev).verdict == "supported"
     assert align("2015年至2024年，全县单位工业增加值能耗和水耗分别上升41%和52%", ev).verdict == "contradicted"
+
+
+def test_a_foreign_name_is_printed_whole_or_by_its_own_surname() -> None:
+    def ev(t: str) -> Evidence:
+        return Evidence(t, article_text=t)
+
+    span = "助理国务卿唐纳德·卢在3月7日会见巴驻美大使时发出这一呼吁。"
+    assert align("助理国务卿唐纳德·卢在3月7日会见巴驻美大使时发出这一呼吁", ev(span)).verdict == "supported"
+    assert align("助理国务卿甘棠·卢在3月7日会见巴驻美大使时发出这一呼吁", ev(span)).verdict != "supported"
