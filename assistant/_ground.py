@@ -82,6 +82,21 @@ class Alignment:
         """Something was compared: a value, a direction, a role."""
         return bool(self.agrees or self.diffs)
 
+    def absorb(self, other: Alignment) -> None:
+        """Add what another alignment of a part of the same fact found."""
+        self.agrees += other.agrees
+        self.diffs += other.diffs
+        self.missing += other.missing
+        self.other_subject += other.other_subject
+
+    def settle(self) -> Alignment:
+        """The verdict the findings give: a difference contradicts, a gap leaves it not_found."""
+        if self.diffs:
+            self.verdict = "contradicted"
+        elif self.missing or self.other_subject:
+            self.verdict = "not_found"
+        return self
+
 
 # ------------------------------------------------------------------ instructions
 
@@ -380,8 +395,7 @@ _PLAN = re.compile(r"将|计划|预计|目标|力争|有望|拟|预期")
 
 def _planned(text: str, it: Item) -> bool:
     """The figure is a plan or forecast (将超过500个), not something done."""
-    start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, it.start)), default=0)
-    return bool(_PLAN.search(text, start, it.start))
+    return bool(_PLAN.search(_clause_before(text, it.start)))
 
 
 _TOTAL = re.compile(
@@ -416,15 +430,15 @@ def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Ali
             out.agrees.append(f"{c.text} = {u.text}" if c.text != u.text else c.text)
         else:
             out.diffs.append(_say(zh, "diff", c=c.text, a=u.text))
-    for d in find_directions(ct):
-        theirs = [x for x in find_directions(ut) if x.axis == d.axis]
+    ours, printed = find_directions(ct), find_directions(ut)
+    for d in ours:
+        theirs = [x for x in printed if x.axis == d.axis]
         if len({x.sign for x in theirs}) > 1:
             # 破案数同比上升85.5%，立案同比下降24.2%: the word before the claim's figure decides
             # (when it is the claim's own word before that figure: not 增加 in 增加值…下降67%).
             after = [(c, u) for c, u in placed if c.start >= d.end]
-            mine = [x for x in find_directions(ct) if x.axis == d.axis]
             first = min(after, key=lambda p: p[0].start) if after else None
-            if first and not any(d.end <= x.start < first[0].start for x in mine):
+            if first and not any(x.axis == d.axis and d.end <= x.start < first[0].start for x in ours):
                 u = first[1]
                 before = [x for x in theirs if x.end <= u.start]
                 theirs = [max(before, key=lambda x: x.end)] if before else theirs
@@ -453,7 +467,7 @@ def _after_fenbie(text: str) -> list[Item]:
     return [it for it in items(m.group(0))] if m else []
 
 
-def _fenbie_order(ct: str, ut: str) -> str | None:
+def _fenbie_order(ct: str, ut: str) -> tuple[str, str] | None:
     """The figures after 分别, in print order, when both sentences list as many but not the
     same (长、宽、高分别为4440mm、1840mm… with two swapped; 第25、26位 as 第26、25位): figures
     the value parser does not read (mm, ranks, impossible dates) still have an order."""
@@ -470,7 +484,7 @@ def _fenbie_order(ct: str, ut: str) -> str | None:
             continue  # 分别增长5.2%和37.8% is not 分别进出口2260.7亿元和1379.8亿元
         if head and slots.coverage(head, _clause_before(ut, theirs.start())) < 0.75:
             continue  # another list of things
-        return f"{'、'.join(a)} / {'、'.join(b)}"
+        return "、".join(a), "、".join(b)
     return None
 
 
@@ -523,18 +537,9 @@ def _with_rest(out: Alignment, ct: str, ut: str, ev: Evidence) -> Alignment:
     zh = detect_language(ct) != "en"
     order = _fenbie_order(ct, ut)
     if order and not out.diffs:
-        ours, _, theirs = order.partition(" / ")
-        out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
-    rest = align(_outside_fenbie(ct), replace(ev, text=_outside_fenbie(ut)))
-    out.agrees += rest.agrees
-    out.diffs += rest.diffs
-    out.missing += rest.missing
-    out.other_subject += rest.other_subject
-    if out.diffs:
-        out.verdict = "contradicted"
-    elif out.missing or out.other_subject:
-        out.verdict = "not_found"
-    return out
+        out.diffs.append(_say(zh, "diff", c=order[0], a=order[1]))
+    out.absorb(align(_outside_fenbie(ct), replace(ev, text=_outside_fenbie(ut))))
+    return out.settle()
 
 
 def _align_fenbie(ct: str, ut: str, ev: Evidence) -> Alignment | None:
@@ -547,13 +552,9 @@ def _align_fenbie(ct: str, ut: str, ev: Evidence) -> Alignment | None:
     parts = [align(ours[s], replace(ev, text=theirs[s])) for s in shared]
     out = Alignment("supported")
     for p in parts:
-        out.agrees += p.agrees
-        out.diffs += p.diffs
-        out.missing += p.missing
-        out.other_subject += p.other_subject
-    if out.diffs:
-        out.verdict = "contradicted"
-    elif out.missing or out.other_subject or any(p.verdict != "supported" for p in parts):
+        out.absorb(p)
+    out.settle()
+    if out.verdict == "supported" and any(p.verdict != "supported" for p in parts):
         out.verdict = "not_found"
     return out
 
@@ -636,13 +637,8 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         if number not in _NUMBER.findall(ut):
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed
     if "分别" in ct and (order := _fenbie_order(ct, ut)):
-        ours, _, theirs = order.partition(" / ")
-        out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
-    if out.diffs:
-        out.verdict = "contradicted"
-    elif out.missing or out.other_subject:
-        out.verdict = "not_found"
-    return out
+        out.diffs.append(_say(zh, "diff", c=order[0], a=order[1]))
+    return out.settle()
 
 
 def _localise_frame(frame: str, zh: bool) -> str:

@@ -163,8 +163,9 @@ def entity_diffs(
     import jieba.posseg as pseg
 
     tagged = [(w.word, w.flag) for w in pseg.cut(claim_text) if w.flag in PROPER and len(w.word) >= 2]
-    people_claimed = {w for w, f in tagged if f.startswith("nr")} | {m.text for m in find_people(claim_text)}
-    names = [w for w, _ in tagged] + [m.text for m in find_people(claim_text)]
+    titled = [m.text for m in find_people(claim_text)]
+    people_claimed = {w for w, f in tagged if f.startswith("nr")} | set(titled)
+    names = [w for w, _ in tagged] + titled
     missing = [n for n in dict.fromkeys(names) if n not in unit_text]
     if not missing:
         return []
