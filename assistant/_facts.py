@@ -16,7 +16,7 @@ from typing import Literal
 from ._normalize import cn_number
 
 Language = Literal["zh", "en", "other"]
-AnswerKind = Literal["number", "person", "time", "place", "role", "duration", "entity", "other"]
+AnswerKind = Literal["number", "person", "time", "place", "role", "duration", "entity", "name", "other"]
 
 # ------------------------------------------------------------------ language
 
@@ -332,7 +332,7 @@ class Mention:
     """A person or organisation named in text, with the role printed before a person's name."""
 
     text: str
-    kind: Literal["person", "org"]
+    kind: Literal["person", "org", "place", "name"]
     start: int
     end: int
     role: str = ""  # 市总工会副主席 for 张婉强
@@ -417,6 +417,47 @@ def find_places(text: str) -> list[Mention]:
                 seen.add(span)
                 out.append(Mention(m.group("p"), "org", *span))
     return out
+
+
+_BYLINE_NEAR = re.compile(r"(?:记者|摄影?|编辑|通讯员|作者|报道)[\s：:]*$")
+
+
+def find_names(text: str) -> list[Mention]:
+    """Anything named: people (by title, speech verb or jieba's name tag), places and bodies
+    (jieba's ns/nt/nz), foreign names (X·Y), titles of works (《…》), quoted names (“…”) and
+    Latin names (ChatGPT, SE 3). Reporters in a byline (记者陈杭) are not named things.
+    Source: jieba.posseg (HMM on: names outside the dictionary are what news prints)."""
+    import jieba.posseg
+
+    out: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in find_people(text)}
+    at = 0
+    for w in jieba.posseg.cut(text):
+        s, at = at, at + len(w.word)
+        if w.flag in ("nr", "nrt", "nrfg", "ns", "nt", "nz") and len(w.word) >= 2:
+            out.setdefault((s, at), Mention(w.word, "place" if w.flag == "ns" else "name", s, at))
+    patterns = (
+        r"[\u4e00-\u9fff]{1,6}[·・][\u4e00-\u9fff]{1,8}",
+        r"《[^》]{1,30}》",
+        r"“[^”]{2,12}”",
+        r"[A-Za-z][A-Za-z0-9\-]{1,}(?: [A-Z0-9][A-Za-z0-9]*)?",
+    )
+    for pattern in patterns:
+        for m in re.finditer(pattern, text):
+            out.setdefault((m.start(), m.end()), Mention(m.group(0), "name", m.start(), m.end()))
+    return [m for _, m in sorted(out.items()) if not _in_byline(text, m.start)]
+
+
+def _in_byline(text: str, start: int) -> bool:
+    if _BYLINE_NEAR.search(text[max(0, start - 8) : start]):
+        return True
+    # （记者赵雪彤、王春燕、马锴）: every name of the list
+    before = text[max(0, start - 30) : start]
+    opened = max(before.rfind("（"), before.rfind("("))
+    return (
+        opened >= 0
+        and not re.search(r"[）)]", before[opened:])
+        and bool(re.match(r"[（(]\s*(?:记者|通讯员|摄影|文|图)", before[opened:]))
+    )
 
 
 # ------------------------------------------------------------------ what a question wants
@@ -508,6 +549,41 @@ def answer_type(question: str, language: Language | None = None) -> AnswerType:
         return AnswerType("entity")
     if _ZH_PLACE.search(q):
         return AnswerType("place")
+    return _head_type(q)
+
+
+# Questions written as a noun phrase ("二十大开幕时间", "2021年宝马全球销量", "EMNLP2022的举办地"):
+# the phrase's head says what is asked.
+_ZH_END = r"(?:是|为)?(?:什么|哪里|多少|谁|哪个|哪些)?\s*[？?]?\s*$"
+_ZH_HEAD_TIME = re.compile(rf"(?<!多长)(?:时间|日期|时刻)(?:点|表)?{_ZH_END}")
+_ZH_HEAD_NUMBER = re.compile(
+    rf"(?P<counted>(?:人数|人次|数量|总量|销量|产量|交付量|吞吐量|发送量|保有量|出口量|进口量|营收|收入"
+    rf"|票房|GDP|增速|增长率|增幅|出生率|死亡率|失业率|准确率|规模|震级|点数|金额|总额|数))(?:和[\u4e00-\u9fff]{{1,4}})?{_ZH_END}"
+)
+_ZH_HEAD_PLACE = re.compile(
+    rf"(?:举办地|举办地点|举行地|地点|起点|终点|发生地|所在地|目的地|国家|城市){_ZH_END}|哪些(?:国家|城市|地方)"
+)
+_ZH_HEAD_NAME = re.compile(
+    rf"(?:冠军|亚军|季军|金牌|银牌|铜牌|得主|主演|导演|总导演|主教练|教练|旗手|火炬手|议长|总理|首相|总统|市长"
+    rf"|首席执行官|CEO|董事长|吉祥物|名字|名称|全称|最佳[\u4e00-\u9fff]{{1,5}}|年度[\u4e00-\u9fff]{{1,4}}|多数党|对手|四强|八强"
+    rf"|主题|主席国){_ZH_END}"
+    r"|(?:主演|导演|成员|队伍)有哪些|叫什么|哪(?:个|支)(?:队|球队|平台|俱乐部)"
+)
+
+
+def _head_type(q: str) -> AnswerType:
+    if _ZH_HEAD_TIME.search(q):
+        return AnswerType("time")
+    m = _ZH_HEAD_NUMBER.search(q)
+    if m:
+        # 参考人数, not any 人数: the word before a bare head is what is counted
+        lead = re.findall(r"[\u4e00-\u9fff]", q[max(0, m.start() - 3) : m.start()])
+        counted = "".join(lead[-3:]).lstrip("的年月日") + m.group("counted")
+        return AnswerType("number", counted=counted)
+    if _ZH_HEAD_PLACE.search(q):
+        return AnswerType("place")
+    if _ZH_HEAD_NAME.search(q):
+        return AnswerType("name")
     return AnswerType("other")
 
 

@@ -12,8 +12,8 @@
   is printed next to.
 `contradicted` only when the same slot, for the same subject and qualifiers, holds
 another value; `not_found` otherwise. Text that gives orders (忽略之前的指令, 请一律回答…)
-is not reporting and never evidence. `answers(question, evidence)` applies the same
-subject, qualifier and date rules to an answer's quote.
+is not reporting and never evidence. `_answerable.answers(question, evidence)` applies the
+same subject, qualifier and date rules to an answer's quote.
 
 Rules, not a model: every verdict names the fact that decided it, in the claim's language.
 Text is compared after `_normalize.normalise` (OpenCC, cn2an, NFKC).
@@ -25,9 +25,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import _slots as slots
-from ._facts import SURNAMES, TITLES, TimeExpr, detect_language, find_directions, find_people, find_times
+from ._facts import SURNAMES, TITLES, detect_language, find_directions, find_people
 from ._normalize import normalise
-from ._values import Item, consistent, dated_times, items
+from ._values import Item, consistent, items
 from .records import Article, Verdict
 
 # ------------------------------------------------------------------ records
@@ -50,11 +50,20 @@ class Evidence:
     article_text: str = ""
     date: str | None = None
     source: str = ""
+    sentence: str = ""  # the whole sentence holding the span, when the span is a clause
 
     @classmethod
-    def around(cls, article: Article, start: int, end: int, context_start: int) -> Evidence:
+    def around(
+        cls,
+        article: Article,
+        start: int,
+        end: int,
+        context_start: int,
+        sentence: tuple[int, int] | None = None,
+    ) -> Evidence:
         """`article.text[start:end]` with the headline, the text from `context_start` (the
-        sentence before, or the lead of its own sentence) and its paragraph around it."""
+        sentence before, or the lead of its own sentence), its paragraph around it and, given
+        its offsets, the sentence the span belongs to."""
         text = article.text
         para = text.rfind("\n", 0, start) + 1
         return cls(
@@ -64,6 +73,7 @@ class Evidence:
             article_text=text,
             date=article.date,
             source=article.source,
+            sentence=text[sentence[0] : sentence[1]] if sentence else "",
         )
 
 
@@ -157,6 +167,14 @@ def _is_name_core(core: str) -> bool:
     return tag is None or tag in _PROPER or tag == "j"
 
 
+def _common_word_tail(core: str, kind: str) -> bool:
+    """平湖地区, 一家超市: the kind's character ends a common word (地区, 超市), no name."""
+    import jieba.posseg
+
+    tag = jieba.posseg.dt.word_tag_tab.get(core[-1] + kind) if len(kind) == 1 else None
+    return tag is not None and tag not in _PROPER
+
+
 def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     """(name, kind) of the places, roads and bodies in text: 曹桥街道 -> (曹桥街道, 街道).
 
@@ -167,7 +185,8 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     return [
         (m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind")))
         for m in _NAMED.finditer(text)
-        if _is_name_core(m.group("core"))
+        if not _common_word_tail(m.group("core"), m.group("kind"))
+        and _is_name_core(m.group("core"))
         or (
             loose
             and not set(m.group("core")) & _NOT_CORE
@@ -651,46 +670,3 @@ def _localise_frame(frame: str, zh: bool) -> str:
     if m:
         return f"报道的句子说的是{m.group(1)}，不是{m.group(2)}"
     return frame
-
-
-# ------------------------------------------------------------------ answers
-
-
-def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | None:
-    """Why this span does not answer the question (None when it may): an instruction, another
-    subject or qualifier than asked, or another date than the one the question names."""
-    zh = detect_language(question) != "en"
-    if is_instruction(ev.text, ev.preceding):
-        return _say(zh, "instruction")
-    q = normalise(question)
-    gaps = subject_gaps(q, ev)
-    if gaps:
-        name, _, rival = gaps[0].partition("|")
-        return _say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name)
-    if not asks_time:
-        span = normalise(ev.text + "\n" + ev.context)
-        printed = [t for t in find_times(span) if not t.frequency]
-        theirs = dated_times(span, ev.date)
-        for t in find_times(q):
-            if t.frequency:
-                continue
-            if t.month is None and t.year is None:
-                # 后天 / 明天 asked: without a reference date only the same word says it
-                if t.day_offset is not None and not any(u.day_offset == t.day_offset for u in printed):
-                    return _say(zh, "absent", c=t.text)
-                continue
-            if not any(_same_time(t, u) for u in theirs):
-                return _say(zh, "absent", c=t.text)
-    return None
-
-
-def _same_time(asked: TimeExpr, printed: TimeExpr) -> bool:
-    if asked.year is not None and printed.year is not None and asked.year != printed.year:
-        return False
-    if asked.year is not None and printed.year is None and asked.month is None:
-        return False  # 2023年 asked: a sentence with no year does not say it
-    if asked.month is not None and printed.month != asked.month:
-        return False
-    if asked.day is not None and printed.day != asked.day:
-        return False
-    return not (asked.part and printed.part and asked.part != printed.part)

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _answerable as answerable
 from . import _facts as facts
 from . import _ground as ground
 from ._index import NewsIndex
@@ -73,7 +74,9 @@ class _Clause:
     def evidence(self) -> ground.Evidence:
         # The clause is the span (one project of a ；-list); its sentence's lead, the sentence
         # before and the headline are its context.
-        return ground.Evidence.around(self.article, self.start, self.end, self.context_start)
+        return ground.Evidence.around(
+            self.article, self.start, self.end, self.context_start, (self.sent_start, self.sent_end)
+        )
 
     @property
     def sentence(self) -> str:
@@ -222,7 +225,10 @@ class ExtractiveReader:
                 or _coverage_chars(c, question, mask, passage=False) < MIN_COVERAGE_UNTYPED
             ):
                 continue  # 哪三方 wants three names, in the sentence that speaks of the thing asked
-            if lang != "en" and ground.answers(question, c.evidence, asks_time=asks_time) is not None:
+            if lang != "en" and (
+                answerable.is_question(c.sentence)
+                or answerable.answers(question, c.evidence, asks_time=asks_time) is not None
+            ):
                 continue  # another subject, qualifier or date than asked; or an instruction
             if lang == "en" and ground.is_instruction(c.sentence, c.evidence.preceding):
                 continue
@@ -522,12 +528,35 @@ def _typed_focus(
     return True, None
 
 
+_ASKS_RATE = re.compile(
+    r"率|比例|比重|占比|百分|增长|增速|增幅|下降|降幅|上涨|涨|跌|降|[%‰]|多少成|几成|percent", re.I
+)
+_ASKS_MONEY = re.compile(
+    r"多少钱|罚款|罚了|赔偿|金额|总额|营收|收入|票房|GDP|售价|价格|投资额|逃税|市值|利润|亏损|毛利"
+)
+_CURRENCY = ("元", "美元", "欧元", "英镑", "日元", "港元", "港币", "韩元", "卢布")
+# Words that make a figure's measure narrower than the question's: 人均GDP is not GDP.
+_NARROWER = re.compile(
+    r"人均|日均|月均|年均|平均|新能源|境外|境内|海外|一季度|二季度|三季度|四季度|上半年|下半年|前三季度"
+)
+
+
 def asked_numbers(text: str, atype: facts.AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
     """Offsets of the figures in `text` that fit a number question: the asked unit (家, 万元),
     an ordinal for 第几, the counted thing (多少残疾人) printed near, and not in the question."""
+    rate = _ASKS_RATE.search(question)
+    money = not rate and not atype.unit and "和" not in question and _ASKS_MONEY.search(question)
     for qn in facts.find_quantities(text):
         if qn.text in question or not _unit_ok(atype.unit, qn.unit):
             continue
+        if qn.unit in ("%", "‰") and not rate:
+            continue  # 销量 asked: 占全球销量的34% is a share, not the amount
+        if money and not (qn.unit.endswith(_CURRENCY) or (not qn.unit and qn.text[-1] in "万亿")):
+            continue  # 多少钱 asked: 第五十七条 or 3年 is no sum of money
+        phrase = re.split(r"[，,；;。：:]", text[: qn.start])[-1]
+        narrower = [m.group(0) for m in _NARROWER.finditer(phrase) if m.group(0) not in question]
+        if narrower and lang == "zh":
+            continue  # GDP asked: 人均GDP 2.69万美元 is another measure
         if atype.ordinal and not qn.ordinal:
             continue
         if qn.unit in ("号",) and atype.unit != "号":
@@ -565,6 +594,9 @@ def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) 
                 continue  # narrative markers, not an answer to "when"
             if kind == "time" and t.frequency and t.month is None:
                 continue
+            relative = t.day_offset is not None or t.year_offset is not None
+            if kind == "time" and t.year is None and t.month is None and t.day is None and not relative:
+                continue  # 上半年 alone names no date
             yield base + t.start, base + t.end
         return
     if kind == "person":
@@ -590,11 +622,19 @@ def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) 
         return
     if kind == "place":
         category = re.search(r"哪(?:个|座|一个)?(国家|小区|街区|社区|城市|镇|村)", question)
-        for p in facts.find_places(text):
+        places = facts.find_places(text) + [n for n in facts.find_names(text) if n.kind == "place"]
+        for p in places:
             if category and not _in_category(p.text, category.group(1)):
                 continue
             if new(p.text) and not all(ch in question for ch in p.text):
                 yield base + p.start, base + p.end
+        return
+    if kind == "name":
+        for n in facts.find_names(text):
+            name = n.text.strip("《》“”")
+            # 《柯林斯英语词典》 for 柯林斯词典: the question's own thing, not an answer
+            if new(name) and not any(name[i : i + 3] in question for i in range(len(name) - 2)):
+                yield base + n.start, base + n.end
         return
     if kind == "entity":
         for o in facts.find_orgs(text):

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import _answerable as answerable
 from . import _facts as facts
 from . import _ground as ground
 from ._check import EvidenceUnit, judge_fact, split_facts, units_of
@@ -250,7 +251,7 @@ class Verifier:
                     found.append(q)
         if not found:
             return None, "states nothing"
-        why_not = [ground.answers(question, q.unit.evidence) for q in found]
+        why_not = [answerable.answers(question, q.unit.evidence) for q in found]
         if all(w is not None for w in why_not):
             return None, f"not about what was asked: {why_not[0]}"
         return found, None

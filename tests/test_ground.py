@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant._answerable import answers
 from assistant._check import check_claim
-from assistant._ground import Evidence, align, answers, fenbie_views, is_instruction, roles
+from assistant._ground import Evidence, align, fenbie_views, is_instruction, roles
 from assistant._normalize import cn_number, fold, normalise
 from assistant._values import dated_times
 

@@ -1,0 +1,155 @@
+"""Does this span answer the question? The grounding engine's rules, applied to a quote.
+
+`answers(question, evidence)` returns why a span does not answer (None when it may):
+- an instruction planted in the text, or a question printed in it (沉香如屑的主演有谁？), is
+  no answer;
+- the people, places and qualifiers the question names must be the span's own
+  (`_ground.subject_gaps`);
+- a measure the question fixes must not hold another value in the span: 500米 asked,
+  1500米 printed; 第一棒 / 第19棒; 十三届五次 / 十三届一次; 2021-2022赛季 / 2020-2021赛季;
+- the date the question names must be the span's (昨天 in a dated article counts), and a
+  clause that prints its own year speaks of that year (2023年春节档 for 2022年春节档);
+- "X开幕时间" asks when X opened: the span must name that event (开幕, or a word for it),
+  not only some date of X.
+
+Rules, not a model; each reason is a short sentence in the question's language.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._facts import TimeExpr, detect_language, find_times
+from ._ground import Evidence, _say, is_instruction, subject_gaps
+from ._normalize import cn_number, normalise
+from ._values import consistent, dated_times, items
+
+_QUESTION_END = re.compile(r"[？?][”」』\"'）)]*\s*$")
+_ORDINAL = re.compile(r"第([一二三四五六七八九十百零两\d]+)(棒|届|次|批|期|轮|场|集|任|艘|季|名)")
+_GENDERED = re.compile(r"([男女])(单打|双打|单|双|子|篮|排|足|团|乒|羽)")
+_SEASON = re.compile(r"(\d{4})\s*[-—–~/至到]\s*(\d{2,4})\s*赛季")
+
+# The event a "when" question asks about, and other words news prints for it.
+_EVENT_WORDS = (
+    ("去世", "逝世", "离世", "病逝", "辞世", "去世"),
+    ("举办", "举行", "召开", "开幕", "开赛", "开展"),
+    ("举行", "举办", "召开", "开幕"),
+    ("召开", "举行", "举办", "开幕"),
+    ("发布", "推出", "发售", "亮相", "上市", "公布", "发布会"),
+    ("上映", "公映", "定档", "首映"),
+    ("访华", "访问中国", "来华", "抵京", "访问北京"),
+    ("生效", "实施", "施行", "正式实施"),
+    ("实施", "施行", "生效", "执行"),
+    ("施行", "实施", "生效"),
+    ("开幕", "开幕式", "揭幕", "开幕会"),
+    ("闭幕", "闭幕式", "闭幕会", "落幕"),
+    ("首播", "开播", "播出"),
+    ("发射", "升空", "点火"),
+    ("破产", "倒闭", "关闭", "关停"),
+    ("开赛", "揭幕", "开幕", "打响"),
+    ("加冕", "加冕礼"),
+    ("交付", "交付给"),
+)
+_SYNONYMS = {group[0]: group for group in _EVENT_WORDS}
+_WHEN_HEAD = re.compile(
+    r"([\u4e00-\u9fff]{2})日?的?(?:具体)?(?:时间|日期)(?:是|为)?(?:什么|哪天)?\s*[？?]?\s*$"
+)
+_WHEN_ASKED = re.compile(r"(?:什么时候|何时|哪天|哪一天)(?:正式|将|会|能|开始|起)*([\u4e00-\u9fff]{2})")
+_NOT_EVENT = {"开始", "结束", "具体", "正式", "相关", "大概", "大约"}
+
+
+def asked_event(question: str) -> str | None:
+    """The event of a "when" question: 二十大开幕时间 -> 开幕; 条例将于什么时候施行 -> 施行."""
+    m = _WHEN_HEAD.search(question) or _WHEN_ASKED.search(question)
+    if m is None or m.group(1) in _NOT_EVENT or m.group(1)[0] in "的了是在将会于为":
+        return None
+    return m.group(1)
+
+
+def is_question(sentence: str) -> bool:
+    """A question printed in an article (a FAQ heading, a headline that asks) states nothing."""
+    return bool(_QUESTION_END.search(sentence))
+
+
+def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | None:
+    """Why this span does not answer the question (None when it may): an instruction or a
+    question, another subject, qualifier, measure or date than asked, another event."""
+    zh = detect_language(question) != "en"
+    if is_instruction(ev.text, ev.preceding):
+        return _say(zh, "instruction")
+    if is_question(ev.text):
+        return "该句是提问，不是报道" if zh else "the sentence asks a question, it does not report"
+    q = normalise(question)
+    gaps = subject_gaps(q, ev)
+    if gaps:
+        name, _, rival = gaps[0].partition("|")
+        return _say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name)
+    span = normalise(ev.text)
+    close = span + "\n" + normalise(ev.context)
+    other = other_value(q, span, close)
+    if other:
+        return _say(zh, "frame", a=other[1], c=other[0])
+    if asks_time:
+        event = asked_event(q)
+        own = normalise(ev.sentence or ev.text)  # the event of the time: its own sentence
+        if event and not any(w in own for w in _SYNONYMS.get(event, (event,))):
+            return _say(zh, "absent", c=event)
+        return None
+    printed = [t for t in find_times(close) if not t.frequency]
+    theirs = dated_times(close, ev.date)
+    own_years = {t.year for t in find_times(span) if t.year is not None and not t.frequency}
+    for t in find_times(q):
+        if t.frequency:
+            continue
+        if t.month is None and t.year is None:
+            # 后天 / 明天 asked: without a reference date only the same word says it
+            if t.day_offset is not None and not any(u.day_offset == t.day_offset for u in printed):
+                return _say(zh, "absent", c=t.text)
+            continue
+        if not any(_same_time(t, u) for u in theirs):
+            return _say(zh, "absent", c=t.text)
+        if t.year is not None and own_years and t.year not in own_years:
+            # the clause names its own year: the sentence before speaks of another time
+            return _say(zh, "frame", a=f"{min(own_years)}年", c=t.text)
+    return None
+
+
+def other_value(question: str, span: str, close: str) -> tuple[str, str] | None:
+    """(asked, printed) when the span gives a measure the question fixes another value:
+    500米 / 1500米, 第一棒 / 第19棒, 十三届五次 / 十三届一次, 女单 / 男单,
+    2021-2022赛季 / 2020-2021赛季.
+    `close` (the span with its context) may hold the asked value instead."""
+    for c in items(question):
+        if not c.kind.startswith("qty:"):
+            continue
+        theirs = [u for u in items(close) if u.kind == c.kind]
+        if theirs and not any(consistent(c, u) for u in theirs):
+            mine = [u for u in items(span) if u.kind == c.kind]
+            return c.text, (mine or theirs)[0].text
+    for m in _ORDINAL.finditer(question):
+        want = cn_number(m.group(1))
+        printed = [o for o in _ORDINAL.finditer(close) if o.group(2) == m.group(2)]
+        if want is not None and printed and not any(cn_number(o.group(1)) == want for o in printed):
+            return m.group(0), printed[0].group(0)
+    for m in _GENDERED.finditer(question):
+        other = ("女" if m.group(1) == "男" else "男") + m.group(2)
+        if m.group(0) not in close and re.search(rf"(?<!{m.group(1)}){other}", span):
+            return m.group(0), other
+    asked = _SEASON.search(question)
+    if asked:
+        seasons = list(_SEASON.finditer(close))
+        if seasons and not any(s.groups() == asked.groups() for s in seasons):
+            return asked.group(0), seasons[0].group(0)
+    return None
+
+
+def _same_time(asked: TimeExpr, printed: TimeExpr) -> bool:
+    if asked.year is not None and printed.year is not None and asked.year != printed.year:
+        return False
+    if asked.year is not None and printed.year is None and asked.month is None:
+        return False  # 2023年 asked: a sentence with no year does not say it
+    if asked.month is not None and printed.month != asked.month:
+        return False
+    if asked.day is not None and printed.day != asked.day:
+        return False
+    return not (asked.part and printed.part and asked.part != printed.part)

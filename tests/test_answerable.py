@@ -1,0 +1,164 @@
+"""Does a span answer the question? Kinds found on RGB's negatives (same-topic passages that
+lack the answer), each tested here on sentences written for the test, not taken from RGB."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import _facts as facts
+from assistant._answer import Assistant
+from assistant._answerable import answers, asked_event, is_question, other_value
+from assistant._ground import Evidence
+from assistant._index import NewsIndex
+from assistant.config import Settings
+from assistant.records import Article
+
+from .conftest import HashEmbedder
+
+
+def _ev(text: str, **kw: str) -> Evidence:
+    return Evidence(text, sentence=kw.pop("sentence", text), **kw)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("杭州亚运会闭幕时间", "time"),
+        ("2024年嘉兴港集装箱吞吐量", "number"),
+        ("第十届读书节的举办地", "place"),
+        ("2023年全国龙舟赛男子组冠军", "name"),
+        ("电影《长河》的导演", "name"),
+        ("平湖西瓜节的主题是什么？", "name"),
+        ("平湖今年新增了多少家企业？", "number"),  # the question word still decides
+    ],
+)
+def test_noun_phrase_questions_get_an_answer_type(question: str, kind: str) -> None:
+    assert facts.answer_type(question, "zh").kind == kind
+
+
+def test_a_bare_count_head_keeps_the_word_before_it() -> None:
+    # 参考人数 asks who sat the exam, not any 人数 printed nearby
+    assert facts.answer_type("今年公务员考试实际参考人数", "zh").counted.endswith("参考人数")
+
+
+def test_a_question_printed_in_an_article_answers_nothing() -> None:
+    assert is_question("新版《长河》的主演有谁？")
+    assert is_question("问：垃圾分类新规从哪天开始实施?”")
+    assert not is_question("新版《长河》由王小川主演。")
+    assert answers("新版《长河》的主演是谁", _ev("新版《长河》的主演有谁？")) is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "asked", "printed"),
+    [
+        ("全运会女子800米自由泳冠军是谁", "女子1500米自由泳决赛中，李冰洁夺冠。", "800米", "1500米"),
+        ("谁是平湖站第一棒火炬手", "奥运冠军王明作为第12棒火炬手", "第一棒", "第12棒"),
+        ("第七届进博会开幕时间", "第六届进博会于11月5日开幕", "第七届", "第六届"),
+        ("2024年中国网球公开赛女单冠军", "郑钦文随后在男单决赛现场观战", "女单", "男单"),
+        ("CBA2023-2024赛季总冠军是谁", "2022-2023赛季，辽宁队夺得总冠军。", "2023-2024赛季", "2022-2023赛季"),
+    ],
+)
+def test_another_value_of_the_asked_measure_does_not_answer(
+    question: str, span: str, asked: str, printed: str
+) -> None:
+    found = other_value(question, span, span)
+    assert found is not None and found[0] == asked and printed in found[1]
+    assert answers(question, _ev(span)) is not None
+
+
+def test_the_same_value_or_both_genders_still_answer() -> None:
+    assert other_value("全运会女子800米自由泳冠军", "女子800米自由泳决赛中，李冰洁夺冠。", "") is None
+    assert other_value("全英公开赛男单冠军", "石宇奇、陈雨菲分获男女单打冠军", "") is None
+    assert other_value("谁是平湖站第一棒火炬手", "第一棒火炬手是老劳模王明", "") is None
+
+
+def test_a_clause_with_its_own_year_speaks_of_that_year() -> None:
+    q = "2023年西瓜节的游客人数"
+    sentence = "2023年西瓜节圆满落幕，而2024年西瓜节游客达12万人次"
+    clause = "而2024年西瓜节游客达12万人次"
+    ev = Evidence(clause, context="2023年西瓜节圆满落幕，", sentence=sentence)
+    assert answers(q, ev) is not None
+    assert answers("2024年西瓜节的游客人数", ev) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "event"),
+    [
+        ("杭州亚运会闭幕时间", "闭幕"),
+        ("新版垃圾分类条例何时开始施行？", "施行"),
+        ("平湖西瓜灯节的举办时间？", "举办"),
+        ("平湖到上海的新公交线路什么时候开通", "开通"),
+        ("今年西瓜节是哪天", None),
+    ],
+)
+def test_the_event_a_when_question_asks_about(question: str, event: str | None) -> None:
+    assert asked_event(question) == event
+
+
+def test_a_date_of_another_event_does_not_answer_when() -> None:
+    q = "杭州亚运会闭幕时间"
+    assert answers(q, _ev("杭州亚运会于9月23日开幕"), asks_time=True) is not None
+    assert answers(q, _ev("杭州亚运会于10月8日晚闭幕"), asks_time=True) is None
+    assert answers(q, _ev("杭州亚运会闭幕式10月8日举行"), asks_time=True) is None
+    # a word news prints for the event counts: 施行 asked, 实施 printed
+    assert answers("新条例何时施行", _ev("新条例自明年1月1日起正式实施"), asks_time=True) is None
+
+
+# ------------------------------------------------------------------ the extractive reader
+
+
+ECONOMY = Article(
+    id="a-economy",
+    title="平湖发布2024年经济数据",
+    text=(
+        "平湖市统计局昨日发布数据。2024年，全市人均地区生产总值达到15.2万元，"
+        "地区生产总值同比增长6.1%。全年新能源汽车销量3.2万辆，占全市汽车销量的41%。"
+        "市场监管局依据第五十七条对一家超市立案调查。"
+    ),
+    source="测试",
+    date="2025-01-20",
+)
+DISTRACTOR = Article(
+    id="a-melon",
+    title="平湖西瓜节开幕",
+    text="第十届平湖西瓜节于7月8日开幕，现场售出西瓜2.1万斤。西瓜节的主题是“瓜香平湖”。",
+    source="测试",
+    date="2024-07-09",
+)
+
+
+@pytest.fixture(scope="module")
+def small_bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    settings = Settings(index_dir=tmp_path_factory.mktemp("answerable") / "index")
+    index = NewsIndex(settings, embedder=HashEmbedder())
+    index.ingest([ECONOMY, DISTRACTOR])
+    return Assistant(settings, index)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2024年平湖地区生产总值是多少？",  # only 人均 and a growth rate are printed
+        "2024年平湖汽车销量是多少？",  # only 新能源 sales and a share are printed
+        "那家超市被罚了多少钱？",  # 第五十七条 is no sum of money
+        "平湖西瓜节闭幕时间",  # the opening date is printed, not the closing
+    ],
+)
+def test_the_reader_refuses_a_figure_of_another_measure(small_bot: Assistant, question: str) -> None:
+    a = small_bot.ask(question)
+    assert a.refused, a.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("2024年平湖新能源汽车销量是多少？", "3.2万辆"),
+        ("2024年平湖地区生产总值增长多少？", "6.1%"),
+        ("2024年平湖人均地区生产总值", "15.2万元"),
+        ("平湖西瓜节开幕时间", "7月8日"),
+        ("平湖西瓜节的主题", "瓜香平湖"),
+    ],
+)
+def test_the_reader_still_answers_the_asked_measure(small_bot: Assistant, question: str, expected: str) -> None:
+    a = small_bot.ask(question)
+    assert not a.refused and expected in a.answer, a.answer
