@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ._facts import TimeExpr, detect_language, find_times
+from ._facts import COUNTRIES, TimeExpr, detect_language, find_times
 from ._ground import Evidence, _say, is_instruction, subject_gaps
 from ._normalize import cn_number, normalise
 from ._values import consistent, dated_times, items
@@ -52,7 +52,7 @@ _EVENT_WORDS = (
 )
 _SYNONYMS = {group[0]: group for group in _EVENT_WORDS}
 _WHEN_HEAD = re.compile(
-    r"([\u4e00-\u9fff]{2})日?的?(?:具体)?(?:时间|日期)(?:是|为)?(?:什么|哪天)?\s*[？?]?\s*$"
+    r"([\u4e00-\u9fff]{2})日?的?(?:具体)?(?:时间|日期)(?:是|为)?(?:什么时候|什么|哪天|何时)?\s*[？?]?\s*$"
 )
 _WHEN_ASKED = re.compile(r"(?:什么时候|何时|哪天|哪一天)(?:正式|将|会|能|开始|起)*([\u4e00-\u9fff]{2})")
 _NOT_EVENT = {"开始", "结束", "具体", "正式", "相关", "大概", "大约"}
@@ -86,6 +86,15 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         return _say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name)
     span = normalise(ev.text)
     close = span + "\n" + normalise(ev.context)
+    asked = [c for c in COUNTRIES if c in q]
+    if asked and not any(c in close for c in asked):
+        # 美国GDP asked, 中国GDP printed: the passage may name 美国 elsewhere
+        rival = [c for c in COUNTRIES if c in span and c not in q]
+        if rival:
+            return _say(zh, "rival", a=rival[0], c=asked[0])
+    prefixed = rival_prefix(q, span, close)
+    if prefixed:
+        return _say(zh, "rival", a=prefixed[1], c=prefixed[0])
     other = other_value(q, span, close)
     if other:
         return _say(zh, "frame", a=other[1], c=other[0])
@@ -111,6 +120,37 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         if t.year is not None and own_years and t.year not in own_years:
             # the clause names its own year: the sentence before speaks of another time
             return _say(zh, "frame", a=f"{min(own_years)}年", c=t.text)
+    return None
+
+
+def rival_prefix(question: str, span: str, close: str) -> tuple[str, str] | None:
+    """(asked, printed) when the span puts another name before the question's words:
+    北京冬奥会 asked, 平昌冬奥会 printed. Only a proper name (jieba's ns/nr/nt/nz) counts as
+    the rival: 新能源汽车销量 for 汽车销量 is a narrower measure, not another subject."""
+    import difflib
+
+    import jieba.posseg
+
+    proper = ("ns", "nr", "nt", "nz")
+
+    def word_before(text: str, end: int) -> tuple[str, str]:
+        at = 0
+        for w in jieba.posseg.cut(text[:end]):
+            at += len(w.word)
+            if at == end:
+                return w.word, w.flag
+        return "", ""
+
+    sm = difflib.SequenceMatcher(None, question, span, autojunk=False)
+    for m in sm.get_matching_blocks():
+        if m.size < 2 or m.a < 2 or m.b < 2:
+            continue
+        ours, our_tag = word_before(question, m.a)
+        theirs, their_tag = word_before(span, m.b)
+        if len(ours) < 2 or len(theirs) < 2 or ours == theirs or ours in close or theirs in question:
+            continue
+        if our_tag in proper and their_tag in proper:
+            return ours + question[m.a : m.a + m.size], theirs + span[m.b : m.b + m.size]
     return None
 
 

@@ -185,8 +185,7 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     return [
         (m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind")))
         for m in _NAMED.finditer(text)
-        if not _common_word_tail(m.group("core"), m.group("kind"))
-        and _is_name_core(m.group("core"))
+        if (not _common_word_tail(m.group("core"), m.group("kind")) and _is_name_core(m.group("core")))
         or (
             loose
             and not set(m.group("core")) & _NOT_CORE

@@ -480,15 +480,9 @@ def _en_title(question: str) -> str:
     return ""
 
 
-_COUNTRIES = (
-    "中国 新加坡 美国 日本 韩国 英国 法国 德国 意大利 俄罗斯 马来西亚 泰国 越南 印度 印度尼西亚 澳大利亚 "
-    "加拿大 荷兰 瑞士 瑞典 西班牙 巴西 墨西哥 新西兰 菲律宾 柬埔寨 老挝 缅甸 阿联酋 沙特"
-).split()
-
-
 def _in_category(place: str, category: str) -> bool:
     if category == "国家":
-        return any(c in place for c in _COUNTRIES)
+        return any(c in place for c in facts.COUNTRIES)
     if category == "城市":
         return place.endswith(("市", "城")) or "新加坡" in place
     return place.endswith(category)

@@ -159,6 +159,26 @@ def test_the_reader_refuses_a_figure_of_another_measure(small_bot: Assistant, qu
         ("平湖西瓜节的主题", "瓜香平湖"),
     ],
 )
-def test_the_reader_still_answers_the_asked_measure(small_bot: Assistant, question: str, expected: str) -> None:
+def test_the_reader_still_answers_the_asked_measure(
+    small_bot: Assistant, question: str, expected: str
+) -> None:
     a = small_bot.ask(question)
     assert not a.refused and expected in a.answer, a.answer
+
+
+def test_another_country_or_another_named_event_is_another_subject() -> None:
+    # the passage may name 日本 elsewhere; the clause is about 韩国
+    ev = Evidence("韩国2023年出口额同比下降7.4%", context="", article_text="日本与韩国的出口数据")
+    assert answers("日本2023年出口额下降多少", ev) is not None
+    assert answers("韩国2023年出口额下降多少", ev) is None
+    ev = Evidence("王濛，2010年温哥华冬奥会短道速滑女子500米金牌。")
+    assert answers("北京冬奥会短道速滑女子500米金牌", ev) is not None
+    assert answers("温哥华冬奥会短道速滑女子500米金牌", ev) is None
+
+
+def test_a_when_question_ending_in_shenme_shihou_names_its_event() -> None:
+    assert asked_event("中超新赛季开赛时间是什么时候？") == "开赛"
+    assert (
+        answers("中超新赛季开赛时间是什么时候？", _ev("俱乐部须于4月8日前提交参赛确认函。"), asks_time=True)
+        is not None
+    )
