@@ -66,9 +66,10 @@ def asked_event(question: str) -> str | None:
     return m.group(1)
 
 
-def is_question(sentence: str) -> bool:
-    """A question printed in an article (a FAQ heading, a headline that asks) states nothing."""
-    return bool(_QUESTION_END.search(sentence))
+def is_question(span: str) -> bool:
+    """A question printed in an article (a FAQ heading, a headline that asks) states nothing.
+    Only a one-clause span: in 电视剧的第29集，都看过了没有啊？ the first clause still states."""
+    return bool(_QUESTION_END.search(span)) and not re.search(r"[，,；;]", span.strip())
 
 
 def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | None:

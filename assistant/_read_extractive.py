@@ -225,10 +225,7 @@ class ExtractiveReader:
                 or _coverage_chars(c, question, mask, passage=False) < MIN_COVERAGE_UNTYPED
             ):
                 continue  # 哪三方 wants three names, in the sentence that speaks of the thing asked
-            if lang != "en" and (
-                answerable.is_question(c.sentence)
-                or answerable.answers(question, c.evidence, asks_time=asks_time) is not None
-            ):
+            if lang != "en" and answerable.answers(question, c.evidence, asks_time=asks_time) is not None:
                 continue  # another subject, qualifier or date than asked; or an instruction
             if lang == "en" and ground.is_instruction(c.sentence, c.evidence.preceding):
                 continue
@@ -615,10 +612,11 @@ def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) 
                 yield s, c.sent_start + p.end
         return
     if kind == "place":
-        category = re.search(r"哪(?:个|座|一个)?(国家|小区|街区|社区|城市|镇|村)", question)
+        category = re.search(r"哪(?:个|座|一个|些)?(国家|小区|街区|社区|城市|镇|村)", question)
         places = facts.find_places(text) + [n for n in facts.find_names(text) if n.kind == "place"]
         for p in places:
-            if category and not _in_category(p.text, category.group(1)):
+            named_city = category is not None and category.group(1) == "城市" and p.kind == "place"
+            if category and not (_in_category(p.text, category.group(1)) or named_city):
                 continue
             if new(p.text) and not all(ch in question for ch in p.text):
                 yield base + p.start, base + p.end

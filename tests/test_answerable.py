@@ -45,6 +45,7 @@ def test_a_question_printed_in_an_article_answers_nothing() -> None:
     assert is_question("新版《长河》的主演有谁？")
     assert is_question("问：垃圾分类新规从哪天开始实施?”")
     assert not is_question("新版《长河》由王小川主演。")
+    assert not is_question("《长河》第12集，你看过了吗？")  # the first clause still states
     assert answers("新版《长河》的主演是谁", _ev("新版《长河》的主演有谁？")) is not None
 
 
