@@ -562,7 +562,7 @@ def answer_type(question: str, language: Language | None = None) -> AnswerType:
 _ZH_END = r"(?:是|为)?(?:什么|哪里|多少|谁|哪个|哪些)?\s*[？?]?\s*$"
 _ZH_HEAD_TIME = re.compile(rf"(?<!多长)(?:时间|日期|时刻)(?:点|表)?{_ZH_END}")
 _ZH_HEAD_NUMBER = re.compile(
-    rf"(?P<counted>(?:人数|人次|数量|总量|销量|产量|交付量|吞吐量|发送量|保有量|出口量|进口量|营收|收入"
+    rf"(?P<counted>(?:人数|人次|数量|总量|销量|产量|产值|总值|面积|长度|交付量|吞吐量|发送量|保有量|出口量|进口量|营收|收入"
     rf"|票房|GDP|增速|增长率|增幅|出生率|死亡率|失业率|准确率|规模|震级|点数|金额|总额|数))(?:和[\u4e00-\u9fff]{{1,4}})?{_ZH_END}"
 )
 _ZH_HEAD_PLACE = re.compile(

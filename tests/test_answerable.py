@@ -25,6 +25,7 @@ def _ev(text: str, **kw: str) -> Evidence:
     [
         ("杭州亚运会闭幕时间", "time"),
         ("2024年嘉兴港集装箱吞吐量", "number"),
+        ("2025年全市西瓜种植总面积", "number"),  # a new user's trial: it was answered with a date
         ("第十届读书节的举办地", "place"),
         ("2023年全国龙舟赛男子组冠军", "name"),
         ("电影《长河》的导演", "name"),
