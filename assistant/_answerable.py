@@ -17,6 +17,7 @@ Rules, not a model; each reason is a short sentence in the question's language.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ._facts import COUNTRIES, TimeExpr, detect_language, find_times
@@ -29,28 +30,25 @@ _ORDINAL = re.compile(r"第([一二三四五六七八九十百零两\d]+)(棒|�
 _GENDERED = re.compile(r"([男女])(单打|双打|单|双|子|篮|排|足|团|乒|羽)")
 _SEASON = re.compile(r"(\d{4})\s*[-—–~/至到]\s*(\d{2,4})\s*赛季")
 
-# The event a "when" question asks about, and other words news prints for it.
-_EVENT_WORDS = (
-    ("去世", "逝世", "离世", "病逝", "辞世", "去世"),
-    ("举办", "举行", "召开", "开幕", "开赛", "开展"),
-    ("举行", "举办", "召开", "开幕"),
-    ("召开", "举行", "举办", "开幕"),
-    ("发布", "推出", "发售", "亮相", "上市", "公布", "发布会"),
-    ("上映", "公映", "定档", "首映"),
-    ("访华", "访问中国", "来华", "抵京", "访问北京"),
-    ("生效", "实施", "施行", "正式实施"),
-    ("实施", "施行", "生效", "执行"),
-    ("施行", "实施", "生效"),
-    ("开幕", "开幕式", "揭幕", "开幕会"),
-    ("闭幕", "闭幕式", "闭幕会", "落幕"),
-    ("首播", "开播", "播出"),
-    ("发射", "升空", "点火"),
-    ("破产", "倒闭", "关闭", "关停"),
-    ("开赛", "揭幕", "开幕", "打响"),
-    ("加冕", "加冕礼"),
-    ("交付", "交付给"),
-)
-_SYNONYMS = {group[0]: group for group in _EVENT_WORDS}
+# The event a "when" question asks about -> the words news prints for it.
+_EVENT_WORDS: dict[str, tuple[str, ...]] = {
+    "去世": ("去世", "逝世", "离世", "病逝", "辞世"),
+    "举办": ("举办", "举行", "召开", "开幕", "开赛", "开展"),
+    "举行": ("举行", "举办", "召开", "开幕"),
+    "召开": ("召开", "举行", "举办", "开幕"),
+    "发布": ("发布", "推出", "发售", "亮相", "上市", "公布"),
+    "上映": ("上映", "公映", "定档", "首映"),
+    "访华": ("访华", "访问中国", "来华", "抵京", "访问北京"),
+    "生效": ("生效", "实施", "施行"),
+    "实施": ("实施", "施行", "生效", "执行"),
+    "施行": ("施行", "实施", "生效"),
+    "开幕": ("开幕", "揭幕"),
+    "闭幕": ("闭幕", "落幕"),
+    "首播": ("首播", "开播", "播出"),
+    "发射": ("发射", "升空", "点火"),
+    "破产": ("破产", "倒闭", "关闭", "关停"),
+    "开赛": ("开赛", "揭幕", "开幕", "打响"),
+}
 _WHEN_HEAD = re.compile(
     r"([\u4e00-\u9fff]{2})日?的?(?:具体)?(?:时间|日期)(?:是|为)?(?:什么时候|什么|哪天|何时)?\s*[？?]?\s*$"
 )
@@ -102,7 +100,7 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
     if asks_time:
         event = asked_event(q)
         own = normalise(ev.sentence or ev.text)  # the event of the time: its own sentence
-        if event and not any(w in own for w in _SYNONYMS.get(event, (event,))):
+        if event and not any(w in own for w in _EVENT_WORDS.get(event, (event,))):
             return _say(zh, "absent", c=event)
         return None
     printed = [t for t in find_times(close) if not t.frequency]
@@ -130,29 +128,34 @@ def rival_prefix(question: str, span: str, close: str) -> tuple[str, str] | None
     the rival: 新能源汽车销量 for 汽车销量 is a narrower measure, not another subject."""
     import difflib
 
-    import jieba.posseg
-
-    proper = ("ns", "nr", "nt", "nz")
-
-    def word_before(text: str, end: int) -> tuple[str, str]:
-        at = 0
-        for w in jieba.posseg.cut(text[:end]):
-            at += len(w.word)
-            if at == end:
-                return w.word, w.flag
-        return "", ""
-
     sm = difflib.SequenceMatcher(None, question, span, autojunk=False)
     for m in sm.get_matching_blocks():
         if m.size < 2 or m.a < 2 or m.b < 2:
             continue
-        ours, our_tag = word_before(question, m.a)
-        theirs, their_tag = word_before(span, m.b)
+        ours, our_tag = _word_before(question, m.a)
+        theirs, their_tag = _word_before(span, m.b)
         if len(ours) < 2 or len(theirs) < 2 or ours == theirs or ours in close or theirs in question:
             continue
-        if our_tag in proper and their_tag in proper:
+        if our_tag in _PROPER and their_tag in _PROPER:
             return ours + question[m.a : m.a + m.size], theirs + span[m.b : m.b + m.size]
     return None
+
+
+_PROPER = ("ns", "nr", "nt", "nz")
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_before(text: str, end: int) -> tuple[str, str]:
+    """jieba's (word, tag) of `text[:end]` that ends at `end`, or ("", ""). Cached: the
+    question's side is the same for every clause the reader weighs."""
+    import jieba.posseg
+
+    at = 0
+    for w in jieba.posseg.cut(text[:end]):
+        at += len(w.word)
+        if at == end:
+            return w.word, w.flag
+    return "", ""
 
 
 def other_value(question: str, span: str, close: str) -> tuple[str, str] | None:
@@ -160,10 +163,10 @@ def other_value(question: str, span: str, close: str) -> tuple[str, str] | None:
     500米 / 1500米, 第一棒 / 第19棒, 十三届五次 / 十三届一次, 女单 / 男单,
     2021-2022赛季 / 2020-2021赛季.
     `close` (the span with its context) may hold the asked value instead."""
-    for c in items(question):
-        if not c.kind.startswith("qty:"):
-            continue
-        theirs = [u for u in items(close) if u.kind == c.kind]
+    asked = [c for c in items(question) if c.kind.startswith("qty:")]
+    printed = items(close) if asked else []
+    for c in asked:
+        theirs = [u for u in printed if u.kind == c.kind]
         if theirs and not any(consistent(c, u) for u in theirs):
             mine = [u for u in items(span) if u.kind == c.kind]
             return c.text, (mine or theirs)[0].text
@@ -176,11 +179,11 @@ def other_value(question: str, span: str, close: str) -> tuple[str, str] | None:
         other = ("女" if m.group(1) == "男" else "男") + m.group(2)
         if m.group(0) not in close and re.search(rf"(?<!{m.group(1)}){other}", span):
             return m.group(0), other
-    asked = _SEASON.search(question)
-    if asked:
+    season = _SEASON.search(question)
+    if season:
         seasons = list(_SEASON.finditer(close))
-        if seasons and not any(s.groups() == asked.groups() for s in seasons):
-            return asked.group(0), seasons[0].group(0)
+        if seasons and not any(s.groups() == season.groups() for s in seasons):
+            return season.group(0), seasons[0].group(0)
     return None
 
 

@@ -582,8 +582,8 @@ def _head_type(q: str) -> AnswerType:
     m = _ZH_HEAD_NUMBER.search(q)
     if m:
         # 参考人数, not any 人数: the word before a bare head is what is counted
-        lead = re.findall(r"[\u4e00-\u9fff]", q[max(0, m.start() - 3) : m.start()])
-        counted = "".join(lead[-3:]).lstrip("的年月日") + m.group("counted")
+        lead = "".join(re.findall(r"[\u4e00-\u9fff]", q[max(0, m.start() - 3) : m.start()]))
+        counted = lead.lstrip("的年月日") + m.group("counted")
         return AnswerType("number", counted=counted)
     if _ZH_HEAD_PLACE.search(q):
         return AnswerType("place")
