@@ -83,6 +83,8 @@ class Backend:
             self.index = index
             self.searcher = Searcher(index)
             self.assistant = self._make_assistant(self.settings, index)
+            if self.settings.reader == "llm" and self.settings.llm_base_url is None:
+                threading.Thread(target=self._warm_reader, name="warm-reader", daemon=True).start()
             rows = index.list_articles()
             self.sources = _ui.sources_of(rows)
             self._say(f"索引就绪 · Ready: {len(rows)} 篇文章 · articles, {index.count()} 段 · passages")
@@ -94,6 +96,17 @@ class Backend:
             self._say(f"无法打开索引 · Cannot open the index: {self.error}")
         finally:
             self._ready.set()
+
+    def _warm_reader(self) -> None:
+        """Load and compile the packaged model while the page is idle (tens of seconds on a
+        CPU), instead of inside the first question."""
+        warm = getattr(getattr(self.assistant, "reader", None), "warm", None)
+        if warm is None:
+            return
+        try:
+            warm()
+        except Exception as e:  # the first question reports it properly; the page stays up
+            print(f"warning: the language model did not load: {e}", file=sys.stderr, flush=True)
 
     def _build(self, index: Any) -> None:
         from assistant._load_corpus import load_paths

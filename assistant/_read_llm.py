@@ -202,6 +202,22 @@ class LLMReader:
             self._chat = chat_model(self.settings)
         return self._chat
 
+    def warm(self) -> None:
+        """Load the model and run its system prompts once. The first call compiles the model
+        (seconds on a CPU) and leaves each system prompt in OpenVINO GenAI's prefix cache, so the
+        first question a user asks costs what the later ones do. For a local model only: a
+        server's warm-up would be a billed request."""
+        for system in (SYSTEM_ZH, SYSTEM_EN):
+            self.chat.invoke([("system", system), ("human", "资料：\n")], max_new_tokens=1)
+
+    def shown(self, hits: list[Hit]) -> list[Hit]:
+        """The hits the model reads: the first `settings.llm_passages` (numbered 1..n)."""
+        return list(hits[: max(1, self.settings.llm_passages)])
+
+    def prompt(self, question: str, hits: list[Hit]) -> list[tuple[str, str]]:
+        """The chat messages for `question` over the hits the model reads (see `shown`)."""
+        return messages(question, self.shown(hits), facts.detect_language(question))
+
     def condense(self, question: str, history: list[tuple[str, str]]) -> str | None:
         """A follow-up (那第二批呢？) made standalone by the model from the last turns, or None when
         its output is not one plausible question (the caller keeps the rule rewrite)."""
@@ -240,7 +256,7 @@ class LLMReader:
             return
         raw = ""
         shown = 0  # characters of the answer line already yielded
-        for chunk in self.chat.stream(messages(q, hits, lang)):
+        for chunk in self.chat.stream(self.prompt(q, hits)):
             raw += chunk.content if isinstance(chunk.content, str) else ""
             # Show the answer line as it grows, not the 编号 line before it.
             m = _ANSWER.search(raw)
@@ -254,7 +270,8 @@ class LLMReader:
         q = standalone or question
         lang = facts.detect_language(q)
         rewritten = standalone if standalone and standalone != question else None
-        draft = parse(raw, len(hits))
+        read = self.shown(hits)  # the model's [n] numbers the hits it read
+        draft = parse(raw, len(read))
         record: list[dict[str, Any]] = [
             {
                 "model": self.model_name,
@@ -263,7 +280,7 @@ class LLMReader:
                 "declined": draft.declined,
             }
         ]
-        kept = [] if draft.declined else self.verifier.verify(q, draft, hits, lang, record)
+        kept = [] if draft.declined else self.verifier.verify(q, draft, read, lang, record)
         kept = kept[:MAX_SENTENCES]  # a small model that starts copying passages does not stop
         if kept:
             text, citations = compose(kept, lang)
@@ -275,7 +292,7 @@ class LLMReader:
             # Nothing the model wrote was verified: the extractive reader's verified quote stands
             # ("always"), or only if it quotes a passage the model pointed at ("agree").
             alt = self.fallback.read(question, hits, standalone=standalone)
-            cited = {hits[k - 1].passage.article_id for k in draft.numbers}
+            cited = {read[k - 1].passage.article_id for k in draft.numbers}
             agrees = any(c.article_id in cited for c in alt.citations)
             # ...and says what the model said, when the model's answer has a value or a name: a quote
             # from the model's passage that holds none of them answers something else.

@@ -70,6 +70,7 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=12)
     ap.add_argument("--llm-base-url", default=None)
     ap.add_argument("--llm-model", default=None)
+    ap.add_argument("--llm-passages", type=int, default=None, help="top hits the model reads")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     cpu = cpu_info()
@@ -77,7 +78,10 @@ def main() -> None:
     qs = questions(args.questions)
     with tempfile.TemporaryDirectory(prefix="bench-llm-") as tmp:
         settings = Settings.from_env(
-            index_dir=Path(tmp) / "index", llm_base_url=args.llm_base_url, llm_model=args.llm_model
+            index_dir=Path(tmp) / "index",
+            llm_base_url=args.llm_base_url,
+            llm_model=args.llm_model,
+            llm_passages=args.llm_passages,
         )
         index = NewsIndex(settings)
         seed = load_paths([ROOT / "corpus"])
@@ -94,11 +98,11 @@ def main() -> None:
         t0 = time.perf_counter()
         from assistant._chat import describe
 
-        _ = llm.reader.chat  # type: ignore[attr-defined]
-        llm.reader.chat.invoke([("human", "你好")])  # type: ignore[attr-defined]  # load + compile
+        llm.reader.warm()  # type: ignore[attr-defined]  # load, compile, system prompts cached (as the app)
         load_s = time.perf_counter() - t0
         print(
-            f"model: {describe(settings)}; load + first call {load_s:.1f} s; RSS {rss_mb():.0f} MB "
+            f"model: {describe(settings)}, reads {settings.llm_passages} passages; "
+            f"load + first call {load_s:.1f} s; RSS {rss_mb():.0f} MB "
             f"(before {rss0:.0f} MB)",
             flush=True,
         )
@@ -126,6 +130,7 @@ def main() -> None:
             "cpu": cpu.line(),
             "load_average_end": os.getloadavg()[0],
             "model": describe(settings),
+            "llm_passages": settings.llm_passages,
             "load_s": round(load_s, 1),
             "rss_mb": round(rss_mb()),
             "first_token_p50_s": round(statistics.median(first), 2),

@@ -17,9 +17,14 @@ from assistant._read_llm import LLMReader, messages
 from assistant.records import Hit
 
 
-def prompt_key(question: str, hits: list[Hit]) -> str:
+def prompt_key(question: str, hits: list[Hit], reader: LLMReader | None = None) -> str:
     """The cache key: a hash of the exact chat messages the model would read."""
-    prompt = json.dumps(messages(question, hits, detect_language(question)), ensure_ascii=False)
+    chat = (
+        reader.prompt(question, hits)
+        if reader is not None
+        else messages(question, hits, detect_language(question))
+    )
+    prompt = json.dumps(chat, ensure_ascii=False)
     return hashlib.sha1(prompt.encode()).hexdigest()[:16]
 
 
@@ -40,15 +45,14 @@ class Drafts:
     ) -> dict[str, Any] | None:
         """The cached draft for this prompt; generated (and cached) when missing, unless not
         `generate` (then None: the caller skips the item)."""
-        key = prompt_key(question, hits)
+        key = prompt_key(question, hits, reader)
         if key not in self.rows:
             if not generate:
                 return None
             t0 = time.perf_counter()
             first = None
             raw = ""
-            lang = detect_language(question)
-            for chunk in reader.chat.stream(messages(question, hits, lang)):
+            for chunk in reader.chat.stream(reader.prompt(question, hits)):
                 if first is None:
                     first = time.perf_counter() - t0
                 raw += chunk.content if isinstance(chunk.content, str) else ""

@@ -47,7 +47,7 @@ from eval import _rgb
 from eval._drafts import Drafts
 from eval._metrics import norm, slots_match
 
-DEV, HELDOUT = 40, 40
+DEV, HELDOUT, FRESH = 40, 40, 40
 SLACK = 40  # retrieved beyond k, so k remain after the positives are taken out
 
 
@@ -66,6 +66,9 @@ def split_ids(name: str, n_queries: int = 300) -> list[int]:
         return held
     if name == "tune":
         return [i for i in ids if i not in set(held)]
+    if name == "fresh":  # 40 of the 200 no model draft had been made for before 2026-12-01
+        unused = [i for i in rest if i not in set(held)]
+        return random.Random(5).sample(unused, FRESH)
     return ids
 
 
@@ -83,7 +86,7 @@ def citation_precise(a: Answer, q: _rgb.RgbQuery, data: _rgb.RgbData, index: Any
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
-        "--split", choices=["dev", "heldout", "reserve", "held", "tune", "all"], default="heldout"
+        "--split", choices=["dev", "heldout", "reserve", "fresh", "held", "tune", "all"], default="heldout"
     )
     ap.add_argument("--extractive-only", action="store_true", help="no model drafts: the extractive reader")
     ap.add_argument("--drafts", type=Path, default=None, help="model drafts cache (JSON lines)")
@@ -92,11 +95,14 @@ def main() -> None:
         "--fallback", choices=["always", "agree", "never"], default=None, help="LLM reader fallback"
     )
     ap.add_argument("--cached-only", action="store_true", help="skip items with no cached draft")
+    ap.add_argument("--llm-passages", type=int, default=None, help="top hits the model reads (settings)")
     ap.add_argument("--json", type=Path, help="write per-query rows and metrics here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every LLM miss")
     args = ap.parse_args()
 
-    base = Settings.from_env(embed_runtime=args.runtime, llm_fallback=args.fallback)
+    base = Settings.from_env(
+        embed_runtime=args.runtime, llm_fallback=args.fallback, llm_passages=args.llm_passages
+    )
     data = _rgb.load_rgb()
     index = _rgb.open_index(data, base, log=lambda m: print(m, flush=True))
     settings = index.settings

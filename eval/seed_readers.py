@@ -45,11 +45,14 @@ def main() -> None:
         "--fallback", choices=["always", "agree", "never"], default=None, help="LLM reader fallback"
     )
     ap.add_argument("--cached-only", action="store_true", help="skip items with no cached draft")
+    ap.add_argument("--llm-passages", type=int, default=None, help="top hits the model reads (settings)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
 
-    base = Settings.from_env(embed_runtime=args.runtime, llm_fallback=args.fallback)
+    base = Settings.from_env(
+        embed_runtime=args.runtime, llm_fallback=args.fallback, llm_passages=args.llm_passages
+    )
     questions = _seed.load_questions(ids=QUICK_QUESTIONS if args.quick else None)
     if args.quick_refusals:
         questions = [q for q in questions if q.id in QUICK_QUESTIONS or not q.answerable]

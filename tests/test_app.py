@@ -364,3 +364,44 @@ def test_a_slow_first_page_does_not_kill_the_app_at_start(monkeypatch: pytest.Mo
     monkeypatch.setattr(app, "LOCALHOST_CHECK_S", 0.0)
     app._patient_localhost_check()
     assert networking.url_ok("http://127.0.0.1:1/") is False
+
+
+def test_the_packaged_model_is_warmed_while_the_page_is_idle(real_settings: Settings, tmp_path: Path) -> None:
+    """With the LLM reader on the local model, the app loads and compiles it after the index
+    opens (tens of seconds on a CPU) instead of inside the first question; a server is not
+    called (its warm-up would be a billed request), and a model that fails to load leaves the
+    page up."""
+    import app
+
+    warmed = threading.Event()
+
+    class _Reader:
+        def __init__(self, fail: bool) -> None:
+            self.fail = fail
+
+        def warm(self) -> None:
+            warmed.set()
+            if self.fail:
+                raise RuntimeError("no model")
+
+    class _Assistant:
+        def __init__(self, reader: _Reader) -> None:
+            self.reader = reader
+
+    for settings, fail, expect in (
+        (real_settings.with_(index_dir=tmp_path, reader="llm"), True, True),
+        (
+            real_settings.with_(index_dir=tmp_path, reader="llm", llm_base_url="http://127.0.0.1:9/v1"),
+            False,
+            False,
+        ),
+        (real_settings.with_(index_dir=tmp_path, reader="extractive"), False, False),
+    ):
+        warmed.clear()
+        backend = app.Backend(
+            settings, corpus=[SEED_PAGE], make_assistant=lambda s, i, f=fail: _Assistant(_Reader(f))
+        )
+        backend.start()
+        backend.wait(600)
+        assert warmed.wait(10 if expect else 1) is expect
+        assert backend.error is None

@@ -109,6 +109,18 @@ def test_prompt_numbers_passages_and_says_they_are_data(index: NewsIndex) -> Non
     assert user.startswith("资料：\n[1]") and "[3]" in user and "问题：鱼圻塘大桥多长？" in user
 
 
+def test_the_model_reads_only_the_top_llm_passages(index: NewsIndex) -> None:
+    hits = Assistant(index.settings, index).searcher.search("鱼圻塘大桥多长", 3)
+    r = LLMReader(index.settings.with_(llm_passages=2), index, chat=GenericFakeChatModel(messages=iter([])))
+    (_, user) = r.prompt("鱼圻塘大桥多长？", hits)[1]
+    assert "[2]" in user and "[3]" not in user and hits[2].passage.text[:20] not in user
+    # A number the model never saw cites nothing: the sentence is dropped, not pinned to hit 3.
+    a = r.finish("鱼圻塘大桥多长？", hits, "编号：3\n答案：鱼圻塘大桥全长86米。[3]")
+    assert all(c.article_id != hits[2].passage.article_id for c in a.citations)
+    assert a.verification[0]["numbers"] == []
+    assert len(a.hits) == 3  # the answer still records every hit retrieved
+
+
 # ---------------------------------------------------------------- verification
 
 
