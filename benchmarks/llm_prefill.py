@@ -1,0 +1,121 @@
+"""Prompt processing (prefill) speed of the packaged chat model on this CPU, two runtimes.
+
+    .venv/bin/python benchmarks/llm_prefill.py                  # OpenVINO GenAI, and llama.cpp if installed
+    .venv/bin/python benchmarks/llm_prefill.py --tokens 700 --runs 3
+
+Prefill is most of an LLM answer's time here (the reader's prompt is hundreds of tokens, the
+answer tens), so this is the number that bounds latency. Each run feeds a fresh prompt (no
+shared prefix beyond the system prompt, so no prefix-cache help) of about `--tokens` tokens and
+times one generated token: OpenVINO GenAI's `LLMPipeline` (the product's runtime) and, when
+`llama-cpp-python` is installed (`pip install -e '.[llm-server]'`), llama.cpp on the same GGUF
+and threads, as a second opinion. The first run of each includes compilation and is printed
+apart. Printed with the CPU, its flags and the load average: a rough compute bound follows,
+2 x the model's non-embedding parameters (1.31 B for Qwen2.5-1.5B) FLOP per prompt token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from assistant._calibrate import cpu_info
+from assistant._chat_openvino import default_threads
+from assistant._llm_weights import model_path
+from assistant._read_llm import SYSTEM_ZH
+from assistant.config import Settings
+
+NON_EMBEDDING_PARAMS = 1.31e9  # Qwen2.5-1.5B: 1.54 B in all, 0.23 B of them the (tied) embedding
+SENTENCE = (
+    "记者从平湖市经济技术开发区获悉，今年以来该区累计引进项目{a}个，总投资{b}亿元，其中外资项目占比超过一半。"
+)
+
+
+def prompt(i: int, chars: int) -> str:
+    """A ChatML prompt whose passage text differs from run to run from its first character."""
+    body = "".join(SENTENCE.format(a=i * 7 + j, b=i * 3 + j) for j in range(60))[:chars]
+    return (
+        f"<|im_start|>system\n{SYSTEM_ZH}<|im_end|>\n<|im_start|>user\n"
+        f"资料：\n[{i}]{body}\n\n问题：今年引进项目多少个？<|im_end|>\n<|im_start|>assistant\n"
+    )
+
+
+def openvino_runs(gguf: Path, threads: int, chars: int, runs: int) -> tuple[float, list[tuple[int, float]]]:
+    import openvino_genai
+
+    t0 = time.perf_counter()
+    pipe = openvino_genai.LLMPipeline(str(gguf), "CPU", INFERENCE_NUM_THREADS=threads)
+    load = time.perf_counter() - t0
+    cfg = pipe.get_generation_config()
+    cfg.max_new_tokens = 1
+    cfg.apply_chat_template = False
+    out = []
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        r = pipe.generate([prompt(i, chars)], cfg)
+        out.append((int(r.perf_metrics.get_num_input_tokens()), time.perf_counter() - t0))
+    return load, out
+
+
+def llama_cpp_runs(gguf: Path, threads: int, chars: int, runs: int) -> tuple[float, list[tuple[int, float]]]:
+    from llama_cpp import Llama
+
+    t0 = time.perf_counter()
+    llm = Llama(str(gguf), n_threads=threads, n_ctx=4096, n_batch=512, verbose=False)
+    load = time.perf_counter() - t0
+    out = []
+    for i in range(runs + 1):
+        tokens = llm.tokenize(prompt(i, chars).encode(), special=True)
+        llm.reset()
+        t0 = time.perf_counter()
+        llm.eval(tokens)
+        out.append((len(tokens), time.perf_counter() - t0))
+    return load, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--chars", type=int, default=900, help="passage characters (900 ≈ 680 tokens in all)")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    settings = Settings.from_env()
+    threads = settings.llm_threads or default_threads()
+    print(
+        f"CPU: {cpu_info().line()}; load average {os.getloadavg()[0]:.1f}; model threads {threads}",
+        flush=True,
+    )
+    gguf = model_path(settings)
+    rates = {}
+    for name, run in (("openvino-genai", openvino_runs), ("llama.cpp", llama_cpp_runs)):
+        try:
+            load, rows = run(gguf, threads, args.chars, args.runs)
+        except ImportError as exc:
+            print(f"{name}: not installed ({exc})")
+            continue
+        (n0, s0), rest = rows[0], rows[1:]
+        rate = statistics.median(n / s for n, s in rest)
+        rates[name] = rate
+        print(
+            f"{name}: load {load:.1f} s; first run {n0} tokens in {s0:.1f} s (compiles); then "
+            + ", ".join(f"{n} tokens {s:.1f} s" for n, s in rest)
+            + f"; median {rate:.1f} prompt tokens/s = {rate * 2 * NON_EMBEDDING_PARAMS / 1e9:.0f} GFLOP/s",
+            flush=True,
+        )
+    if len(rates) == 2:
+        print(f"openvino-genai / llama.cpp: {rates['openvino-genai'] / rates['llama.cpp']:.2f}x")
+    if rates:
+        best = max(rates.values())
+        print(
+            f"at {best:.0f} tokens/s a 6 s answer leaves room for ~{int(best * 5)} prompt tokens "
+            "(5 s of prefill, ~1 s for the 编号 line and a short answer)"
+        )
+
+
+if __name__ == "__main__":
+    main()
