@@ -1,6 +1,6 @@
 """Model drafts cached on disk, so a reader's verifier can be re-run on the same drafts.
 
-A draft is keyed by the exact prompt (`_read_llm.messages` of the question and its hits),
+A draft is keyed by the exact prompt (`LLMReader.prompt` of the question and its hits),
 so a changed prompt or other hits generate anew, and a changed verifier costs seconds.
 """
 
@@ -12,19 +12,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant._facts import detect_language
-from assistant._read_llm import LLMReader, messages
+from assistant._read_llm import LLMReader
 from assistant.records import Hit
 
 
-def prompt_key(question: str, hits: list[Hit], reader: LLMReader | None = None) -> str:
-    """The cache key: a hash of the exact chat messages the model would read."""
-    chat = (
-        reader.prompt(question, hits)
-        if reader is not None
-        else messages(question, hits, detect_language(question))
-    )
-    prompt = json.dumps(chat, ensure_ascii=False)
+def prompt_key(reader: LLMReader, question: str, hits: list[Hit]) -> str:
+    """The cache key: a hash of the exact chat messages `reader` would send the model."""
+    prompt = json.dumps(reader.prompt(question, hits), ensure_ascii=False)
     return hashlib.sha1(prompt.encode()).hexdigest()[:16]
 
 
@@ -45,7 +39,7 @@ class Drafts:
     ) -> dict[str, Any] | None:
         """The cached draft for this prompt; generated (and cached) when missing, unless not
         `generate` (then None: the caller skips the item)."""
-        key = prompt_key(question, hits, reader)
+        key = prompt_key(reader, question, hits)
         if key not in self.rows:
             if not generate:
                 return None

@@ -57,11 +57,11 @@ def split_ids(name: str, n_queries: int = 300) -> list[int]:
     if name == "dev":
         return dev
     rest = [i for i in ids if i not in dev]
-    if name == "heldout":
-        return random.Random(2).sample(rest, 60)[:HELDOUT]
-    if name == "reserve":  # the last 20 of that sample: a second held-out set, for a second look
-        return random.Random(2).sample(rest, 60)[HELDOUT:]
     held = random.Random(2).sample(rest, 60)
+    if name == "heldout":
+        return held[:HELDOUT]
+    if name == "reserve":  # the last 20 of that sample: a second held-out set, for a second look
+        return held[HELDOUT:]
     if name == "held":
         return held
     if name == "tune":
@@ -131,16 +131,19 @@ def main() -> None:
             ):
                 skipped += 1
                 continue
-            if args.extractive_only:
-                ans = extractive.read(q.query, hits)
-                s = stats["extractive"]
+
+            def score(name: str, ans: Answer, mode: str = mode, q: Any = q, row: dict = row) -> None:
+                s = stats[name]
                 if mode == "pooled":
                     s["correct"].append(not ans.refused and slots_match(ans.answer, list(q.answer)))
                     if not ans.refused:
                         s["precise"].extend(citation_precise(ans, q, data, index))
                 else:
                     s["rejected"].append(ans.refused)
-                row[f"extractive.{mode}"] = ans.answer[:200]
+                row[f"{name}.{mode}"] = ans.answer[:200]
+
+            if args.extractive_only:
+                score("extractive", extractive.read(q.query, hits))
                 continue
             d = drafts.get(llm, q.query, hits, generate=not args.cached_only)
             if d is None:
@@ -152,7 +155,8 @@ def main() -> None:
                 "extractive": extractive.read(q.query, hits),
                 "llm": llm.finish(q.query, hits, d["raw"]),
             }
-            draft = parse(d["raw"], len(hits))  # the model alone, unverified: what verification changes
+            # the model alone, unverified (what verification changes), numbering the hits it read
+            draft = parse(d["raw"], len(llm.shown(hits)))
             if mode == "pooled":
                 unverified["correct"].append(not draft.declined and slots_match(draft.answer, list(q.answer)))
             else:
@@ -163,15 +167,7 @@ def main() -> None:
             dropped += sum(not x["kept"] for x in v)
             fallback += a.reader == "extractive" and not a.refused
             for name, ans in answers.items():
-                s = stats[name]
-                if mode == "pooled":
-                    ok = not ans.refused and slots_match(ans.answer, list(q.answer))
-                    s["correct"].append(ok)
-                    if not ans.refused:
-                        s["precise"].extend(citation_precise(ans, q, data, index))
-                else:
-                    s["rejected"].append(ans.refused)
-                row[f"{name}.{mode}"] = ans.answer[:200]
+                score(name, ans)
             if args.verbose and (
                 (mode == "pooled" and not stats["llm"]["correct"][-1])
                 or (mode == "excl" and not stats["llm"]["rejected"][-1])
