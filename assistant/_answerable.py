@@ -56,6 +56,14 @@ _WHEN_ASKED = re.compile(r"(?:什么时候|何时|哪天|哪一天)(?:正式|将
 _NOT_EVENT = {"开始", "结束", "具体", "正式", "相关", "大概", "大约"}
 
 
+# (the scope a question asks, narrower scopes a span may print instead)
+_NATION, _PROVINCE = r"我国|全国|中国|国内", r"全省|省内|本省"
+_SCOPES = (
+    (re.compile(_NATION), re.compile(r"全省|全市|全县|本省|本市|[\u4e00-\u9fff]{2}省(?!份|级|委|政府)")),
+    (re.compile(_PROVINCE), re.compile(r"全市|全县|本市|本县|[\u4e00-\u9fff]{2}[市县](?!场|民|级|委|政府)")),
+)
+
+
 def asked_event(question: str) -> str | None:
     """The event of a "when" question: 二十大开幕时间 -> 开幕; 条例将于什么时候施行 -> 施行."""
     m = _WHEN_HEAD.search(question) or _WHEN_ASKED.search(question)
@@ -91,6 +99,11 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         rival = [c for c in COUNTRIES if c in span and c not in q]
         if rival:
             return _say(zh, "rival", a=rival[0], c=asked[0])
+    for wide, narrow in _SCOPES:
+        asked_scope, printed = wide.search(q), narrow.search(span)
+        if asked_scope and printed and not wide.search(close):
+            # 我国城镇化率 asked, 河南全省城镇化率 printed: a province's figure is not the country's
+            return _say(zh, "rival", a=printed.group(0), c=asked_scope.group(0))
     prefixed = rival_prefix(q, span, close)
     if prefixed:
         return _say(zh, "rival", a=prefixed[1], c=prefixed[0])

@@ -175,6 +175,26 @@ def _common_word_tail(core: str, kind: str) -> bool:
     return tag is not None and tag not in _PROPER
 
 
+def _straddles(text: str, m: re.Match[str]) -> bool:
+    """第七届|香港, 担任|公路, 据|香港: the kind's character ends a word of its own (香港, 公路) and
+    the match starts inside the word before (jieba's cut) or on a preposition, so it runs across
+    two words and names nothing (跨塘桥 starts with a verb's character: a bridge)."""
+    import jieba
+    import jieba.posseg
+
+    core, kind = m.group("core"), m.group("kind")
+    tags = jieba.posseg.dt.word_tag_tab
+    if len(kind) != 1 or core[-1] + kind not in tags or core in tags:
+        return False
+    if core[0] in "据届任赴由往经对被把给让将":  # 据|香港: a preposition or a measure word before it
+        return True
+    at, starts = 0, set()
+    for w in jieba.lcut(text[max(0, m.start() - 6) : m.end()], HMM=False):
+        starts.add(at)
+        at += len(w)
+    return min(6, m.start()) not in starts
+
+
 def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     """(name, kind) of the places, roads and bodies in text: 曹桥街道 -> (曹桥街道, 街道).
 
@@ -185,12 +205,15 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     return [
         (m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind")))
         for m in _NAMED.finditer(text)
-        if (not _common_word_tail(m.group("core"), m.group("kind")) and _is_name_core(m.group("core")))
-        or (
-            loose
-            and not set(m.group("core")) & _NOT_CORE
-            # a one-character kind after a common word is seldom a name: 沿海地区, 全市
-            and (len(m.group("kind")) >= 2 or m.group("kind") in ("桥", "路"))
+        if not _straddles(text, m)
+        and (
+            (not _common_word_tail(m.group("core"), m.group("kind")) and _is_name_core(m.group("core")))
+            or (
+                loose
+                and not set(m.group("core")) & _NOT_CORE
+                # a one-character kind after a common word is seldom a name: 沿海地区, 全市
+                and (len(m.group("kind")) >= 2 or m.group("kind") in ("桥", "路"))
+            )
         )
     ]
 
@@ -370,7 +393,20 @@ def _holders(title: str, span: str, person: str) -> list[str]:
     return [n for n in found if not person.startswith(n[:2])]
 
 
+def _deputy_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
+    """担任…副站长 claimed, 担任…站长 printed (or the reverse): the deputy is another post."""
+    for base in {t.removeprefix("副") for t in TITLES}:
+        if base not in claim or base not in span:
+            continue
+        ours = (f"副{base}" in claim, bool(re.search(rf"(?<!副){base}", claim)))
+        theirs = (f"副{base}" in span, bool(re.search(rf"(?<!副){base}", span)))
+        if ours != theirs and sum(ours) == 1 and sum(theirs) == 1:
+            c, a = (f"副{base}", base) if ours[0] else (base, f"副{base}")
+            out.diffs.append(_say(zh, "diff", c=c, a=a))
+
+
 def _role_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
+    _deputy_check(claim, span, out, zh)
     claimed = roles(claim)
     if not claimed:
         return
@@ -401,6 +437,7 @@ def _say(zh: bool, key: str, **kw: str) -> str:
         "rival": ("报道说的是{a}，不是{c}", "the archive's sentence is about {a}, not {c}"),
         "absent": ("报道没有提到{c}", "the archive's sentence does not say {c}"),
         "instruction": ("该句是写给系统的指令，不是报道", "the sentence is an instruction, not reporting"),
+        "measure": ("报道的{c}是{a}，不是{o}", "the archive's {c} is {a}, not {o}"),
     }
     zh_text, en_text = texts[key]
     return (zh_text if zh else en_text).format(**kw)
@@ -444,6 +481,9 @@ def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Ali
             out.other_subject.append(
                 f"报道的{u.text}是{total}合计" if zh else f"the archive's {u.text} is a total ({total})"
             )
+        elif c.kind.startswith("qty:") and (measure := slots.other_measure(ct, c, ut, u)):
+            # 营收55.8亿元 is not supported by 经营利润为亏损55.8亿元: the span says nothing of 营收.
+            out.other_subject.append(_say(zh, "measure", c=u.text, a=measure[0], o=measure[1]))
         elif consistent(c, u):
             out.agrees.append(f"{c.text} = {u.text}" if c.text != u.text else c.text)
         else:

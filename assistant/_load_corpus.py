@@ -258,6 +258,20 @@ def _headline(line: str) -> str | None:
     return m.group(1)
 
 
+_DATE_LINE = re.compile(
+    r"(?:日期|发布时间|时间)?[:：]?\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
+    r"\s*(?:[（(]?(?:星期|周)[一二三四五六日天][)）]?)?"
+)
+
+
+def _plain_headline(first: str, second: str) -> bool:
+    """A .txt file's first line is its headline when it is short, ends no sentence, and the
+    date line follows it (the layout news sites and papers export)."""
+    return (
+        len(first) <= 40 and not re.search(r"[。！？!?；;，,]$", first) and bool(_DATE_LINE.fullmatch(second))
+    )
+
+
 def load_text(text: str, where: str) -> LoadResult:
     meta, body, warning = split_front_matter(text, where)
     result = LoadResult()
@@ -278,7 +292,17 @@ def load_text(text: str, where: str) -> LoadResult:
             title = headline
         elif re.sub(r"\s+", "", headline) != re.sub(r"\s+", "", title) and not subtitle:
             subtitle = headline
-    content = "\n".join(line.strip() for line in lines if line.strip())
+    lines = [line.strip() for line in lines if line.strip()]
+    if not title and where.endswith(".txt") and len(lines) >= 3 and _plain_headline(lines[0], lines[1]):
+        # A plain-text article: the headline, then its date line, then the text.
+        title = lines.pop(0)
+    date = normalise_date(meta.get("date"))
+    if lines and _DATE_LINE.fullmatch(lines[0]) and len(lines) > 1:
+        # 2025年4月14日 (星期一) on a line of its own under the headline: the article's date,
+        # not a sentence answers would quote.
+        date = date or normalise_date(lines[0])
+        lines.pop(0)
+    content = "\n".join(lines)
     if not content:
         result.problems.append(InputError("the article has no text; skipped", path=where))
         return result
@@ -290,7 +314,7 @@ def load_text(text: str, where: str) -> LoadResult:
             subtitle=subtitle,
             text=content,
             authors=authors,
-            date=normalise_date(meta.get("date")),
+            date=date,
             source=_source(meta.get("paper", ""), meta.get("edition", "")) or meta.get("source", ""),
             url=meta.get("url", ""),
             path=where,

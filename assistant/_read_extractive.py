@@ -522,6 +522,8 @@ def _typed_focus(
 _ASKS_RATE = re.compile(
     r"率|比例|比重|占比|百分|增长|增速|增幅|下降|降幅|上涨|涨|跌|降|[%‰]|多少成|几成|percent", re.I
 )
+# Asks for a share, printed with % / ‰ / 成 (汇率 is a price, 增长了多少 may be a count).
+_ASKS_SHARE = re.compile(r"(?<!汇)率|比例|比重|占比|百分之?几|多少成|几成|percent", re.I)
 _ASKS_MONEY = re.compile(
     r"多少钱|罚款|罚了|赔偿|金额|总额|营收|收入|票房|GDP|售价|价格|投资额|逃税|市值|利润|亏损|毛利"
 )
@@ -536,10 +538,13 @@ def asked_numbers(text: str, atype: facts.AnswerType, question: str, lang: str) 
     """Offsets of the figures in `text` that fit a number question: the asked unit (家, 万元),
     an ordinal for 第几, the counted thing (多少残疾人) printed near, and not in the question."""
     rate = _ASKS_RATE.search(question)
+    share = _ASKS_SHARE.search(question)
     money = not rate and not atype.unit and "和" not in question and _ASKS_MONEY.search(question)
     for qn in facts.find_quantities(text):
         if qn.text in question or not _unit_ok(atype.unit, qn.unit):
             continue
+        if share and qn.unit not in ("%", "‰", "个百分点", "成"):
+            continue  # 城镇化率 asked: 城镇常住人口91425万人 is a count, not the rate
         if qn.unit in ("%", "‰") and not rate:
             continue  # 销量 asked: 占全球销量的34% is a share, not the amount
         if money and not (qn.unit.endswith(_CURRENCY) or (not qn.unit and qn.text[-1] in "万亿")):
@@ -592,9 +597,12 @@ def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) 
         return
     if kind == "person":
         title = _en_title(question) if lang == "en" else ""
+        credits = _ASKS_CREDIT.search(question)
         for p in facts.find_people(text):
             if not new(p.text):
                 continue
+            if _CREDIT.search(p.role) and not credits:
+                continue  # （记者 朱晓峰）: who wrote the story, not who won or said anything
             if title:  # "the chair" is 主席, not 副主席
                 role = p.role
                 at = role.rfind(title)
@@ -635,6 +643,12 @@ def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) 
                 yield base + o.start, base + o.end
         return
     return
+
+
+_CREDIT = re.compile(r"记者|通讯员|摄影|编辑|主编|总编辑|作者")
+_ASKS_CREDIT = re.compile(
+    r"记者|通讯员|摄影|拍的|拍摄|编辑|作者|谁写|撰写|reporter|photograph|editor|author", re.I
+)
 
 
 def _quote_window(c: _Clause, focus: tuple[int, int] | None) -> tuple[int, int]:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from . import _facts as facts
 from ._readers import REFUSAL, Reader
 from ._split_passages import sentence_spans
-from ._verify_answer import Verifier, compose, same_answer
+from ._verify_answer import Verifier, asked_kind, compose, gives, same_answer
 from .records import Answer, Hit
 
 if TYPE_CHECKING:
@@ -298,7 +298,9 @@ class LLMReader:
             # from the model's passage that holds none of them answers something else.
             same = same_answer(draft.answer, q, alt.answer)
             agrees = agrees and same is not False
-            if not alt.refused and (policy == "always" or agrees):
+            # ...and gives what was asked (a place for 在哪里), as the model's own sentences must.
+            answers = lang == "en" or any(gives(c.quote, asked_kind(q), q) for c in alt.citations)
+            if not alt.refused and answers and (policy == "always" or agrees):
                 why = "agrees with the model's passage" if agrees else "nothing the model wrote was verified"
                 record.append({"fallback": "extractive", "reason": why})
                 return Answer(

@@ -229,3 +229,49 @@ def other_year(claim_text: str, c_items: list[Item], u_items: list[Item]) -> str
     if not years or not has_value or not theirs or set(years) & theirs:
         return None
     return f"the archive's sentence is about {min(theirs)}年, not {years[0]}年"
+
+
+# Measures a figure in economic news is printed as: the same amount is revenue in one clause and
+# profit in the next, so a figure is compared only under the same measure. Families, not words:
+# 营收 is 营业收入; 经营利润为亏损 is both a profit and a loss.
+# Source of the list: the measures CRUD and RGB economic stories print.
+_MEASURES = {
+    "营收": "营收|收入|营业额",
+    "利润": "利润|净利|盈利|毛利|纯利",
+    "亏损": "亏损|净亏",
+    "销售额": "销售额|成交额|交易额|GMV",
+    "销量": "销量|销售量|交付量|出货量",
+    "产量": "产量",
+    "产值": "产值",
+    "增加值": "增加值",
+    "生产总值": "生产总值|GDP",
+    "投资": "投资",
+    "税收": "税收|纳税|税额",
+    "票房": "票房",
+    "出口": "出口",
+    "进口": "进口",
+}
+_MEASURE_RE = {k: re.compile(v) for k, v in _MEASURES.items()}
+# The scope a figure is printed for: 全省…4.2万人，全国…65万人 are two figures of two scopes.
+_SCOPES = {"全国": "全国|我国|国内", "全省": "全省|省内|本省", "全市": "全市|本市|市内|市域"}
+_SCOPE_RE = {k: re.compile(v) for k, v in _SCOPES.items()}
+_CLAUSE_MARK = re.compile(r"[，,；;。：:、]")
+
+
+def _measures(text: str, it: Item, families: dict[str, re.Pattern[str]] = _MEASURE_RE) -> set[str]:
+    """The measure families named in the clause before the figure (进出口 counts as both)."""
+    start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, it.start)), default=0)
+    clause = text[start : it.start]
+    return {k for k, r in families.items() if r.search(clause)}
+
+
+def other_measure(claim_text: str, c: Item, unit_text: str, u: Item) -> tuple[str, str] | None:
+    """(the article's measure, the claim's) when the article prints the claim's figure as another
+    measure (营收 55.8亿元 claimed, 经营利润为亏损55.8亿元 printed) or for another scope (全国 claimed,
+    全省 printed): the same amount, but not the fact claimed. None when either side names no
+    measure (scope) in the clause before its figure."""
+    for families in (_MEASURE_RE, _SCOPE_RE):
+        ours, theirs = _measures(claim_text, c, families), _measures(unit_text, u, families)
+        if ours and theirs and not ours <= theirs:  # 营收为亏损 claims a revenue too: both must be printed
+            return "、".join(sorted(theirs)), "、".join(sorted(ours - theirs))
+    return None

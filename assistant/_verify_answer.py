@@ -154,8 +154,11 @@ class Verifier:
         kept: list[Kept] = []
         said = sentences(draft.answer, lang)
         cut_off = unfinished(draft)
+        # A draft with no [n] and no 编号 line (English answers often have neither) is checked
+        # against every passage the model read: the check, not the marker, is what grounds it.
+        every = () if draft.numbers or any(m for _, m in said) else tuple(range(1, len(hits) + 1))
         for i, (text, marks) in enumerate(said):
-            named = [k for k in (marks or draft.numbers) if 1 <= k <= len(hits)]
+            named = [k for k in (marks or draft.numbers or every) if 1 <= k <= len(hits)]
             row: dict[str, Any] = {"sentence": text, "cites": named}
             if cut_off and i == len(said) - 1:
                 # The model ran out of tokens mid-sentence (…总人口达22.): a figure or a qualifier
@@ -334,6 +337,10 @@ _BIO = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[，,]\s*[男女][，,]")
 _LISTED = re.compile(
     r"(?:^|[、，,和与及])(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[、，,和与及。]|$|主演|领衔|等人|饰演|出演|获得|夺得)"
 )
+# 张颂文演高启强: a role played (not 导演 / 主演 / 表演, nor 演员…).
+_PLAYS = re.compile(
+    r"(?:饰演|扮演|(?<![导主表出公开讲上])演)(?:的是|了)?(?P<name>(?!员)[\u4e00-\u9fff]{2,3})(?=[，,。、；]|$)"
+)
 _ROLE_NAME = re.compile(
     r"(?:演员|选手|歌手|导演|编剧|主持人|运动员|队员|教练|作家|画家|主演)(?P<name>[\u4e00-\u9fff]{2,3}?)"
     r"(?=饰演|出演|主演|获得|夺得|担任|[，,。、和与及]|$)"
@@ -351,6 +358,7 @@ def _people_like(s: str) -> list[str]:
         for m in pattern.finditer(s)
         if m.group("name")[0] in SURNAMES
     ]
+    names += [m.group("name") for m in _PLAYS.finditer(s)]
     names += _FOREIGN.findall(s)
     return names
 
@@ -368,11 +376,82 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
     if want.kind in ("time", "duration"):
         times = [t.text for t in facts.find_times(s)] + [q.text for q in facts.find_quantities(s)]
         return any(t not in question for t in times)
+    q = normalise(question)
     if want.kind == "person":
-        if any(n not in question for n in _people_like(s)):
+        if any(n not in question for n in _people_like(s)) or _bare_name(s, q):
             return True
+        if (made := _MAKER.search(q)) and _maker(s, made.group(1), q):
+            return True  # 谁制作的 is answered by a studio as well as by a person
         return any(p.text not in question for p in facts.find_people(s))
+    if want.kind == "place":
+        places = _places(s)
+        return any(m.text not in q and (_after_locative(m, places, s) or _new(m, s, q)) for m in places)
+    if want.kind == "name" and _ROLE_HEAD.search(q):
+        # 冠军 / 主演 / 总统 are answered by a name, not by where the event was held: a name
+        # after 在 / 于 (…争夺战在河南新乡进行) says where, not who.
+        names = facts.find_names(s)
+        return any(_new(m, s, q) and not _after_locative(m, names, s) for m in names) or any(
+            n not in q for n in _people_like(s)
+        )
     return True
+
+
+_ROLE_HEAD = re.compile(
+    r"(?:冠军|亚军|季军|金牌|银牌|铜牌|得主|获得者|主演|导演|总导演|主教练|教练|旗手|火炬手|议长|总理|首相|总统"
+    r"|市长|首席执行官|CEO|董事长)(?:有哪些|是谁|是|为)?(?:什么|谁|哪个|哪些|哪位)?[？?]?$"
+)
+
+
+def _after_locative(m: facts.Mention, names: list[facts.Mention], s: str) -> bool:
+    """The name ends a run of names (在[河南][新乡]) that follows 在 / 于 / 位于 …"""
+    begins = {n.end: n.start for n in names}
+    at = m.start
+    while at in begins and begins[at] < at:
+        at = begins[at]
+    return bool(_LOCATIVE.search(s[:at]))
+
+
+_MAKER = re.compile(
+    r"谁(?:来|负责)?(制作|出品|开发|研发|创立|创办|创建|主办|承办|发布|推出|生产|设计|建造|发起)"
+)
+
+
+def _maker(s: str, verb: str, question: str) -> bool:
+    """A name printed just before the question's verb (艺画开天制作) that the question lacks."""
+    at = s.find(verb)
+    if at <= 0:
+        return False
+    before = re.split(r"[，,。；;、：:]|由|是", s[:at])[-1].strip()
+    return 2 <= len(before) <= 12 and before not in question and not _NOT_A_NAME.search(before)
+
+
+def _bare_name(s: str, question: str) -> bool:
+    """The whole answer is a short name (舒畅, 山上彻也, 凯文·麦卡锡) the question lacks: a model
+    that answers 谁 with two to four characters gives a person or declines."""
+    t = re.sub(r"[。！!\s]+$", "", s)
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}", t)) and (
+        t not in question and not _NOT_A_NAME.search(t)
+    )
+
+
+_NOT_A_NAME = re.compile(r"[的是了在有不没年月日]|不知|无法|未知|资料")
+_LOCATIVE = re.compile(r"(?:在|于|位于|来到|赴|到|从)$")
+
+
+def _places(s: str) -> list[facts.Mention]:
+    """Places a sentence names: jieba's ns words, place-suffixed phrases, countries."""
+    found = [m for m in facts.find_names(s) if m.kind == "place"] + facts.find_places(s)
+    found += [facts.Mention(c, "place", i, i + len(c)) for c in facts.COUNTRIES if (i := s.find(c)) >= 0]
+    return found
+
+
+def _new(m: facts.Mention, s: str, question: str) -> bool:
+    """A name the question does not already say, and not the first word of the question's own
+    subject (中国 in 中国金鸡百花电影节 when 金鸡百花电影节 is asked about)."""
+    if m.text in question:
+        return False
+    after = s[m.end : m.end + 2]
+    return not (len(after) == 2 and after in question)
 
 
 def _holds(hit: Hit, quotes: list[Quote]) -> bool:
@@ -383,7 +462,7 @@ def compose(kept: list[Kept], lang: str) -> tuple[str, tuple[Citation, ...]]:
     """Kept sentences with `[n]` markers numbered by first use; one citation per quote."""
     citations: list[Citation] = []
     number: dict[tuple[str, str, int, int], int] = {}
-    parts = []
+    parts: dict[str, list[str]] = {}  # a sentence said twice (墨西哥城[1]…墨西哥城[2]) is said once
     for k in kept:
         marks = []
         for q in k.units:
@@ -411,8 +490,9 @@ def compose(kept: list[Kept], lang: str) -> tuple[str, tuple[Citation, ...]]:
             s += "。"
         elif lang == "en" and not re.search(r"[.!?]$", s):
             s += "."
-        parts.append(s + "".join(dict.fromkeys(marks)))
-    return (" " if lang == "en" else "").join(parts), tuple(citations)
+        parts.setdefault(s, []).extend(marks)
+    joined = [s + "".join(dict.fromkeys(marks)) for s, marks in parts.items()]
+    return (" " if lang == "en" else "").join(joined), tuple(citations)
 
 
 # ------------------------------------------------------------------ kinds of model sentences
@@ -583,7 +663,8 @@ def unprinted_figures(fact: str, article: Article) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-_EPISODE = re.compile(r"(?:哪一?|第几)[集期届季场轮次版]")
+# 在哪一集 / 第几季 ask a number; 哪季稻子 asks which crop of the year (早稻, 晚稻).
+_EPISODE = re.compile(r"(?:哪一?|第几)(?:[集期届场轮次版]|季(?!稻|作物|粮|庄稼|蔬菜|水果|茶))")
 _WHEN_NOUN = re.compile(r"(?:时间|日期)(?:是|为)?[？?]?$")
 _MONEY = re.compile(r"多少钱|罚款?了?多少|多少罚款|金额")
 

@@ -66,9 +66,12 @@ def split_ids(name: str, n_queries: int = 300) -> list[int]:
         return held
     if name == "tune":
         return [i for i in ids if i not in set(held)]
+    unused = [i for i in rest if i not in set(held)]
+    fresh = random.Random(5).sample(unused, FRESH)
     if name == "fresh":  # 40 of the 200 no model draft had been made for before 2026-12-01
-        unused = [i for i in rest if i not in set(held)]
-        return random.Random(5).sample(unused, FRESH)
+        return fresh
+    if name == "fresh2":  # 40 more, drawn 2026-12-01 04:00 UTC, scored once after the verifier work
+        return random.Random(6).sample([i for i in unused if i not in set(fresh)], FRESH)
     return ids
 
 
@@ -85,9 +88,8 @@ def citation_precise(a: Answer, q: _rgb.RgbQuery, data: _rgb.RgbData, index: Any
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--split", choices=["dev", "heldout", "reserve", "fresh", "held", "tune", "all"], default="heldout"
-    )
+    splits = ["dev", "heldout", "reserve", "fresh", "fresh2", "held", "tune", "all"]
+    ap.add_argument("--split", choices=splits, default="heldout")
     ap.add_argument("--extractive-only", action="store_true", help="no model drafts: the extractive reader")
     ap.add_argument("--drafts", type=Path, default=None, help="model drafts cache (JSON lines)")
     ap.add_argument("--runtime", default="openvino", help="embedding runtime of the RGB index")
@@ -137,7 +139,12 @@ def main() -> None:
                 if mode == "pooled":
                     s["correct"].append(not ans.refused and slots_match(ans.answer, list(q.answer)))
                     if not ans.refused:
-                        s["precise"].extend(citation_precise(ans, q, data, index))
+                        precise = citation_precise(ans, q, data, index)
+                        s["precise"].extend(precise)
+                        if args.verbose and name == "llm" and not all(precise):
+                            bad = [c.quote for c, ok in zip(ans.citations, precise, strict=True) if not ok]
+                            print(f"[{q.id} imprecise] {q.query} gold={q.answer}\n  {ans.answer[:160]!r}")
+                            print("   quotes not holding the answer:", bad)
                 else:
                     s["rejected"].append(ans.refused)
                 row[f"{name}.{mode}"] = ans.answer[:200]

@@ -12,7 +12,7 @@ import pytest
 
 from assistant._answerable import answers
 from assistant._check import check_claim
-from assistant._ground import Evidence, align, fenbie_views, is_instruction, roles
+from assistant._ground import Evidence, align, fenbie_views, is_instruction, named_things, roles
 from assistant._normalize import cn_number, fold, normalise
 from assistant._values import dated_times
 
@@ -312,3 +312,84 @@ def test_a_foreign_name_is_printed_whole_or_by_its_own_surname() -> None:
     span = "助理国务卿唐纳德·卢在3月7日会见巴驻美大使时发出这一呼吁。"
     assert align("助理国务卿唐纳德·卢在3月7日会见巴驻美大使时发出这一呼吁", ev(span)).verdict == "supported"
     assert align("助理国务卿甘棠·卢在3月7日会见巴驻美大使时发出这一呼吁", ev(span)).verdict != "supported"
+
+
+# ---------------------------------------------------------------- a figure under another measure
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        ("星河电子2024年营收为3.6亿元", "not supported"),  # the article's 3.6亿元 is a profit
+        ("星河电子2024年营业收入3.6亿元", "not supported"),
+        ("星河电子2024年营收为亏损3.6亿元", "not supported"),  # 营收 claimed too: not printed
+        ("星河电子2024年收入3.6亿元", "not supported"),
+        ("星河电子2024年净利润3.6亿元", "supported"),
+        ("星河电子2024年营收为21亿元", "supported"),
+        ("星河电子2024年营收为25亿元", "contradicted"),
+    ],
+)
+def test_a_figure_printed_as_another_measure_does_not_support_the_claim(claim: str, verdict: str) -> None:
+    ev = Evidence(text="2024年，星河电子实现营业收入21亿元，同比增长8%，净利润3.6亿元。")
+    out = align(claim, ev)
+    if verdict == "not supported":
+        assert out.verdict in ("not_found", "contradicted"), (claim, out)
+    else:
+        assert out.verdict == verdict, (claim, out)
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        ("全国持证社会体育指导员已达2.3万人", "not supported"),  # the article's 2.3万 is the province's
+        ("全省持证社会体育指导员超过310万人", "not supported"),
+        ("全省持证社会体育指导员已达2.3万人", "supported"),
+        ("全国持证社会体育指导员超过310万人", "supported"),
+    ],
+)
+def test_a_figure_printed_for_another_scope_does_not_support_the_claim(claim: str, verdict: str) -> None:
+    ev = Evidence(text="截至去年底，全省持证社会体育指导员已达2.3万人，全国超过310万人。")
+    out = align(claim, ev)
+    if verdict == "not supported":
+        assert out.verdict in ("not_found", "contradicted"), (claim, out)
+    else:
+        assert out.verdict == verdict, (claim, out)
+
+
+def test_a_provinces_figure_does_not_answer_for_the_country() -> None:
+    q = "2024年全国新能源汽车产量是多少？"
+    assert answers(q, Evidence(text="2024年，全省新能源汽车产量达到120万辆。")) is not None
+    assert answers(q, Evidence(text="2024年，全国新能源汽车产量达到1288万辆。")) is None
+    q = "全省有多少家非遗工坊？"
+    assert answers(q, Evidence(text="目前，青田县已建成非遗工坊23家。")) is not None
+    assert answers(q, Evidence(text="目前，全省已建成非遗工坊1200家。")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("第十届香港书展开幕", []),  # 届|香港: no place called 届香港
+        ("据香港媒体报道", []),
+        ("他曾担任公路养护中心主任", []),  # 担任|公路
+        ("跨塘桥今天通车", ["跨塘桥"]),
+        ("乍浦港新增两个泊位", ["乍浦港"]),
+    ],
+)
+def test_a_place_suffix_does_not_glue_two_words_into_a_name(text: str, names: list[str]) -> None:
+    assert [n for n, _ in named_things(text, loose=True) if n.endswith(("港", "路", "桥"))] == names
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        ("沈国强曾担任新埭镇农技站副站长", "contradicted"),
+        ("沈国强曾担任新埭镇农技站站长", "supported"),
+        ("陆梅现任镇文化站站长", "contradicted"),
+    ],
+)
+def test_a_deputy_post_is_another_post(claim: str, verdict: str) -> None:
+    spans = {
+        "沈": "退休后的沈国强曾担任新埭镇农技站站长，参与了良种推广。",
+        "陆": "陆梅现任镇文化站副站长，负责非遗展示。",
+    }
+    assert align(claim, Evidence(text=spans[claim[0]])).verdict == verdict

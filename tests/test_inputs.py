@@ -56,6 +56,29 @@ def test_a_topic_tag_is_not_a_headline() -> None:
     assert art.title == "" and art.text.startswith("#平湖身边事#")
 
 
+def test_a_date_line_under_the_headline_is_the_date_not_text() -> None:
+    text = "# 新埭镇举办油菜花节\n\n2025年3月22日 星期六\n\n本报讯 油菜花节今天开幕。\n"
+    (art,) = load_text(text, "flowers.md").articles
+    assert (art.title, art.date, art.text) == (
+        "新埭镇举办油菜花节",
+        "2025-03-22",
+        "本报讯 油菜花节今天开幕。",
+    )
+
+
+def test_a_plain_text_files_headline_and_date_lines() -> None:
+    text = "广陈镇龙萌村新建游客中心\n日期：2025-07-02\n\n游客中心面积800平方米，月底开放。\n"
+    (art,) = load_text(text, "visitor.txt").articles
+    assert (art.title, art.date, art.text) == (
+        "广陈镇龙萌村新建游客中心",
+        "2025-07-02",
+        "游客中心面积800平方米，月底开放。",
+    )
+    # A first line that ends a clause, or no date line after it, is text.
+    (plain,) = load_text("游客中心面积800平方米，\n月底开放。\n", "visitor.txt").articles
+    assert plain.title == "" and plain.text.startswith("游客中心面积800平方米，")
+
+
 def test_unclosed_front_matter_is_read_as_metadata_with_a_warning() -> None:
     text = (
         "---\ntitle: 独山港镇开展义诊\ndate: 2024-06-02\nauthor: 王五\n\n独山港镇卫生院组织医生为老人义诊。\n"

@@ -33,6 +33,15 @@ date: 2024-04-08
 """
 
 
+# A plain .txt file: headline, date line, a byline before the result.
+CHESS_TXT = """当湖街道象棋邀请赛落幕
+2025年9月8日
+
+本报讯（记者 钱晓东）9月6日，当湖街道象棋邀请赛在街道文化站举行，64名棋手参赛。
+经过七轮比赛，退休教师沈永年夺得冠军，中学生顾一鸣获得亚军。
+"""
+
+
 @pytest.fixture(scope="module")
 def bot(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     from assistant._embed import get_embedder
@@ -40,6 +49,7 @@ def bot(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> As
     folder = tmp_path_factory.mktemp("inputs")
     (folder / "quote.md").write_text(STRAIGHT_QUOTE, encoding="utf-8")
     (folder / "runon.md").write_text(RUNON, encoding="utf-8")
+    (folder / "chess.txt").write_text(CHESS_TXT, encoding="utf-8")
     paths = [folder]
     for case in (
         "01-quote-split-ascii/ascii.md",
@@ -94,3 +104,12 @@ def test_case_03_big5_article_is_answerable(bot: Assistant) -> None:
         pytest.skip("../shared/cases is absent on this machine")
     a = bot.ask("廣陳鎮西瓜節吸引了多少遊客？")
     assert not a.refused and "八千人次" in a.answer, a.answer
+
+
+def test_the_winner_not_the_byline_answers_who_won(bot: Assistant) -> None:
+    a = bot.ask("谁夺得了当湖街道象棋邀请赛冠军？")
+    assert not a.refused and "沈永年" in a.answer and "钱晓东" not in a.answer, a.answer
+    (c,) = a.citations
+    assert (c.title, c.date) == ("当湖街道象棋邀请赛落幕", "2025-09-08"), c  # from the .txt layout
+    b = bot.ask("象棋邀请赛的报道是哪位记者写的？")
+    assert not b.refused and "钱晓东" in b.answer, b.answer

@@ -399,3 +399,88 @@ def test_a_bare_name_is_read_with_the_question() -> None:
     _, wrong = verify(q, "编号：1\n答案：朱晓红[1]", "designer")  # named by the passage, but not as designer
     assert not wrong[0]["kept"], wrong
     assert is_fragment("马克·范德堡") and is_fragment("陆文斌、朱晓红") and not is_fragment("大桥全长86米")
+
+
+# ---------------------------------------------------------------- gives what was asked (round 5)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ok"),
+    [
+        ("2025年长三角龙舟邀请赛将于6月8日至9日举办", False),  # when, not where
+        ("2025年中国长三角龙舟邀请赛将于6月8日举办", False),  # 中国 starts the event's own name
+        ("2025年长三角龙舟邀请赛将在平湖东湖举行", True),
+        ("龙舟邀请赛的举办地是嘉兴南湖", True),
+    ],
+)
+def test_a_where_question_needs_a_place_the_question_does_not_say(sentence: str, ok: bool) -> None:
+    q = "2025年长三角龙舟邀请赛在哪里举行？"
+    assert gives(sentence, asked_kind(q), q) is ok
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ok"),
+    [
+        ("2025年省运会女子400米决赛在衢州体育中心进行", False),  # where the final was, not who won
+        ("平湖选手沈佳怡夺得2025年省运会女子400米冠军", True),
+        ("嘉兴队获得2025年省运会女子400米冠军", True),
+    ],
+)
+def test_a_champion_is_a_name_not_the_venue(sentence: str, ok: bool) -> None:
+    q = "2025年省运会女子400米冠军"
+    assert gives(sentence, asked_kind(q), q) is ok
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("这套校史读本是谁编写的？", "顾明远"),  # a bare name answers 谁
+        ("平湖地方戏《瓜灯记》里张敏演的谁？", "张敏演林阿秀。"),  # a role played
+        ("这部动画短片是谁制作的？", "星火动画工作室制作"),  # a studio answers 谁制作
+        ("刺伤店员的嫌疑人是谁？", "山本和也"),
+    ],
+)
+def test_who_is_answered_by_a_bare_name_a_role_or_a_maker(question: str, sentence: str) -> None:
+    assert gives(sentence, asked_kind(question), question)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("这部电影的导演是谁？", "星光影业的导演是星光。"),  # 演 inside 导演 is no role played
+        ("这部剧的主演是谁？", "该剧从编剧、导演到拍摄团队和演员队伍都是原班人马。"),
+        ("这部动画短片是谁制作的？", "该短片在平湖制作"),
+        ("谁获得了冠军？", "没有"),
+    ],
+)
+def test_crew_words_and_declines_are_no_person(question: str, sentence: str) -> None:
+    assert not gives(sentence, asked_kind(question), question)
+
+
+def test_which_crop_season_is_not_an_episode_number() -> None:
+    assert asked_kind("抢收是为了确保哪季稻子按时种下？").kind != "number"
+    assert asked_kind("她在第几季加入节目？").kind == "number"
+
+
+def test_a_sentence_said_twice_is_composed_once() -> None:
+    q = "新仓镇文化礼堂由谁设计？"
+    kept, _ = verify(q, "编号：1\n答案：陆文斌。[1]陆文斌。[1]", "designer")
+    text, citations = compose(kept, "zh")
+    assert text.count("陆文斌") == 1 and len(citations) == 1, text
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "figures"),
+    [
+        ("2024年全市农村集中供水覆盖率是多少？", "全市农村集中供水人口达到41万人，覆盖率98.6%。", ["98.6%"]),
+        ("2024年全市农村集中供水覆盖率是多少？", "其中农村集中供水人口41万人。", []),  # a count, no rate
+        ("当日人民币对美元汇率中间价是多少？", "当日人民币对美元汇率中间价报7.1元。", ["7.1元"]),  # a price
+        ("今年上半年客流增长了多少？", "客流同比增长1.2万人次。", ["1.2万人次"]),
+    ],
+)
+def test_a_rate_question_takes_a_share_not_a_count(question: str, text: str, figures: list[str]) -> None:
+    from assistant import _facts as facts
+    from assistant._read_extractive import asked_numbers
+
+    want = facts.answer_type(question, "zh")
+    assert [text[s:e] for s, e in asked_numbers(text, want, question, "zh")] == figures
