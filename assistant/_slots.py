@@ -258,20 +258,30 @@ _SCOPE_RE = {k: re.compile(v) for k, v in _SCOPES.items()}
 _CLAUSE_MARK = re.compile(r"[，,；;。：:、]")
 
 
-def _measures(text: str, it: Item, families: dict[str, re.Pattern[str]] = _MEASURE_RE) -> set[str]:
-    """The measure families named in the clause before the figure (进出口 counts as both)."""
+def _clause_before(text: str, it: Item) -> str:
     start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, it.start)), default=0)
-    clause = text[start : it.start]
+    return text[start : it.start]
+
+
+def _named(clause: str, families: dict[str, re.Pattern[str]]) -> set[str]:
+    """The families named in a clause (进出口 counts as both 出口 and 进口)."""
     return {k for k, r in families.items() if r.search(clause)}
+
+
+def _frames(clause: str) -> list[set[str]]:
+    """What the clause before a figure says it is: measures, scopes, years (2024年实现营业收入)."""
+    years = set(re.findall(r"(?<!\d)(?:19|20)\d{2}年", clause))
+    return [_named(clause, _MEASURE_RE), _named(clause, _SCOPE_RE), years]
 
 
 def other_measure(claim_text: str, c: Item, unit_text: str, u: Item) -> tuple[str, str] | None:
     """(the article's measure, the claim's) when the article prints the claim's figure as another
-    measure (营收 55.8亿元 claimed, 经营利润为亏损55.8亿元 printed) or for another scope (全国 claimed,
-    全省 printed): the same amount, but not the fact claimed. None when either side names no
-    measure (scope) in the clause before its figure."""
-    for families in (_MEASURE_RE, _SCOPE_RE):
-        ours, theirs = _measures(claim_text, c, families), _measures(unit_text, u, families)
+    measure (营收 55.8亿元 claimed, 经营利润为亏损55.8亿元 printed), for another scope (全国 claimed,
+    全省 printed) or another year (2023年营收12.6亿元 claimed, 2024年实现营业收入12.6亿元 printed):
+    the same amount, but not the fact claimed. None when either side names no measure (scope,
+    year) in the clause before its figure."""
+    claimed, printed = _frames(_clause_before(claim_text, c)), _frames(_clause_before(unit_text, u))
+    for ours, theirs in zip(claimed, printed, strict=True):
         if ours and theirs and not ours <= theirs:  # 营收为亏损 claims a revenue too: both must be printed
             return "、".join(sorted(theirs)), "、".join(sorted(ours - theirs))
     return None

@@ -356,6 +356,32 @@ def test_a_figure_printed_for_another_scope_does_not_support_the_claim(claim: st
         assert out.verdict == verdict, (claim, out)
 
 
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        ("青禾农业2023年营业收入8.4亿元", "not supported"),  # 8.4亿元 is 2024's
+        ("青禾农业2024年净亏损0.3亿元", "not supported"),  # the loss was 2023's
+        ("青禾农业2024年营业收入8.4亿元", "supported"),
+        pytest.param(
+            "青禾农业2023年净亏损0.3亿元",
+            "supported",
+            marks=pytest.mark.xfail(
+                reason="the claim's 2023年 is slotted to the sentence's first year, 2024年"
+            ),
+        ),
+    ],
+)
+def test_a_figure_printed_for_another_year_of_the_sentence_does_not_support_the_claim(
+    claim: str, verdict: str
+) -> None:
+    ev = Evidence(text="青禾农业2024年实现营业收入8.4亿元，同比增长12%，而2023年公司净亏损0.3亿元。")
+    out = align(claim, ev)
+    if verdict == "not supported":
+        assert out.verdict in ("not_found", "contradicted"), (claim, out)
+    else:
+        assert out.verdict == verdict, (claim, out)
+
+
 def test_a_provinces_figure_does_not_answer_for_the_country() -> None:
     q = "2024年全国新能源汽车产量是多少？"
     assert answers(q, Evidence(text="2024年，全省新能源汽车产量达到120万辆。")) is not None
