@@ -393,9 +393,12 @@ def _holders(title: str, span: str, person: str) -> list[str]:
     return [n for n in found if not person.startswith(n[:2])]
 
 
+_BASE_TITLES = sorted({t.removeprefix("副") for t in TITLES})
+
+
 def _deputy_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
     """担任…副站长 claimed, 担任…站长 printed (or the reverse): the deputy is another post."""
-    for base in {t.removeprefix("副") for t in TITLES}:
+    for base in _BASE_TITLES:
         if base not in claim or base not in span:
             continue
         ours = (f"副{base}" in claim, bool(re.search(rf"(?<!副){base}", claim)))
@@ -481,9 +484,9 @@ def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Ali
             out.other_subject.append(
                 f"报道的{u.text}是{total}合计" if zh else f"the archive's {u.text} is a total ({total})"
             )
-        elif c.kind.startswith("qty:") and (measure := slots.other_measure(ct, c, ut, u)):
+        elif c.kind.startswith("qty:") and (frame := slots.figure_frame_differs(ct, c, ut, u)):
             # 营收55.8亿元 is not supported by 经营利润为亏损55.8亿元: the span says nothing of 营收.
-            out.other_subject.append(_say(zh, "measure", c=u.text, a=measure[0], o=measure[1]))
+            out.other_subject.append(_say(zh, "measure", c=u.text, a=frame[0], o=frame[1]))
         elif consistent(c, u):
             out.agrees.append(f"{c.text} = {u.text}" if c.text != u.text else c.text)
         else:

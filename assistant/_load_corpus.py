@@ -259,8 +259,7 @@ def _headline(line: str) -> str | None:
 
 
 _DATE_LINE = re.compile(
-    r"(?:日期|发布时间|时间)?[:：]?\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
-    r"\s*(?:[（(]?(?:星期|周)[一二三四五六日天][)）]?)?"
+    rf"(?:日期|发布时间|时间)?[:：]?\s*{_DATE.pattern}\s*(?:[（(]?(?:星期|周)[一二三四五六日天][)）]?)?"
 )
 
 
@@ -297,7 +296,7 @@ def load_text(text: str, where: str) -> LoadResult:
         # A plain-text article: the headline, then its date line, then the text.
         title = lines.pop(0)
     date = normalise_date(meta.get("date"))
-    if lines and _DATE_LINE.fullmatch(lines[0]) and len(lines) > 1:
+    if len(lines) > 1 and _DATE_LINE.fullmatch(lines[0]):
         # 2025年4月14日 (星期一) on a line of its own under the headline: the article's date,
         # not a sentence answers would quote.
         date = date or normalise_date(lines[0])

@@ -299,7 +299,8 @@ class LLMReader:
             same = same_answer(draft.answer, q, alt.answer)
             agrees = agrees and same is not False
             # ...and gives what was asked (a place for 在哪里), as the model's own sentences must.
-            answers = lang == "en" or any(gives(c.quote, asked_kind(q), q) for c in alt.citations)
+            want = asked_kind(q) if lang != "en" else None
+            answers = want is None or any(gives(c.quote, want, q) for c in alt.citations)
             if not alt.refused and answers and (policy == "always" or agrees):
                 why = "agrees with the model's passage" if agrees else "nothing the model wrote was verified"
                 record.append({"fallback": "extractive", "reason": why})

@@ -274,7 +274,7 @@ def _frames(clause: str) -> list[set[str]]:
     return [_named(clause, _MEASURE_RE), _named(clause, _SCOPE_RE), years]
 
 
-def other_measure(claim_text: str, c: Item, unit_text: str, u: Item) -> tuple[str, str] | None:
+def figure_frame_differs(claim_text: str, c: Item, unit_text: str, u: Item) -> tuple[str, str] | None:
     """(the article's measure, the claim's) when the article prints the claim's figure as another
     measure (营收 55.8亿元 claimed, 经营利润为亏损55.8亿元 printed), for another scope (全国 claimed,
     全省 printed) or another year (2023年营收12.6亿元 claimed, 2024年实现营业收入12.6亿元 printed):

@@ -317,6 +317,15 @@ def test_a_foreign_name_is_printed_whole_or_by_its_own_surname() -> None:
 # ---------------------------------------------------------------- a figure under another measure
 
 
+def _assert_verdict(claim: str, ev: Evidence, verdict: str) -> None:
+    """`not supported`: either not_found or contradicted will do; otherwise that verdict."""
+    out = align(claim, ev)
+    if verdict == "not supported":
+        assert out.verdict in ("not_found", "contradicted"), (claim, out)
+    else:
+        assert out.verdict == verdict, (claim, out)
+
+
 @pytest.mark.parametrize(
     ("claim", "verdict"),
     [
@@ -331,11 +340,7 @@ def test_a_foreign_name_is_printed_whole_or_by_its_own_surname() -> None:
 )
 def test_a_figure_printed_as_another_measure_does_not_support_the_claim(claim: str, verdict: str) -> None:
     ev = Evidence(text="2024年，星河电子实现营业收入21亿元，同比增长8%，净利润3.6亿元。")
-    out = align(claim, ev)
-    if verdict == "not supported":
-        assert out.verdict in ("not_found", "contradicted"), (claim, out)
-    else:
-        assert out.verdict == verdict, (claim, out)
+    _assert_verdict(claim, ev, verdict)
 
 
 @pytest.mark.parametrize(
@@ -349,11 +354,7 @@ def test_a_figure_printed_as_another_measure_does_not_support_the_claim(claim: s
 )
 def test_a_figure_printed_for_another_scope_does_not_support_the_claim(claim: str, verdict: str) -> None:
     ev = Evidence(text="截至去年底，全省持证社会体育指导员已达2.3万人，全国超过310万人。")
-    out = align(claim, ev)
-    if verdict == "not supported":
-        assert out.verdict in ("not_found", "contradicted"), (claim, out)
-    else:
-        assert out.verdict == verdict, (claim, out)
+    _assert_verdict(claim, ev, verdict)
 
 
 @pytest.mark.parametrize(
@@ -375,11 +376,7 @@ def test_a_figure_printed_for_another_year_of_the_sentence_does_not_support_the_
     claim: str, verdict: str
 ) -> None:
     ev = Evidence(text="青禾农业2024年实现营业收入8.4亿元，同比增长12%，而2023年公司净亏损0.3亿元。")
-    out = align(claim, ev)
-    if verdict == "not supported":
-        assert out.verdict in ("not_found", "contradicted"), (claim, out)
-    else:
-        assert out.verdict == verdict, (claim, out)
+    _assert_verdict(claim, ev, verdict)
 
 
 def test_a_provinces_figure_does_not_answer_for_the_country() -> None:
