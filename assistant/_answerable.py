@@ -57,10 +57,15 @@ _NOT_EVENT = {"开始", "结束", "具体", "正式", "相关", "大概", "大�
 
 
 # (the scope a question asks, narrower scopes a span may print instead)
-_NATION, _PROVINCE = r"我国|全国|中国|国内", r"全省|省内|本省"
+_NATION, _PROVINCE = r"我国|全国|中国(?!香港|澳门|台湾)|国内", r"全省|省内|本省"
+_WORLD = r"世界|全球|国际|世锦赛|世乒赛|世界杯"
 _SCOPES = (
     (re.compile(_NATION), re.compile(r"全省|全市|全县|本省|本市|[\u4e00-\u9fff]{2}省(?!份|级|委|政府)")),
     (re.compile(_PROVINCE), re.compile(r"全市|全县|本市|本县|[\u4e00-\u9fff]{2}[市县](?!场|民|级|委|政府)")),
+    # 中国上映时间 asked, 中国香港、澳门上映 printed: a region's release is not the mainland's
+    (re.compile(r"中国(?!香港|澳门|台湾)|国内|内地|大陆"), re.compile(r"(?:中国)?(?:香港|澳门|台湾)")),
+    # 乒乓球世锦赛 asked, 全国乒乓球锦标赛 printed: a national event is not the world's
+    (re.compile(_WORLD), re.compile(r"全国[\u4e00-\u9fff]{0,8}(?:锦标赛|冠军赛|联赛|大赛|运动会)")),
 )
 
 
@@ -70,6 +75,15 @@ def asked_event(question: str) -> str | None:
     if m is None or m.group(1) in _NOT_EVENT or m.group(1)[0] in "的了是在将会于为":
         return None
     return m.group(1)
+
+
+def event_absent(question: str, sentence: str) -> str | None:
+    """The event a "when" question asks about (通车 in 大桥是哪一天通车的), when the sentence
+    does not say it (大桥于2024年3月开工建设 gives the start of works, not the opening)."""
+    event = asked_event(normalise(question))
+    if event and not any(w in normalise(sentence) for w in _EVENT_WORDS.get(event, (event,))):
+        return event
+    return None
 
 
 def is_question(span: str) -> bool:
@@ -192,12 +206,28 @@ def other_value(question: str, span: str, close: str) -> tuple[str, str] | None:
         other = ("女" if m.group(1) == "男" else "男") + m.group(2)
         if m.group(0) not in close and re.search(rf"(?<!{m.group(1)}){other}", span):
             return m.group(0), other
+    for family in _DAYPARTS:
+        for m in re.finditer(rf"({'|'.join(family)})([\u4e00-\u9fff]{{2}})", question):
+            if m.group(0) in close:
+                continue
+            others = [f"{y}{m.group(2)}" for y in family if y != m.group(1) and f"{y}{m.group(2)}" in span]
+            if others:  # 晚餐时段 asked, 午餐时段 printed
+                return m.group(0), others[0]
     season = _SEASON.search(question)
     if season:
         seasons = list(_SEASON.finditer(close))
         if seasons and not any(s.groups() == season.groups() for s in seasons):
             return season.group(0), seasons[0].group(0)
     return None
+
+
+# Closed families of a day's parts: a value of one (午餐) is not another (晚餐).
+_DAYPARTS = (
+    ("早餐", "午餐", "晚餐", "夜宵"),
+    ("上午", "下午", "晚上", "凌晨"),
+    ("早班", "中班", "晚班", "夜班"),
+    ("白天", "夜间"),
+)
 
 
 def _same_time(asked: TimeExpr, printed: TimeExpr) -> bool:

@@ -356,6 +356,12 @@ _NAME_THEN_ROLE = re.compile(
 )
 
 
+# 指令长是沈志航 (a claim completed from 谁是…指令长): the role first, then who holds it
+_ROLE_THEN_NAME = re.compile(
+    rf"(?<!副)(?P<role>{_TITLE_RE})(?:是|为)(?P<name>[{_SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}})(?=[，,。；;]|$)"
+)
+
+
 def _titles(role: str) -> set[str]:
     return set(re.findall(_TITLE_RE, role))
 
@@ -370,6 +376,8 @@ def roles(text: str) -> dict[str, set[str]]:
         name = m.group("name")
         if any(name == p.text for p in find_people(text)) or name[0] in SURNAMES:
             out.setdefault(name, set()).update(_titles(m.group("role")))
+    for m in _ROLE_THEN_NAME.finditer(text):
+        out.setdefault(m.group("name"), set()).update(_titles(m.group("role")))
     return out
 
 
@@ -474,7 +482,8 @@ def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Ali
         u = slots.slot(ct, c, ut, u_items)
         if u is not None:
             placed.append((c, u))
-        if u is not None and c.kind.startswith("qty:") and _planned(ut, u) != _planned(ct, c):
+        named = u is not None and slots.same_name(ct, c, ut, u)  # 天舟九号: a name, not a figure
+        if u is not None and c.kind.startswith("qty:") and not named and _planned(ut, u) != _planned(ct, c):
             u = None  # a plan does not state a result, nor a result a plan
         total = _total_of_several(ut, u) if u is not None else None
         if u is None:

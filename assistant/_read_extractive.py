@@ -50,7 +50,9 @@ SHORT_QUOTE = 48  # characters around a typed answer (the 16家): one short sent
 
 _BYLINE_ZH = re.compile(r"作者|记者|摄影|谁拍|拍的|拍摄|谁写|撰写|署名|统筹|编辑")
 _BYLINE_EN = re.compile(
-    r"\b(?:reporters?|journalists?|wrote|written|authors?|photograph\w*|photos?|editors?)\b", re.I
+    r"\b(?:reporters?|journalists?|wrote|written|authors?|photograph\w*|photos?|editors?"
+    r"|reported (?:on )?(?:the|this) (?:story|article|report|piece))\b",
+    re.I,
 )
 _SUBCLAUSE = re.compile(r"[，,；;：:]")
 
@@ -115,16 +117,31 @@ class ExtractiveReader:
         rewritten = standalone if standalone and standalone != question else None
         if lang == "other" or not hits:
             return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
+        credit = self.credit(question, hits, standalone=standalone)
+        if credit is not None:
+            return credit
         atype = facts.answer_type(q, lang)
-        byline = self._byline_answer(q, lang, atype, hits)
-        if byline is not None:
-            text, citation = byline
-            return Answer(question, text, False, (citation,), tuple(hits), lang, rewritten)
         choice = self._choose(q, lang, atype, hits)
         if choice is None:
             return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
         citation = self._cite(choice)
         return Answer(question, _compose(citation, lang), False, (citation,), tuple(hits), lang, rewritten)
+
+    def credit(self, question: str, hits: list[Hit], *, standalone: str | None = None) -> Answer | None:
+        """Who wrote, photographed or edited a piece (记者 / 摄影 / 栏目统筹), answered from the
+        article's byline or column credit; None when the question asks something else. A byline
+        is article metadata, not passage text, so a reader that only sees passages (the LLM)
+        cannot answer it: the LLM reader asks this first."""
+        q = fold(standalone or question)
+        lang = facts.detect_language(q)
+        if lang == "other" or not hits:
+            return None
+        byline = self._byline_answer(q, lang, facts.answer_type(q, lang), hits)
+        if byline is None:
+            return None
+        text, citation = byline
+        rewritten = standalone if standalone and standalone != question else None
+        return Answer(question, text, False, (citation,), tuple(hits), lang, rewritten)
 
     def explain(self, question: str, hits: list[Hit]) -> dict[str, Any]:
         """The best candidate and its features, refused or not: for calibrating thresholds."""

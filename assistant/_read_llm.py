@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from . import _facts as facts
@@ -161,7 +161,13 @@ def parse(raw: str, n_passages: int) -> Draft:
     else:
         answer = text[m.end() :] if m else text
     answer = answer.strip()
-    declined = not answer or bool(_DECLINE.search(answer)) or (m is not None and not numbers and not a)
+    # Passage numbers and no answer (编号：1,2,3 and the draft ends) is not a decline: the model
+    # pointed at passages and wrote nothing, so the extractive reader may quote one of them.
+    declined = (
+        bool(_DECLINE.search(answer))
+        or (not answer and not numbers)
+        or (m is not None and not numbers and not a)
+    )
     return Draft(raw, tuple(numbers), answer, declined)
 
 
@@ -254,6 +260,10 @@ class LLMReader:
         if lang == "other" or not hits:
             yield Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten, self.name)
             return
+        credit = self.credit(question, hits, standalone=standalone)
+        if credit is not None:
+            yield credit
+            return
         raw = ""
         shown = 0  # characters of the answer line already yielded
         for chunk in self.chat.stream(self.prompt(q, hits)):
@@ -265,8 +275,23 @@ class LLMReader:
                 shown = len(raw) - m.end()
         yield self.finish(question, hits, raw, standalone=standalone)
 
+    def credit(self, question: str, hits: list[Hit], *, standalone: str | None = None) -> Answer | None:
+        """A byline question (谁拍的, who reported) answered from the article's byline by the
+        extractive reader, before any model runs: the model reads passages, and a byline is not
+        in one (on the seed page it declined all five such questions). None for other questions."""
+        credit = getattr(self.fallback, "credit", None)
+        got = credit(question, hits, standalone=standalone) if credit is not None else None
+        if got is None:
+            return None
+        record = ({"credit": "byline", "reason": "a byline is metadata, not passage text"},)
+        return replace(got, verification=record)
+
     def finish(self, question: str, hits: list[Hit], raw: str, *, standalone: str | None = None) -> Answer:
-        """The model's raw output -> the verified `Answer` (public so evaluation can replay drafts)."""
+        """The model's raw output -> the verified `Answer` (public so evaluation can replay drafts).
+        A byline question is answered from the byline, whatever the draft (see `credit`)."""
+        credit = self.credit(question, hits, standalone=standalone)
+        if credit is not None:
+            return credit
         q = standalone or question
         lang = facts.detect_language(q)
         rewritten = standalone if standalone and standalone != question else None

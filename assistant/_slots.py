@@ -112,7 +112,11 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
     if c.kind.startswith(("qty:", "ord:")):
         # 8个社区 is not 25个安置房: a generic counter needs the same thing counted.
         ours = _counted(claim_text, c)
-        same = [u for u in same if not _other_thing(ours, _counted(unit_text, u))]
+        same = [
+            u
+            for u in same
+            if not _other_thing(ours, _counted(unit_text, u)) or same_name(claim_text, c, unit_text, u)
+        ]
     if len(same) <= 1:
         return same[0] if same else None
     claim_terms = [t for t, _ in terms(claim_text)]
@@ -136,6 +140,17 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
         return int(hit or not words), int(consistent(c, u)), int(hit), near
 
     return max(same, key=score)
+
+
+def same_name(claim_text: str, c: Item, unit_text: str, u: Item) -> bool:
+    """神舟十四号 in both: a number inside a name (craft, model, ship) is that name's, whatever
+    word follows it (的指令长 / 载人飞行任务)."""
+    if c.kind != "qty:号":  # 造成54.8万人 (受灾 vs 遇难) is a count, and its counted word decides
+        return False
+    head = claim_text[max(0, c.start - 2) : c.start]
+    return (
+        len(head) == 2 and "\u4e00" <= head[0] <= "\u9fff" and unit_text[u.start - 2 : u.end] == head + c.text
+    )
 
 
 def frame_differs(claim_text: str, unit_text: str) -> str | None:

@@ -232,6 +232,8 @@ def render_reader(answer: Answer) -> str:
         )
         if model:
             text += f" · {model}"
+    elif any(r.get("credit") for r in answer.verification):
+        text = "摘录报道署名（语言模型不读署名） · From the article's byline (the model reads no bylines)"
     elif answer.verification:
         text = "语言模型的回答未能核实，改为摘录原文 · The model's answer could not be verified; quoted"
     else:

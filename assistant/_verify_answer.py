@@ -132,12 +132,28 @@ def sentences(answer: str, lang: str) -> list[tuple[str, tuple[int, ...]]]:
     pattern = _EN_SENT if lang == "en" else _ZH_SENT
     out = []
     for m in pattern.finditer(answer):
-        piece = m.group(0)
-        cites = tuple(int(d) for d in _MARKER.findall(piece))
-        text = _MARKER.sub("", piece).strip()
-        if re.search(r"\w", re.sub(r"[和与及或]", "", text)):  # [1]和[2]: "和" is no sentence
-            out.append((text, cites))
+        for piece in _cited_fragments(m.group(0)) if lang != "en" else [m.group(0)]:
+            cites = tuple(int(d) for d in _MARKER.findall(piece))
+            text = _MARKER.sub("", piece).strip()
+            if re.search(r"\w", re.sub(r"[和与及或]", "", text)):  # [1]和[2]: "和" is no sentence
+                out.append((text, cites))
     return out
+
+
+_MARKED_COMMA = re.compile(r"((?:\s*\[\s*\d+\s*\])+)\s*[，,]\s*")
+
+
+def _cited_fragments(sentence: str) -> list[str]:
+    """陈冬[1]，刘洋[2]，蔡旭哲[3]: bare values, each cited on its own, are candidate answers
+    checked one by one (the one its passage states is kept); a sentence whose clauses say
+    something of their own stays whole, since a clause may need the subject before it."""
+    parts = _MARKED_COMMA.split(sentence)
+    if len(parts) < 3:
+        return [sentence]
+    pieces = ["".join(parts[i : i + 2]) for i in range(0, len(parts), 2)]
+    if all(is_fragment(_MARKER.sub("", p).strip("。！？!?；; ")) for p in pieces):
+        return pieces
+    return [sentence]
 
 
 class Verifier:
@@ -157,6 +173,7 @@ class Verifier:
         # A draft with no [n] and no 编号 line (English answers often have neither) is checked
         # against every passage the model read: the check, not the marker, is what grounds it.
         every = () if draft.numbers or any(m for _, m in said) else tuple(range(1, len(hits) + 1))
+        want = asked_kind(question) if lang != "en" else None
         for i, (text, marks) in enumerate(said):
             named = [k for k in (marks or draft.numbers or every) if 1 <= k <= len(hits)]
             row: dict[str, Any] = {"sentence": text, "cites": named}
@@ -178,6 +195,14 @@ class Verifier:
                     if moved is not None:
                         units, reason, shown = moved, None, at
                         row["moved_to"] = sorted({hits.index(h) + 1 for h in others if _holds(h, moved)})
+            if (
+                units is not None
+                and want is not None
+                and (event := _time_of_another_event(shown, question, units))
+            ):
+                units, reason = None, f"gives a time, but not of {event} (the event asked about)"
+            if units is not None and (odd := _unit_mismatch(shown)):
+                units, reason = None, f"“{odd}”: that measure is not counted in that unit"
             row["kept"] = units is not None
             if units is None:
                 row["reason"] = reason
@@ -186,7 +211,6 @@ class Verifier:
                     row["trimmed"] = text[len(shown) :].lstrip("，,；; ")
                 kept.append(Kept(shown, tuple(units)))
             record.append(row)
-        want = asked_kind(question) if lang != "en" else None
         if (
             kept
             and want is not None
@@ -293,6 +317,10 @@ class Verifier:
         # Each fact's evidence must be about what was asked: names gathered from other
         # sentences do not say who signed the agreement. The passage the model read counts too
         # (news names the event once: 北京冬奥会…500米决赛, then 高亭宇…夺得冠军), at a higher bar.
+        # The paper's own town (平湖 of 嘉兴日报·平湖版) is implied by each of its articles: it tells
+        # no passage from another, so it does not make one about the question.
+        source = normalise(r.unit.article.source)
+        asked = [(t, w) for t, w in asked if t not in source] if source else asked
         cov = coverage(asked, context)
         if asked and cov < MIN_QUESTION_COVERAGE:
             p = passages.get(r.unit.passage_id)
@@ -348,6 +376,43 @@ _ROLE_NAME = re.compile(
 _FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}")
 
 
+# A measure and the units it is counted in: 亩产 in 公斤, not in 元 (a model gluing a price to a
+# yield). Only measures whose unit family is unambiguous are listed.
+_MEASURE_UNITS = (
+    (r"亩产|单产|产量|重量|体重|净重", r"克|公斤|千克|斤|吨"),
+    (r"面积|占地", r"平方米|平方公里|平方千米|亩|公顷"),
+    (r"全长|长度|总长|里程|距离|宽度|高度|海拔", r"米|公里|千米|厘米|毫米"),
+    (r"价格|售价|票价|投资|总投资|营收|收入|利润|补贴|奖金|资金|税收|成本", r"元"),
+    (r"气温|温度", r"℃|度"),
+)
+_MEASURE_BEFORE = re.compile(r"(?:是|为|达|达到|约|约为|仅|共|超过|高达|突破|在)*$")
+
+
+def _unit_mismatch(sentence: str) -> str | None:
+    """`亩产9.6元`: the measure printed just before a figure is not counted in the figure's unit."""
+    s = normalise(sentence)
+    for q in facts.find_quantities(s):
+        before = re.split(r"[，,。；;：:、]", s[: s.find(q.text)])[-1]
+        before = before[: len(before) - len(_MEASURE_BEFORE.search(before).group(0))]
+        for measure, units in _MEASURE_UNITS:
+            m = re.search(rf"(?:{measure})$", before)
+            if m and q.unit and not re.search(rf"(?:{units})$", q.unit):
+                return f"{m.group(0)}{q.text}"
+    return None
+
+
+def _time_of_another_event(sentence: str, question: str, quotes: Sequence[Quote]) -> str | None:
+    """For a "when" question, the event asked (通车) when the sentence gives a time but neither
+    it nor the sentences it quotes say that event (于2024年3月开工建设 for 哪一天通车)."""
+    want = asked_kind(question)
+    if want.kind != "time" or not gives(sentence, want, question):
+        return None
+    event = answerable.event_absent(question, sentence)
+    if event and all(answerable.event_absent(question, q.unit.text) for q in quotes):
+        return event
+    return None
+
+
 def _people_like(s: str) -> list[str]:
     """Names a person answer gives without a title: a profile's first word (舒畅，男，…), an
     enumeration of surname-led names (雷佳音、张子枫), a name after 演员/选手, a name with ·."""
@@ -374,7 +439,10 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
 
         return any(True for _ in asked_numbers(s, want, normalise(question), "zh"))
     if want.kind in ("time", "duration"):
-        times = [t.text for t in facts.find_times(s)] + [q.text for q in facts.find_quantities(s)]
+        quantities = facts.find_quantities(s)
+        if want.kind == "time":  # 车程缩短至8分钟 says how long, not when; 20时 (a bare hour) says when
+            quantities = [q for q in quantities if q.unit in _CLOCK]
+        times = [t.text for t in facts.find_times(s)] + [q.text for q in quantities]
         return any(t not in question for t in times)
     q = normalise(question)
     if want.kind == "person":
@@ -395,6 +463,8 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
         )
     return True
 
+
+_CLOCK = ("", "时", "点", "日", "号")
 
 _ROLE_HEAD = re.compile(
     r"(?:冠军|亚军|季军|金牌|银牌|铜牌|得主|获得者|主演|导演|总导演|主教练|教练|旗手|火炬手|议长|总理|首相|总统"
@@ -554,7 +624,9 @@ def _claimed(sentence: str, question: str) -> str:
 
 def completed(question: str, fragment: str) -> str:
     """The question's thing said with the fragment's value: 灌篮高手电影中国上映时间是2023年4月20日."""
-    stem = _QUESTION_WORDS.sub("", question).strip("，,。？? ")
+    # 谁是神舟十四号的指令长 asks for the X of 谁是X: its 是 goes with the answer, not the stem.
+    stem = _QUESTION_WORDS.sub("", re.sub(r"^(?:请问)?(?:谁|哪位|哪个人)(?:是|为)", "", question))
+    stem = stem.strip("，,。？? ")
     value = re.sub(r"[。！？!?]+$", "", fragment.strip())
     return f"{stem}是{value}"
 

@@ -70,8 +70,11 @@ def split_ids(name: str, n_queries: int = 300) -> list[int]:
     fresh = random.Random(5).sample(unused, FRESH)
     if name == "fresh":  # 40 of the 200 no model draft had been made for before 2026-12-01
         return fresh
+    fresh2 = random.Random(6).sample([i for i in unused if i not in set(fresh)], FRESH)
     if name == "fresh2":  # 40 more, drawn 2026-12-01 04:00 UTC, scored once after the verifier work
-        return random.Random(6).sample([i for i in unused if i not in set(fresh)], FRESH)
+        return fresh2
+    if name == "fresh3":  # 40 more, drawn 2026-12-01 07:50 UTC (third session), metrics only
+        return random.Random(7).sample([i for i in unused if i not in set(fresh) | set(fresh2)], FRESH)
     return ids
 
 
@@ -88,7 +91,7 @@ def citation_precise(a: Answer, q: _rgb.RgbQuery, data: _rgb.RgbData, index: Any
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    splits = ["dev", "heldout", "reserve", "fresh", "fresh2", "held", "tune", "all"]
+    splits = ["dev", "heldout", "reserve", "fresh", "fresh2", "fresh3", "held", "tune", "all"]
     ap.add_argument("--split", choices=splits, default="heldout")
     ap.add_argument("--extractive-only", action="store_true", help="no model drafts: the extractive reader")
     ap.add_argument("--drafts", type=Path, default=None, help="model drafts cache (JSON lines)")

@@ -290,6 +290,20 @@ def test_render_refusal_has_no_source_cards() -> None:
     assert "lna-refusal" in html and "lna-card" not in html and "lna-sources" not in html
 
 
+def test_render_says_which_reader_answered() -> None:
+    from assistant import _ui
+
+    llm = Answer(
+        "q", "a", False, reader="llm", verification=({"model": "Qwen"}, {"sentence": "a", "kept": True})
+    )
+    byline = Answer("q", "a", False, reader="extractive", verification=({"credit": "byline"},))
+    fallback = Answer("q", "a", False, reader="extractive", verification=({"model": "Qwen"},))
+    assert "每句已与所引原文核对" in _ui.render_reader(llm) and "Qwen" in _ui.render_reader(llm)
+    assert "byline" in _ui.render_reader(byline) and "could not be verified" not in _ui.render_reader(byline)
+    assert "could not be verified" in _ui.render_reader(fallback)
+    assert "Quoted from the article" in _ui.render_reader(Answer("q", "a", False))
+
+
 def test_render_markers_without_a_citation_stay_plain() -> None:
     from assistant import _ui
 

@@ -388,6 +388,19 @@ def test_a_provinces_figure_does_not_answer_for_the_country() -> None:
     assert answers(q, Evidence(text="目前，全省已建成非遗工坊1200家。")) is None
 
 
+def test_a_regions_release_or_a_national_event_is_another_scope() -> None:
+    q = "动画电影《星河渡口》中国上映时间"
+    hk = "《星河渡口》将于2024年3月8日在中国香港、澳门上映，3月9日在中国台湾上映。"
+    assert answers(q, Evidence(text=hk)) is not None
+    assert answers(q, Evidence(text="《星河渡口》定档2024年5月1日在中国内地上映。")) is None
+    assert answers(q, Evidence(text=hk, context="内地定档5月1日。")) is None  # the passage says both
+    assert answers("中国香港队获得几枚金牌", Evidence(text="中国香港队获得2枚金牌。")) is None
+    q = "2026年羽毛球世锦赛在哪里举行？"
+    assert answers(q, Evidence(text="2026年全国羽毛球锦标赛在湖州举行。")) is not None
+    assert answers(q, Evidence(text="2026年世界羽毛球锦标赛将在巴黎举行。")) is None
+    assert answers("全国游泳冠军赛在哪举行", Evidence(text="全国游泳冠军赛在杭州举行。")) is None
+
+
 @pytest.mark.parametrize(
     ("text", "names"),
     [
@@ -416,3 +429,11 @@ def test_a_deputy_post_is_another_post(claim: str, verdict: str) -> None:
         "陆": "陆梅现任镇文化站副站长，负责非遗展示。",
     }
     assert align(claim, Evidence(text=spans[claim[0]])).verdict == verdict
+
+
+def test_a_number_inside_a_name_is_that_names() -> None:
+    unit = "沈志航、吴若兰、许明远3名航天员将执行天舟九号载人飞行任务，由沈志航担任指令长。"
+    _assert_verdict("天舟九号的指令长是沈志航", Evidence(text=unit), "supported")
+    # ...but a count keeps its counted word: 受灾 is not 遇难.
+    quake = Evidence(text="地震造成54.8万人受灾，97人死亡、20人失联。")
+    _assert_verdict("地震造成54.8万人遇难", quake, "not supported")

@@ -39,6 +39,7 @@ ARTICLES = [
         date="2025-03-10",
         source="嘉兴日报·平湖版",
         text="本报讯 今年以来，钟埭街道、曹桥街道分别招募新志愿者260名和140名，主要参与垃圾分类宣传和助老服务。",
+        byline="■记者 沈佳怡 通讯员 顾晓峰",
     ),
     Article(
         id="t-planted",
@@ -93,6 +94,13 @@ def test_parse_drops_out_of_range_numbers_and_sees_declines() -> None:
     assert parse("编号：9\n答案：资料中并没有提到这一点。", 5).numbers == ()
     assert parse("Passages: 1\nAnswer: No passage answers this.", 5).declined
     assert not parse("The bridge is 86 metres long. [1]", 5).declined
+    assert parse("", 5).declined and parse("编号：0", 5).declined
+
+
+def test_numbers_without_an_answer_are_no_decline() -> None:
+    # The model named passages and stopped: the extractive reader may still quote one of them.
+    d = parse("编号：1,2,3[1]", 3)
+    assert d.numbers == (1, 2, 3) and d.answer == "" and not d.declined
 
 
 def test_sentences_keep_their_markers() -> None:
@@ -187,6 +195,38 @@ def test_a_decline_is_a_refusal_unless_the_extractive_reader_answers(index: News
     b = r.read("陆文斌是什么职务？", hits)
     assert not b.refused and b.reader == "extractive" and "交通办主任" in b.answer
     assert b.verification[-1]["fallback"] == "extractive"
+
+
+def test_passage_numbers_without_an_answer_let_the_extractive_reader_quote_them(index: NewsIndex) -> None:
+    hits = Assistant(index.settings, index).searcher.search("陆文斌是什么职务？", 3)
+    assert hits[0].passage.article_id == "t-bridge"
+    a = reader(index, "编号：1").read("陆文斌是什么职务？", hits)
+    assert not a.refused and a.reader == "extractive" and "交通办主任" in a.answer
+    assert a.verification[0]["declined"] is False
+    # ...but only a passage the model named: 编号：2 (the volunteers) does not agree with it.
+    b = reader(index, "编号：2").read("陆文斌是什么职务？", hits)
+    assert b.refused
+
+
+def test_a_byline_question_is_answered_from_the_byline_not_the_model(index: NewsIndex) -> None:
+    # The model never sees bylines (they are not passage text); its draft is not even asked for.
+    chat = GenericFakeChatModel(messages=iter([]))  # raises if invoked
+    r = LLMReader(index.settings, index, fallback=ExtractiveReader(index.settings, index), chat=chat)
+    a = Assistant(index.settings.with_(reader="llm"), index, reader=r).ask(
+        "招募社区志愿者这篇报道的记者是谁？"
+    )
+    assert not a.refused and "沈佳怡" in a.answer
+    assert a.citations[0].field == "byline" and a.citations[0].article_id == "t-volunteers"
+    assert a.verification[0]["credit"] == "byline"
+    en = Assistant(index.settings.with_(reader="llm"), index, reader=r).ask(
+        "Who reported the story on community volunteers?"
+    )
+    assert not en.refused and "沈佳怡" in en.answer
+    # Other questions still go to the model.
+    assert (
+        r.credit("鱼圻塘大桥全长多少米？", hits=Assistant(index.settings, index).searcher.search("大桥", 3))
+        is None
+    )
 
 
 def test_english_answer_keeps_chinese_quotes(index: NewsIndex) -> None:

@@ -23,6 +23,7 @@ from assistant._verify_answer import (
     is_fragment,
     list_variants,
     same_answer,
+    sentences,
     trailing_cuts,
     unfinished,
 )
@@ -109,6 +110,54 @@ ARTICLES = {
             date="2025-06-01",
             source="嘉兴日报·平湖版",
             text="本报讯 市场监管部门依法对该平台处以上一年度销售额1%以上10%以下的罚款，共计罚款520万元。",
+        ),
+        Article(
+            id="property",
+            title="平湖经开推进大物业试点",
+            date="2025-05-12",
+            source="嘉兴日报·平湖版",
+            text="本报讯 平湖经开大物业试点已覆盖8个社区，平湖经开物业服务站实现全覆盖。",
+        ),
+        Article(
+            id="patrol",
+            title="智慧城管再升级",
+            date="2025-05-13",
+            source="嘉兴日报·平湖版",
+            text="本报讯 记者昨天获悉，平湖经开今年将上线AI智能巡逻车等新设备。",
+        ),
+        Article(
+            id="crew",
+            title="平湖籍航天员将出征",
+            date="2025-06-04",
+            source="嘉兴日报·平湖版",
+            text="本报讯 沈志航、吴若兰、许明远3名航天员将执行天舟九号载人飞行任务，由沈志航担任指令长。",
+        ),
+        Article(
+            id="harvest",
+            title="新仓镇举办稻香节",
+            date="2025-10-20",
+            source="嘉兴日报·平湖版",
+            text=(
+                "本报讯 今年新仓镇水稻平均亩产约615公斤，比去年增加12公斤。"
+                "收获的新米以每公斤8.8元的价格被合作社收购。"
+            ),
+        ),
+        Article(
+            id="tunnel",
+            title="乍浦隧道建成通车",
+            date="2025-12-30",
+            source="嘉兴日报·平湖版",
+            text=(
+                "本报讯 12月29日上午，乍浦隧道正式建成通车。"
+                "隧道于2023年5月开工建设，总投资约4.1亿元。通车后，两地车程由20分钟缩短至6分钟。"
+            ),
+        ),
+        Article(
+            id="canteen",
+            title="钟埭街道长者食堂开张",
+            date="2025-04-02",
+            source="嘉兴日报·平湖版",
+            text="本报讯 食堂每天供应午餐和晚餐，午餐时段为11时至12时30分，每餐12元。",
         ),
     ]
 }
@@ -248,6 +297,16 @@ def test_a_true_sentence_about_another_passage_topic_is_still_dropped() -> None:
         "西瓜灯大赛一等奖是哪件作品？", "编号：1\n答案：新仓镇文化礼堂可容纳观众400人。[1]", "hall"
     )
     assert not rows[0]["kept"]
+
+
+def test_the_papers_own_town_does_not_make_a_sentence_about_the_question() -> None:
+    # Every article of 嘉兴日报·平湖版 is about 平湖: sharing 平湖经开 with the question is not
+    # answering what it asks (a model copying its passage, seed page q077).
+    q = "平湖经开今年要上线什么新设备？"
+    _, rows = verify(q, "编号：1\n答案：平湖经开物业服务站实现全覆盖。[1]", "property")
+    assert not rows[0]["kept"], rows
+    _, rows = verify(q, "编号：1\n答案：平湖经开今年将上线AI智能巡逻车等新设备。[1]", "patrol")
+    assert rows[0]["kept"], rows
 
 
 def test_asked_kinds_of_keyword_questions() -> None:
@@ -484,3 +543,51 @@ def test_a_rate_question_takes_a_share_not_a_count(question: str, text: str, fig
 
     want = facts.answer_type(question, "zh")
     assert [text[s:e] for s, e in asked_numbers(text, want, question, "zh")] == figures
+
+
+def test_bare_answers_cited_one_by_one_are_checked_one_by_one() -> None:
+    assert sentences("沈志航[1]，吴若兰[2]，许明远[3]", "zh") == [
+        ("沈志航", (1,)),
+        ("吴若兰", (2,)),
+        ("许明远", (3,)),
+    ]
+    # clauses that say something of their own stay one sentence (the second needs the first's subject)
+    assert len(sentences("平湖经开在8个社区建设物业服务站[1]，覆盖2万户居民[2]。", "zh")) == 1
+    kept, rows = verify("谁是天舟九号的指令长？", "编号：1\n答案：沈志航[1]，吴若兰[1]，许明远[1]", "crew")
+    assert [k.sentence for k in kept] == ["沈志航"], rows
+
+
+def test_who_is_questions_complete_without_a_stray_shi() -> None:
+    assert completed("谁是天舟九号的指令长？", "沈志航") == "天舟九号的指令长是沈志航"
+    assert completed("天舟九号的指令长是谁？", "沈志航") == "天舟九号的指令长是沈志航"
+
+
+def test_a_figure_in_another_measures_unit_is_dropped() -> None:
+    # a helper's trial: a price glued to a yield (亩产9.6元), the passage true of each alone
+    q = "新仓镇今年水稻平均亩产是多少？"
+    _, rows = verify(q, "编号：1\n答案：新仓镇今年水稻平均亩产8.8元。[1]", "harvest")
+    assert not rows[0]["kept"] and "亩产" in rows[0]["reason"], rows
+    _, rows = verify(q, "编号：1\n答案：新仓镇今年水稻平均亩产约615公斤。[1]", "harvest")
+    assert rows[0]["kept"], rows
+
+
+def test_a_when_question_needs_the_time_of_its_event() -> None:
+    q = "乍浦隧道是哪一天通车的？"
+    _, rows = verify(q, "编号：1\n答案：隧道于2023年5月开工建设。[1]", "tunnel")
+    assert not rows[0]["kept"] and "通车" in rows[0]["reason"], rows
+    # a duration is no "when" either
+    _, rows = verify(q, "编号：1\n答案：通车后，两地车程由20分钟缩短至6分钟。[1]", "tunnel")
+    assert not rows[0]["kept"], rows
+    kept, rows = verify(q, "编号：1\n答案：乍浦隧道于12月29日上午正式建成通车。[1]", "tunnel")
+    assert kept and rows[0]["kept"], rows
+
+
+def test_lunch_hours_do_not_answer_for_dinner() -> None:
+    _, rows = verify(
+        "长者食堂的晚餐时段是几点到几点？", "编号：1\n答案：午餐时段为11时至12时30分。[1]", "canteen"
+    )
+    assert not rows[0]["kept"] and "午餐时段" in rows[0]["reason"], rows
+    _, rows = verify(
+        "长者食堂的午餐时段是几点到几点？", "编号：1\n答案：午餐时段为11时至12时30分。[1]", "canteen"
+    )
+    assert rows[0]["kept"], rows
