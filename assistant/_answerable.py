@@ -106,6 +106,10 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         name, _, rival = gaps[0].partition("|")
         return _say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name)
     span = normalise(ev.text)
+    role = _ROLE_VERB.search(q)
+    if role and not any(w in span for w in _DEEDS.get(role.group(1), (role.group(1),))):
+        # 总设计单位 asked: a sentence naming who 负责建设 (or 出品, for a 播放平台) names another party
+        return _say(zh, "absent", c=role.group(1))
     close = span + "\n" + normalise(ev.context)
     asked = [c for c in COUNTRIES if c in q]
     if asked and not any(c in close for c in asked):
@@ -220,6 +224,26 @@ def other_value(question: str, span: str, close: str) -> tuple[str, str] | None:
             return season.group(0), seasons[0].group(0)
     return None
 
+
+# A party named by what it does (设计单位, 播放平台, 主办方): its sentence must say that deed.
+_ROLE_VERB = re.compile(
+    r"(设计|施工|建设|监理|主办|承办|协办|出品|发行|播放|运营|开发)(?:单位|方|平台|机构|商|公司|团队)"
+)
+
+_DEEDS = {  # the words news uses for each deed
+    "设计": ("设计",),
+    "施工": ("施工", "承建"),
+    "建设": ("建设", "建造", "修建", "承建", "兴建"),
+    "监理": ("监理",),
+    "主办": ("主办", "举办"),
+    "承办": ("承办",),
+    "协办": ("协办",),
+    "出品": ("出品", "制作", "摄制"),
+    "发行": ("发行", "推出", "发布", "出版"),
+    "播放": ("播放", "播出", "上线", "独播", "首播", "播映"),
+    "运营": ("运营", "经营", "运行"),
+    "开发": ("开发", "研发", "研制"),
+}
 
 # Closed families of a day's parts: a value of one (午餐) is not another (晚餐).
 _DAYPARTS = (

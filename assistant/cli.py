@@ -421,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("batch", help='answer JSON lines {"id", "question"}; one answer object a line')
-    p.add_argument("input", help="a .jsonl file, or - for stdin")
+    p.add_argument("input", nargs="?", default="-", help="a .jsonl file, or - for stdin (the default)")
     p.add_argument("--out", default=None, help="write the answers here (default stdout)")
     _add_as_of(p)
     _add_reader(p)

@@ -6,6 +6,7 @@ Citation and refusal behaviour is tested on the real embedding model over the se
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import replace
@@ -266,6 +267,10 @@ def test_cli_ask_json_and_batch(
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r.get("id") for r in rows] == [1, None, 3]
     assert rows[1]["line"] == 2 and rows[2]["line"] == 3 and "error" in rows[2]
+    # no input named: the lines come from stdin (a new user's `batch < questions.jsonl`)
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"id": 7, "question": "明天早晨最低气温多少度？"}\n'))
+    assert cli_main(["--index", str(settings.index_dir), "batch", "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["id"] == 7
 
     assert cli_main(["--index", str(tmp_path / "nothing"), "ask", "平湖？"]) == 2
     assert "ingest" in capsys.readouterr().err

@@ -437,3 +437,12 @@ def test_a_number_inside_a_name_is_that_names() -> None:
     # ...but a count keeps its counted word: 受灾 is not 遇难.
     quake = Evidence(text="地震造成54.8万人受灾，97人死亡、20人失联。")
     _assert_verdict("地震造成54.8万人遇难", quake, "not supported")
+
+
+def test_a_party_asked_by_its_deed_needs_that_deed() -> None:
+    # a helper's trial: 总设计单位 answered with the builder (由…负责建设)
+    q = "望海大桥的总设计单位是哪家？"
+    assert answers(q, Evidence(text="望海大桥由平湖市交通投资集团负责建设。")) is not None
+    assert answers(q, Evidence(text="望海大桥由浙江省交通规划设计研究院设计。")) is None
+    assert answers("动画《星河》的播放平台是哪个？", Evidence(text="动画《星河》由青禾动画出品。")) is not None
+
