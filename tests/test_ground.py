@@ -444,5 +444,6 @@ def test_a_party_asked_by_its_deed_needs_that_deed() -> None:
     q = "望海大桥的总设计单位是哪家？"
     assert answers(q, Evidence(text="望海大桥由平湖市交通投资集团负责建设。")) is not None
     assert answers(q, Evidence(text="望海大桥由浙江省交通规划设计研究院设计。")) is None
-    assert answers("动画《星河》的播放平台是哪个？", Evidence(text="动画《星河》由青禾动画出品。")) is not None
-
+    assert (
+        answers("动画《星河》的播放平台是哪个？", Evidence(text="动画《星河》由青禾动画出品。")) is not None
+    )
