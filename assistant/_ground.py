@@ -428,6 +428,8 @@ def _role_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
                 out.agrees.append(f"{person} {title}")
                 continue
             holders = _holders(title, span, person)
+            if holders and any(person in d and holders[0] in d for d in out.diffs):
+                continue  # the names' slot already said it: 声称张婉强，报道为沈守贤
             if holders:
                 out.diffs.append(
                     f"报道中{title}是{holders[0]}，不是{person}"
