@@ -63,7 +63,7 @@ _SCOPES = (
     (re.compile(_NATION), re.compile(r"全省|全市|全县|本省|本市|[\u4e00-\u9fff]{2}省(?!份|级|委|政府)")),
     (re.compile(_PROVINCE), re.compile(r"全市|全县|本市|本县|[\u4e00-\u9fff]{2}[市县](?!场|民|级|委|政府)")),
     # 中国上映时间 asked, 中国香港、澳门上映 printed: a region's release is not the mainland's
-    (re.compile(r"中国(?!香港|澳门|台湾)|国内|内地|大陆"), re.compile(r"(?:中国)?(?:香港|澳门|台湾)")),
+    (re.compile(rf"{_NATION}|内地|大陆"), re.compile(r"(?:中国)?(?:香港|澳门|台湾)")),
     # 乒乓球世锦赛 asked, 全国乒乓球锦标赛 printed: a national event is not the world's
     (re.compile(_WORLD), re.compile(r"全国[\u4e00-\u9fff]{0,8}(?:锦标赛|冠军赛|联赛|大赛|运动会)")),
 )
@@ -107,7 +107,7 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         return _say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name)
     span = normalise(ev.text)
     role = _ROLE_VERB.search(q)
-    if role and not any(w in span for w in _DEEDS.get(role.group(1), (role.group(1),))):
+    if role and not any(w in span for w in _DEEDS[role.group(1)]):
         # 总设计单位 asked: a sentence naming who 负责建设 (or 出品, for a 播放平台) names another party
         return _say(zh, "absent", c=role.group(1))
     close = span + "\n" + normalise(ev.context)
@@ -129,11 +129,8 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
     if other:
         return _say(zh, "frame", a=other[1], c=other[0])
     if asks_time:
-        event = asked_event(q)
-        own = normalise(ev.sentence or ev.text)  # the event of the time: its own sentence
-        if event and not any(w in own for w in _EVENT_WORDS.get(event, (event,))):
-            return _say(zh, "absent", c=event)
-        return None
+        event = event_absent(q, ev.sentence or ev.text)  # the event of the time: its own sentence
+        return _say(zh, "absent", c=event) if event else None
     printed = [t for t in find_times(close) if not t.frequency]
     theirs = dated_times(close, ev.date)
     own_years = {t.year for t in find_times(span) if t.year is not None and not t.frequency}
@@ -210,8 +207,8 @@ def other_value(question: str, span: str, close: str) -> tuple[str, str] | None:
         other = ("女" if m.group(1) == "男" else "男") + m.group(2)
         if m.group(0) not in close and re.search(rf"(?<!{m.group(1)}){other}", span):
             return m.group(0), other
-    for family in _DAYPARTS:
-        for m in re.finditer(rf"({'|'.join(family)})([\u4e00-\u9fff]{{2}})", question):
+    for family, pattern in _DAYPARTS:
+        for m in pattern.finditer(question):
             if m.group(0) in close:
                 continue
             others = [f"{y}{m.group(2)}" for y in family if y != m.group(1) and f"{y}{m.group(2)}" in span]
@@ -225,12 +222,9 @@ def other_value(question: str, span: str, close: str) -> tuple[str, str] | None:
     return None
 
 
-# A party named by what it does (设计单位, 播放平台, 主办方): its sentence must say that deed.
-_ROLE_VERB = re.compile(
-    r"(设计|施工|建设|监理|主办|承办|协办|出品|发行|播放|运营|开发)(?:单位|方|平台|机构|商|公司|团队)"
-)
-
-_DEEDS = {  # the words news uses for each deed
+# A party named by what it does (设计单位, 播放平台, 主办方): its sentence must say that deed,
+# in one of the words news uses for it.
+_DEEDS = {
     "设计": ("设计",),
     "施工": ("施工", "承建"),
     "建设": ("建设", "建造", "修建", "承建", "兴建"),
@@ -244,14 +238,18 @@ _DEEDS = {  # the words news uses for each deed
     "运营": ("运营", "经营", "运行"),
     "开发": ("开发", "研发", "研制"),
 }
+_ROLE_VERB = re.compile(rf"({'|'.join(_DEEDS)})(?:单位|方|平台|机构|商|公司|团队)")
 
 # Closed families of a day's parts: a value of one (午餐) is not another (晚餐).
-_DAYPARTS = (
-    ("早餐", "午餐", "晚餐", "夜宵"),
-    ("上午", "下午", "晚上", "凌晨"),
-    ("早班", "中班", "晚班", "夜班"),
-    ("白天", "夜间"),
-)
+_DAYPARTS = [
+    (family, re.compile(rf"({'|'.join(family)})([\u4e00-\u9fff]{{2}})"))  # 晚餐 + 时段
+    for family in (
+        ("早餐", "午餐", "晚餐", "夜宵"),
+        ("上午", "下午", "晚上", "凌晨"),
+        ("早班", "中班", "晚班", "夜班"),
+        ("白天", "夜间"),
+    )
+]
 
 
 def _same_time(asked: TimeExpr, printed: TimeExpr) -> bool:

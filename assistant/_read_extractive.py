@@ -117,10 +117,10 @@ class ExtractiveReader:
         rewritten = standalone if standalone and standalone != question else None
         if lang == "other" or not hits:
             return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
-        credit = self.credit(question, hits, standalone=standalone)
+        atype = facts.answer_type(q, lang)
+        credit = self._credit(question, q, lang, atype, hits, rewritten)
         if credit is not None:
             return credit
-        atype = facts.answer_type(q, lang)
         choice = self._choose(q, lang, atype, hits)
         if choice is None:
             return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
@@ -136,11 +136,22 @@ class ExtractiveReader:
         lang = facts.detect_language(q)
         if lang == "other" or not hits:
             return None
-        byline = self._byline_answer(q, lang, facts.answer_type(q, lang), hits)
+        rewritten = standalone if standalone and standalone != question else None
+        return self._credit(question, q, lang, facts.answer_type(q, lang), hits, rewritten)
+
+    def _credit(
+        self,
+        question: str,
+        q: str,
+        lang: str,
+        atype: facts.AnswerType,
+        hits: list[Hit],
+        rewritten: str | None,
+    ) -> Answer | None:
+        byline = self._byline_answer(q, lang, atype, hits)
         if byline is None:
             return None
         text, citation = byline
-        rewritten = standalone if standalone and standalone != question else None
         return Answer(question, text, False, (citation,), tuple(hits), lang, rewritten)
 
     def explain(self, question: str, hits: list[Hit]) -> dict[str, Any]:

@@ -273,7 +273,7 @@ class LLMReader:
             if m and len(raw) > m.end() + shown:
                 yield raw[m.end() + shown :]
                 shown = len(raw) - m.end()
-        yield self.finish(question, hits, raw, standalone=standalone)
+        yield self._verified(question, hits, raw, standalone)
 
     def credit(self, question: str, hits: list[Hit], *, standalone: str | None = None) -> Answer | None:
         """A byline question (谁拍的, who reported) answered from the article's byline by the
@@ -290,8 +290,9 @@ class LLMReader:
         """The model's raw output -> the verified `Answer` (public so evaluation can replay drafts).
         A byline question is answered from the byline, whatever the draft (see `credit`)."""
         credit = self.credit(question, hits, standalone=standalone)
-        if credit is not None:
-            return credit
+        return credit if credit is not None else self._verified(question, hits, raw, standalone)
+
+    def _verified(self, question: str, hits: list[Hit], raw: str, standalone: str | None) -> Answer:
         q = standalone or question
         lang = facts.detect_language(q)
         rewritten = standalone if standalone and standalone != question else None

@@ -198,7 +198,7 @@ class Verifier:
             if (
                 units is not None
                 and want is not None
-                and (event := _time_of_another_event(shown, question, units))
+                and (event := _time_of_another_event(shown, question, want, units))
             ):
                 units, reason = None, f"gives a time, but not of {event} (the event asked about)"
             if units is not None and (odd := _unit_mismatch(shown)):
@@ -401,10 +401,11 @@ def _unit_mismatch(sentence: str) -> str | None:
     return None
 
 
-def _time_of_another_event(sentence: str, question: str, quotes: Sequence[Quote]) -> str | None:
+def _time_of_another_event(
+    sentence: str, question: str, want: facts.AnswerType, quotes: Sequence[Quote]
+) -> str | None:
     """For a "when" question, the event asked (通车) when the sentence gives a time but neither
     it nor the sentences it quotes say that event (于2024年3月开工建设 for 哪一天通车)."""
-    want = asked_kind(question)
     if want.kind != "time" or not gives(sentence, want, question):
         return None
     event = answerable.event_absent(question, sentence)
