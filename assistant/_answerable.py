@@ -69,6 +69,9 @@ _SCOPES = (
 )
 
 
+_COMPARED = re.compile(r"(?:比|较|相比|同比)$")
+
+
 def asked_event(question: str) -> str | None:
     """The event of a "when" question: 二十大开幕时间 -> 开幕; 条例将于什么时候施行 -> 施行."""
     m = _WHEN_HEAD.search(question) or _WHEN_ASKED.search(question)
@@ -132,8 +135,13 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         event = event_absent(q, ev.sentence or ev.text)  # the event of the time: its own sentence
         return _say(zh, "absent", c=event) if event else None
     printed = [t for t in find_times(close) if not t.frequency]
-    theirs = dated_times(close, ev.date)
-    own_years = {t.year for t in find_times(span) if t.year is not None and not t.frequency}
+    # 比2021年下降 / 较去年增长: the base of a comparison is not the time the figure is of
+    theirs = [u for u in dated_times(close, ev.date) if not _COMPARED.search(close[: u.start])]
+    own_years = {
+        t.year
+        for t in find_times(span)
+        if t.year is not None and not t.frequency and not _COMPARED.search(span[: t.start])
+    }
     for t in find_times(q):
         if t.frequency:
             continue

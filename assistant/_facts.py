@@ -67,7 +67,8 @@ def chinese_to_number(s: str) -> float | None:
 # Measure words and units, longest first so 亿元 wins over 亿 and 个月 over 个.
 UNITS = (
     "平方公里 平方米 万千瓦 千瓦时 公顷 公里 千米 厘米 毫米 个百分点 个月 小时 分钟 亿元 万元 元 "
-    "% ％ ℃ 度 米 亩 吨 斤 家 个 位 名 人 所 篇 盘 条 座 次 级 岁 年 天 周 户 辆 台 项 批 届 倍 成 件 场 期 "
+    "% ％ ‰ ℃ 度 米 亩 吨 斤 家 个 位 名 人 所 篇 盘 条 座 次 级 岁 年 天 周 户 辆 台 项 批 届 倍 成 "
+    "件 场 期 "
     "株 棵 只 头 套 份 张 本 支 处 间 栋 幢 层 号 元钱 起 例 万人次 人次 元/斤 小区 镇 村 社区 "
     "美元 欧元 英镑 日元 港元 摄氏度 公斤 千克 兆瓦 "
     "册 部 艘 架 匹 箱 袋 瓶 桶 颗 枚 盏 根 块 笔 幅 立方米 千瓦 标箱"
@@ -75,9 +76,12 @@ UNITS = (
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # 1,313,851: thousands separators, as RGB and wire copy print them.
 _NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUM_CHARS}]+(?:点[{CN_NUM_CHARS}]+)?)"
+# 6.05万亿, 3千万: magnitudes of two characters before one (a bare 千 or 百 is left alone: 5千米
+# is a unit).
+_MAG_RE = r"(?:[千百]万|万亿|千亿|[万亿])?"
 _QUANTITY = re.compile(
-    rf"(?P<pct>百分之)?(?P<ord>第|首)?(?P<num>{_NUM_RE})(?P<mag>[万亿]?)"
-    rf"(?:(?:到|至|~|-|—)(?P<hi>{_NUM_RE})(?P<himag>[万亿]?))?"
+    rf"(?P<pct>百分之)?(?P<ord>第|首)?(?P<num>{_NUM_RE})(?P<mag>{_MAG_RE})"
+    rf"(?:(?:到|至|~|-|—)(?P<hi>{_NUM_RE})(?P<himag>{_MAG_RE}))?"
     rf"(?P<approx>多|余|来)?(?P<unit>{_UNIT_RE})?"
 )
 _TIME_UNITS = {"年", "天", "周", "小时", "分钟", "个月"}
@@ -134,7 +138,7 @@ def find_quantities(text: str) -> list[Quantity]:
         hi = m.group("hi")
         high = chinese_to_number(hi + (m.group("himag") or "")) if hi else None
         if m.group("mag") == "" and m.group("himag"):  # 4到5万: both in 万
-            value *= _BIG_UNIT[m.group("himag")]
+            value *= chinese_to_number("1" + m.group("himag")) or 1
         if unit in ("亿元", "万元"):
             value *= _BIG_UNIT[unit[0]]
             unit = "元"

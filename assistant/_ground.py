@@ -304,8 +304,13 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
     near = close + "\n" + normalise(ev.preceding)
     article = near + "\n" + normalise(ev.article_text) + "\n" + normalise(ev.source)
     gaps = []
+    # 亚历山大 of 亚历山大·武契奇 is no name of its own: the whole is printed, or its surname is
+    foreign = [m.group(0) for m in _FOREIGN_NAME.finditer(text)]
     for name in proper_names(text):
         if name in span:
+            continue
+        whole = next((f for f in foreign if name in f and name != f), None)
+        if whole is not None and (whole in article or _foreign_printed(whole, article)):
             continue
         rival = _rival(name, span, text)  # the span's own subject beats one named around it
         if rival is not None:
@@ -388,7 +393,23 @@ def _holds(person: str, title: str, span: str, printed: dict[str, set[str]]) -> 
         title in printed.get(person, set())
         or re.search(rf"{plain}{title}\s*{person}", span)
         or re.search(rf"{person}(?:是|任|担任|系|为)[^，,。；;]{{0,20}}?{plain}{title}", span)
+        or _becomes(person, title, plain, span)
     )
+
+
+_BECOMES = r"(?:并|还|也|再次|首次)?(?:成为|当选|出任|就任|升任|荣膺)"
+
+
+def _becomes(person: str, title: str, plain: str, span: str) -> bool:
+    """吴京的个人总票房达到300亿元，成为中国影史首个300亿票房演员: a later clause with no
+    subject of its own (…，成为 / 以高票当选 …) speaks of the person the sentence began with, as
+    long as no other person is named in between."""
+    chain = rf"{person}(?P<between>[^。；;！？!?]{{0,40}}?){_BECOMES}[^，,。；;]{{0,20}}?{plain}{title}"
+    for m in re.finditer(chain, span):
+        between = m.group("between")
+        if not find_people(between) and not guessed_people(between):
+            return True
+    return False
 
 
 def _holders(title: str, span: str, person: str) -> list[str]:

@@ -170,6 +170,9 @@ def frame_differs(claim_text: str, unit_text: str) -> str | None:
     return None
 
 
+_FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
+
+
 def entity_diffs(
     claim_text: str, unit_text: str, claim_items: list[Item], unit_items: list[Item]
 ) -> list[str]:
@@ -181,7 +184,11 @@ def entity_diffs(
     titled = [m.text for m in find_people(claim_text)]
     people_claimed = {w for w, f in tagged if f.startswith("nr")} | set(titled)
     names = [w for w, _ in tagged] + titled
-    missing = [n for n in dict.fromkeys(names) if n not in unit_text]
+    # 亚历山德拉 of 亚历山德拉·贝克尔 is not missing where the sentence prints 贝克尔
+    given = [
+        f.partition("·")[0] for f in _FOREIGN.findall(claim_text) if f.partition("·")[2][:2] in unit_text
+    ]
+    missing = [n for n in dict.fromkeys(names) if n not in unit_text and not any(n in g for g in given)]
     if not missing:
         return []
     a, b = mask(claim_text, claim_items).replace(" ", "#"), mask(unit_text, unit_items).replace(" ", "#")

@@ -102,6 +102,11 @@ class Kept:
     units: tuple[Quote, ...]
 
 
+# A noun phrase that points back (该剧, 该项目, 此次, 这部): its sentence is about what the
+# sentence before names.
+_ANAPHOR = re.compile(r"(?<!应)该(?=[\u4e00-\u9fff])|此(?:剧|片|书|次|项|届)|这[部项届家座]|本(?:剧|片|届)")
+
+
 def _terms(text: str) -> list[tuple[str, float]]:
     t = normalise(text)
     return terms(mask(t, items(t)))
@@ -203,6 +208,8 @@ class Verifier:
                 units, reason = None, f"gives a time, but not of {event} (the event asked about)"
             if units is not None and (odd := _unit_mismatch(shown)):
                 units, reason = None, f"“{odd}”: that measure is not counted in that unit"
+            if units is not None and want is not None and (other := _other_measure(shown, want, question)):
+                units, reason = None, f"“{other}”: another measure than the one asked"
             row["kept"] = units is not None
             if units is None:
                 row["reason"] = reason
@@ -298,7 +305,10 @@ class Verifier:
             return None, r.explanation
         context = normalise(r.unit.with_context)
         asked = _terms(question)
-        if bare and asked and (own := coverage(asked, normalise(r.unit.text))) < MIN_BARE_COVERAGE:
+        own_text = r.unit.text
+        if _ANAPHOR.search(own_text):  # 张丹、张昊将担任该剧的领衔主演: 该剧 is the sentence before's
+            own_text = r.unit.article.text[r.unit.context_start : r.unit.end]
+        if bare and asked and (own := coverage(asked, normalise(own_text))) < MIN_BARE_COVERAGE:
             # A bare value or name borrows the question's words: the sentence printing it must say
             # them (设计师陆文斌), not the one before (…设计。馆长朱晓红介绍…).
             return None, f"“{fact}”: the sentence printing it holds {own:.2f} of the question"
@@ -401,6 +411,28 @@ def _unit_mismatch(sentence: str) -> str | None:
     return None
 
 
+# A rate or an amount named just before a figure: 死亡率为7.37‰, 出口额达…
+_MEASURE_NAME = re.compile(r"[\u4e00-\u9fff]{2}(?:率|额)$")
+
+
+def _other_measure(sentence: str, want: facts.AnswerType, question: str) -> str | None:
+    """出生率 asked, 人口死亡率为7.37‰ said: a figure printed as another rate (or amount) than the
+    question's. True sentences after the answer (the model copies the rest of the passage)
+    otherwise stand in for an answer the verifier dropped."""
+    q = normalise(question)
+    asked = re.findall(r"[\u4e00-\u9fff]{2}(?:率|额)", q)
+    if want.kind != "number" or not asked:
+        return None
+    s = normalise(sentence)
+    for qn in facts.find_quantities(s):
+        before = re.split(r"[，,。；;：:、]", s[: qn.start])[-1].rstrip("-−+ ")  # 为-0.60‰
+        before = before[: len(before) - len(_MEASURE_BEFORE.search(before).group(0))]
+        m = _MEASURE_NAME.search(before)
+        if m and m.group(0) not in q and any(a[-1] == m.group(0)[-1] for a in asked):
+            return f"{m.group(0)}{qn.text}"
+    return None
+
+
 def _time_of_another_event(
     sentence: str, question: str, want: facts.AnswerType, quotes: Sequence[Quote]
 ) -> str | None:
@@ -500,9 +532,21 @@ def _bare_name(s: str, question: str) -> bool:
     """The whole answer is a short name (舒畅, 山上彻也, 凯文·麦卡锡) the question lacks: a model
     that answers 谁 with two to four characters gives a person or declines."""
     t = re.sub(r"[。！!\s]+$", "", s)
-    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}", t)) and (
-        t not in question and not _NOT_A_NAME.search(t)
+    shaped = re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}", t) or (
+        5 <= len(t) <= 8 and all(c in _TRANSLITERATION for c in t)  # 格什科维奇, printed without ·
     )
+    return bool(shaped) and t not in question and not _NOT_A_NAME.search(t)
+
+
+# Characters of transliterated foreign names (Xinhua's 世界人名翻译大辞典 use): a five-to-eight
+# character run of only these is a foreign name, not a phrase.
+_TRANSLITERATION = set(
+    "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜敦多厄恩尔法范菲斐芬丰佛夫"
+    "弗福伏盖甘冈戈格根贡古瓜圭哈海汉豪赫亨洪胡霍基吉加迦贾杰卡凯坎康考柯科克肯库夸奎昆拉莱赖兰朗劳"
+    "勒雷黎里利莉林琳卢鲁伦罗洛吕马玛迈麦曼芒梅门蒙米敏摩莫墨姆穆纳娜奈南内尼宁纽努诺帕潘庞佩彭皮"
+    "珀坡普奇齐乔切琴丘屈瑞萨塞赛桑瑟森沙莎舍什斯松苏索塔泰坦汤唐陶特滕提图托瓦万旺威韦维温翁沃乌"
+    "伍西希锡谢辛休雅亚扬耶叶伊尤约泽扎詹兹佐"
+)
 
 
 _NOT_A_NAME = re.compile(r"[的是了在有不没年月日]|不知|无法|未知|资料")

@@ -184,3 +184,10 @@ def test_a_when_question_ending_in_shenme_shihou_names_its_event() -> None:
         answers("中超新赛季开赛时间是什么时候？", _ev("俱乐部须于4月8日前提交参赛确认函。"), asks_time=True)
         is not None
     )
+
+
+def test_the_base_year_of_a_comparison_is_not_the_figures_year() -> None:
+    # 比去年同期增长 compares with last year: the figure is this year's
+    ev = _ev("今年国庆假期，全市接待游客68.5万人次，比2024年同期增长12%。", date="2025-10-08")
+    assert answers("2024年国庆假期全市接待游客多少人次？", ev) is not None
+    assert answers("2025年国庆假期全市接待游客多少人次？", ev) is None

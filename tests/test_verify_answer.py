@@ -159,6 +159,60 @@ ARTICLES = {
             source="嘉兴日报·平湖版",
             text="本报讯 食堂每天供应午餐和晚餐，午餐时段为11时至12时30分，每餐12元。",
         ),
+        Article(
+            id="trade",
+            title="前三季度全省外贸稳中有进",
+            date="2025-10-22",
+            source="嘉兴日报·平湖版",
+            text=(
+                "本报讯 据杭州海关统计，前三季度浙江省进出口总值达3.85万亿元，同比增长6.2%。"
+                "去年全市人口自然增长率为1.2‰。"
+            ),
+        ),
+        Article(
+            id="twin-city",
+            title="德国友城代表团访平",
+            date="2025-11-21",
+            source="嘉兴日报·平湖版",
+            text=(
+                "本报讯 11月20日，德国巴特洪堡市代表团访问平湖，市长亚历山德拉·贝克尔率团。"
+                "留学生伊万诺维奇担任翻译。"
+            ),
+        ),
+        Article(
+            id="twin-city-2",
+            title="两市将深化职业教育合作",
+            date="2025-11-22",
+            source="嘉兴日报·平湖版",
+            text="本报讯 贝克尔在座谈会上表示，两市将在职业教育领域深化合作。",
+        ),
+        Article(
+            id="opera",
+            title="越剧《钟埭情》首演",
+            date="2025-09-12",
+            source="嘉兴日报·平湖版",
+            text=(
+                "本报讯 原创越剧《钟埭情》昨晚在平湖大剧院首演。青年演员陈晓红、吴丽君担任该剧主演。"
+                "文化馆馆长沈建平介绍，下月还将在各镇街道巡演。"
+            ),
+        ),
+        Article(
+            id="births",
+            title="全市人口变动情况公布",
+            date="2025-02-12",
+            source="嘉兴日报·平湖版",
+            text="本报讯 去年全市常住人口出生率为5.1‰，死亡率为7.9‰，自然增长率为-2.8‰。",
+        ),
+        Article(
+            id="election",
+            title="新港村完成换届",
+            date="2025-03-15",
+            source="嘉兴日报·平湖版",
+            text=(
+                "本报讯 新港村昨天举行换届选举，王丽华的得票率超过八成，当选新一届村委会主任。"
+                "会上，李建国介绍了候选人张明强，张明强随后当选村监委会主任。"
+            ),
+        ),
     ]
 }
 
@@ -591,3 +645,65 @@ def test_lunch_hours_do_not_answer_for_dinner() -> None:
         "长者食堂的午餐时段是几点到几点？", "编号：1\n答案：午餐时段为11时至12时30分。[1]", "canteen"
     )
     assert rows[0]["kept"], rows
+
+
+# ---------------------------------------------------------------- fourth look (fresh3's kinds)
+
+
+def test_magnitudes_of_two_characters_and_per_mille_are_numbers() -> None:
+    from assistant import _facts as facts
+
+    got = [
+        (q.value, q.unit) for q in facts.find_quantities("进出口总值达3.85万亿元，另有3千万美元，增长率1.2‰")
+    ]
+    assert got == [(3.85e12, "元"), (3e7, "美元"), (1.2, "‰")]
+    assert [(q.value, q.unit) for q in facts.find_quantities("全程5千米")] == [(5.0, "千米")]
+    q = "前三季度浙江省进出口总值是多少？"
+    _, rows = verify(q, "编号：1\n答案：3.85万亿元[1]", "trade")
+    assert rows[0]["kept"], rows
+    _, rows = verify(q, "编号：1\n答案：3.58万亿元[1]", "trade")
+    assert not rows[0]["kept"], rows
+    _, rows = verify("去年全市人口自然增长率是多少？", "编号：1\n答案：1.2‰[1]", "trade")
+    assert rows[0]["kept"], rows
+
+
+def test_a_foreign_name_is_printed_by_its_surname_or_without_a_dot() -> None:
+    # 亚历山德拉 alone is no name the passage must print: 贝克尔 is the same person
+    q = "谁表示两市将在职业教育领域深化合作？"
+    _, rows = verify(
+        q, "编号：1\n答案：亚历山德拉·贝克尔表示两市将在职业教育领域深化合作。[1]", "twin-city-2"
+    )
+    assert rows[0]["kept"], rows
+    _, rows = verify(
+        q, "编号：1\n答案：亚历山德拉·施密特表示两市将在职业教育领域深化合作。[1]", "twin-city-2"
+    )
+    assert not rows[0]["kept"], rows
+    # five transliterated characters answer 谁 as a name does
+    _, rows = verify("代表团访问平湖时谁担任翻译？", "编号：1\n答案：伊万诺维奇[1]", "twin-city")
+    assert rows[0]["kept"], rows
+
+
+def test_a_sentence_pointing_back_borrows_the_subject_of_the_one_before() -> None:
+    q = "越剧《钟埭情》的主演是谁？"
+    _, rows = verify(q, "编号：1\n答案：陈晓红、吴丽君[1]", "opera")
+    assert rows[0]["kept"], rows
+    # without 该剧 the sentence before stays another sentence: 沈建平 is no 编剧 of anything said
+    _, rows = verify("越剧《钟埭情》的编剧是谁？", "编号：1\n答案：沈建平[1]", "opera")
+    assert not rows[0]["kept"], rows
+
+
+def test_a_clause_without_a_subject_speaks_of_the_person_the_sentence_began_with() -> None:
+    q = "谁当选新港村村委会主任？"
+    _, rows = verify(q, "编号：1\n答案：王丽华[1]", "election")
+    assert rows[0]["kept"], rows
+    # another person named in between takes the title: 李建国 only introduced 张明强
+    _, rows = verify("谁当选新港村村监委会主任？", "编号：1\n答案：李建国[1]", "election")
+    assert not rows[0]["kept"], rows
+
+
+def test_a_figure_of_another_rate_is_no_answer() -> None:
+    q = "去年全市人口出生率是多少？"
+    kept, rows = verify(q, "编号：1\n答案：死亡率为7.9‰，自然增长率为-2.8‰。[1]", "births")
+    assert not kept and "死亡率" in rows[0]["reason"], rows
+    kept, rows = verify(q, "编号：1\n答案：去年全市常住人口出生率为5.1‰。[1]", "births")
+    assert kept, rows
