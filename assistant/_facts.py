@@ -46,6 +46,10 @@ def detect_language(text: str) -> Language:
     return "zh" if cjk else "other"
 
 
+# A foreign name as Chinese prints it: 亚历山大·武契奇, 凯文·麦卡锡
+FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}")
+
+
 # ------------------------------------------------------------------ numbers
 
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import _slots as slots
-from ._facts import SURNAMES, TITLES, detect_language, find_directions, find_people
+from ._facts import FOREIGN_NAME, SURNAMES, TITLES, detect_language, find_directions, find_people
 from ._normalize import normalise
 from ._values import Item, consistent, items
 from .records import Article, Verdict
@@ -268,15 +268,12 @@ def _present(name: str, where: str) -> bool:
     return len(name) >= 3 and name[:2] in where  # 沿海地区 asked, 沿海 printed
 
 
-_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
-
-
 def guessed_people(text: str) -> list[str]:
     """People jieba finds only with its HMM guesser (吴开华, 鲁马) and foreign names (唐纳德·卢):
     a claim's person must be printed in the article, whatever the dictionary knows."""
     import jieba.posseg
 
-    found = [m.group(0) for m in _FOREIGN_NAME.finditer(text)]
+    found = [m.group(0) for m in FOREIGN_NAME.finditer(text)]
     found += [w.word for w in jieba.posseg.cut(text) if w.flag == "nr" and slots.person_shaped(w.word)]
     return [n for n in dict.fromkeys(found) if not any(n != f and n in f for f in found)]
 
@@ -305,7 +302,7 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
     article = near + "\n" + normalise(ev.article_text) + "\n" + normalise(ev.source)
     gaps = []
     # 亚历山大 of 亚历山大·武契奇 is no name of its own: the whole is printed, or its surname is
-    foreign = [m.group(0) for m in _FOREIGN_NAME.finditer(text)]
+    foreign = [m.group(0) for m in FOREIGN_NAME.finditer(text)]
     for name in proper_names(text):
         if name in span:
             continue

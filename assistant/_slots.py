@@ -13,7 +13,15 @@ import difflib
 import itertools
 import re
 
-from ._facts import _DIRECTIONS, BATCH_MARKER, SURNAMES, content_terms, find_directions, find_people
+from ._facts import (
+    _DIRECTIONS,
+    BATCH_MARKER,
+    FOREIGN_NAME,
+    SURNAMES,
+    content_terms,
+    find_directions,
+    find_people,
+)
 from ._values import Item, consistent
 
 PROPER = ("nr", "ns", "nt", "nz", "eng", "nrt", "nrfg")
@@ -170,9 +178,6 @@ def frame_differs(claim_text: str, unit_text: str) -> str | None:
     return None
 
 
-_FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
-
-
 def entity_diffs(
     claim_text: str, unit_text: str, claim_items: list[Item], unit_items: list[Item]
 ) -> list[str]:
@@ -186,7 +191,7 @@ def entity_diffs(
     names = [w for w, _ in tagged] + titled
     # 亚历山德拉 of 亚历山德拉·贝克尔 is not missing where the sentence prints 贝克尔
     given = [
-        f.partition("·")[0] for f in _FOREIGN.findall(claim_text) if f.partition("·")[2][:2] in unit_text
+        f.partition("·")[0] for f in FOREIGN_NAME.findall(claim_text) if f.partition("·")[2][:2] in unit_text
     ]
     missing = [n for n in dict.fromkeys(names) if n not in unit_text and not any(n in g for g in given)]
     if not missing:

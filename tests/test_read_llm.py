@@ -15,10 +15,10 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from assistant._answer import Assistant
+from assistant._draft_sentences import sentences
 from assistant._index import NewsIndex
 from assistant._read_extractive import ExtractiveReader
 from assistant._read_llm import LLMReader, messages, parse
-from assistant._verify_answer import sentences
 from assistant.config import Settings
 from assistant.records import Answer, Article
 

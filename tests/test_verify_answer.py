@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import pytest
 
-from assistant._read_llm import parse
-from assistant._verify_answer import (
-    Verifier,
-    asked_kind,
+from assistant._answer_kinds import asked_kind, gives
+from assistant._draft_sentences import (
     completed,
-    compose,
-    gives,
+    dedupe_clauses,
     is_fragment,
     list_variants,
-    same_answer,
     sentences,
     trailing_cuts,
     unfinished,
 )
+from assistant._read_llm import parse
+from assistant._verify_answer import Verifier, compose, same_answer, unprinted_figures
 from assistant.records import Article, Hit, Passage
 
 ARTICLES = {
@@ -425,7 +423,6 @@ def test_the_extractive_fallback_must_say_what_the_model_said() -> None:
 
 
 def test_figures_may_be_written_as_digits_or_in_another_magnitude() -> None:
-    from assistant._verify_answer import unprinted_figures
 
     art = Article(
         id="x", title="", date=None, text="美联储今年将加息四次，共吸引游客12000人，投资一千二百万元。"
@@ -446,7 +443,6 @@ def test_a_profile_names_its_person_first() -> None:
 
 
 def test_repeated_clauses_are_said_once() -> None:
-    from assistant._verify_answer import dedupe_clauses
 
     assert dedupe_clauses("5月17日，5月19日，5月17日，5月19日") == "5月17日，5月19日"
     assert dedupe_clauses("大桥全长86米，总投资1260万元") == "大桥全长86米，总投资1260万元"

@@ -1,0 +1,244 @@
+"""What a question asks for, and whether a model's sentence gives it.
+
+`asked_kind` reads the answer type the question wants, with the keyword questions news
+readers type (去世时间, 在哪一集, 罚了多少钱). `gives` says whether a sentence holds a thing
+of that kind the question does not already say: a figure in the asked unit, a time, a
+person (by title, by profile, by a bare name, a foreign name), a place. The rest name
+sentences that hold a thing of the asked kind but of something else: a figure in another
+measure's unit (亩产9.6元), a figure of another rate (死亡率 for 出生率), the time of another
+event (开工 for 通车). Each was found on RGB drafts and is tested on examples written for it
+(tests/test_verify_answer.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from . import _answerable as answerable
+from . import _facts as facts
+from ._facts import SURNAMES
+from ._normalize import normalise
+
+if TYPE_CHECKING:
+    from ._verify_answer import Quote
+
+_BIO = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[，,]\s*[男女][，,]")
+_LISTED = re.compile(
+    r"(?:^|[、，,和与及])(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[、，,和与及。]|$|主演|领衔|等人|饰演|出演|获得|夺得)"
+)
+# 张颂文演高启强: a role played (not 导演 / 主演 / 表演, nor 演员…).
+_PLAYS = re.compile(
+    r"(?:饰演|扮演|(?<![导主表出公开讲上])演)(?:的是|了)?(?P<name>(?!员)[\u4e00-\u9fff]{2,3})(?=[，,。、；]|$)"
+)
+_ROLE_NAME = re.compile(
+    r"(?:演员|选手|歌手|导演|编剧|主持人|运动员|队员|教练|作家|画家|主演)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+    r"(?=饰演|出演|主演|获得|夺得|担任|[，,。、和与及]|$)"
+)
+
+
+# A measure and the units it is counted in: 亩产 in 公斤, not in 元 (a model gluing a price to a
+# yield). Only measures whose unit family is unambiguous are listed.
+_MEASURE_UNITS = (
+    (r"亩产|单产|产量|重量|体重|净重", r"克|公斤|千克|斤|吨"),
+    (r"面积|占地", r"平方米|平方公里|平方千米|亩|公顷"),
+    (r"全长|长度|总长|里程|距离|宽度|高度|海拔", r"米|公里|千米|厘米|毫米"),
+    (r"价格|售价|票价|投资|总投资|营收|收入|利润|补贴|奖金|资金|税收|成本", r"元"),
+    (r"气温|温度", r"℃|度"),
+)
+_MEASURE_BEFORE = re.compile(r"(?:是|为|达|达到|约|约为|仅|共|超过|高达|突破|在)*$")
+
+
+def unit_mismatch(sentence: str) -> str | None:
+    """`亩产9.6元`: the measure printed just before a figure is not counted in the figure's unit."""
+    s = normalise(sentence)
+    for q in facts.find_quantities(s):
+        before = re.split(r"[，,。；;：:、]", s[: s.find(q.text)])[-1]
+        before = before[: len(before) - len(_MEASURE_BEFORE.search(before).group(0))]
+        for measure, units in _MEASURE_UNITS:
+            m = re.search(rf"(?:{measure})$", before)
+            if m and q.unit and not re.search(rf"(?:{units})$", q.unit):
+                return f"{m.group(0)}{q.text}"
+    return None
+
+
+# A rate or an amount named just before a figure: 死亡率为7.37‰, 出口额达…
+_MEASURE_NAME = re.compile(r"[\u4e00-\u9fff]{2}(?:率|额)$")
+
+
+def other_measure(sentence: str, want: facts.AnswerType, question: str) -> str | None:
+    """出生率 asked, 人口死亡率为7.37‰ said: a figure printed as another rate (or amount) than the
+    question's. True sentences after the answer (the model copies the rest of the passage)
+    otherwise stand in for an answer the verifier dropped."""
+    q = normalise(question)
+    asked = re.findall(r"[\u4e00-\u9fff]{2}(?:率|额)", q)
+    if want.kind != "number" or not asked:
+        return None
+    s = normalise(sentence)
+    for qn in facts.find_quantities(s):
+        before = re.split(r"[，,。；;：:、]", s[: qn.start])[-1].rstrip("-−+ ")  # 为-0.60‰
+        before = before[: len(before) - len(_MEASURE_BEFORE.search(before).group(0))]
+        m = _MEASURE_NAME.search(before)
+        if m and m.group(0) not in q and any(a[-1] == m.group(0)[-1] for a in asked):
+            return f"{m.group(0)}{qn.text}"
+    return None
+
+
+def time_of_another_event(
+    sentence: str, question: str, want: facts.AnswerType, quotes: Sequence[Quote]
+) -> str | None:
+    """For a "when" question, the event asked (通车) when the sentence gives a time but neither
+    it nor the sentences it quotes say that event (于2024年3月开工建设 for 哪一天通车)."""
+    if want.kind != "time" or not gives(sentence, want, question):
+        return None
+    event = answerable.event_absent(question, sentence)
+    if event and all(answerable.event_absent(question, q.unit.text) for q in quotes):
+        return event
+    return None
+
+
+def _people_like(s: str) -> list[str]:
+    """Names a person answer gives without a title: a profile's first word (舒畅，男，…), an
+    enumeration of surname-led names (雷佳音、张子枫), a name after 演员/选手, a name with ·."""
+    names = [m.group("name") for m in (_BIO.match(s),) if m]
+    names += [
+        m.group("name")
+        for pattern in (_LISTED, _ROLE_NAME)
+        for m in pattern.finditer(s)
+        if m.group("name")[0] in SURNAMES
+    ]
+    names += [m.group("name") for m in _PLAYS.finditer(s)]
+    names += facts.FOREIGN_NAME.findall(s)
+    return names
+
+
+def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
+    """The sentence holds a thing of the asked kind (a number, a time, a person) that the
+    question does not already say; kinds the rules cannot spot in a fragment pass."""
+    s = normalise(sentence)
+    if want.kind == "number" and want.unit == "元":  # money: 520万元, 687亿美元, 3000万欧元
+        return any(q.unit.endswith("元") and q.text not in question for q in facts.find_quantities(s))
+    if want.kind == "number":
+        from ._read_extractive import asked_numbers
+
+        return any(True for _ in asked_numbers(s, want, normalise(question), "zh"))
+    if want.kind in ("time", "duration"):
+        quantities = facts.find_quantities(s)
+        if want.kind == "time":  # 车程缩短至8分钟 says how long, not when; 20时 (a bare hour) says when
+            quantities = [q for q in quantities if q.unit in _CLOCK]
+        times = [t.text for t in facts.find_times(s)] + [q.text for q in quantities]
+        return any(t not in question for t in times)
+    q = normalise(question)
+    if want.kind == "person":
+        if any(n not in question for n in _people_like(s)) or _bare_name(s, q):
+            return True
+        if (made := _MAKER.search(q)) and _maker(s, made.group(1), q):
+            return True  # 谁制作的 is answered by a studio as well as by a person
+        return any(p.text not in question for p in facts.find_people(s))
+    if want.kind == "place":
+        places = _places(s)
+        return any(m.text not in q and (_after_locative(m, places, s) or _new(m, s, q)) for m in places)
+    if want.kind == "name" and _ROLE_HEAD.search(q):
+        # 冠军 / 主演 / 总统 are answered by a name, not by where the event was held: a name
+        # after 在 / 于 (…争夺战在河南新乡进行) says where, not who.
+        names = facts.find_names(s)
+        return any(_new(m, s, q) and not _after_locative(m, names, s) for m in names) or any(
+            n not in q for n in _people_like(s)
+        )
+    return True
+
+
+_CLOCK = ("", "时", "点", "日", "号")
+
+_ROLE_HEAD = re.compile(
+    r"(?:冠军|亚军|季军|金牌|银牌|铜牌|得主|获得者|主演|导演|总导演|主教练|教练|旗手|火炬手|议长|总理|首相|总统"
+    r"|市长|首席执行官|CEO|董事长)(?:有哪些|是谁|是|为)?(?:什么|谁|哪个|哪些|哪位)?[？?]?$"
+)
+
+
+def _after_locative(m: facts.Mention, names: list[facts.Mention], s: str) -> bool:
+    """The name ends a run of names (在[河南][新乡]) that follows 在 / 于 / 位于 …"""
+    begins = {n.end: n.start for n in names}
+    at = m.start
+    while at in begins and begins[at] < at:
+        at = begins[at]
+    return bool(_LOCATIVE.search(s[:at]))
+
+
+_MAKER = re.compile(
+    r"谁(?:来|负责)?(制作|出品|开发|研发|创立|创办|创建|主办|承办|发布|推出|生产|设计|建造|发起)"
+)
+
+
+def _maker(s: str, verb: str, question: str) -> bool:
+    """A name printed just before the question's verb (艺画开天制作) that the question lacks."""
+    at = s.find(verb)
+    if at <= 0:
+        return False
+    before = re.split(r"[，,。；;、：:]|由|是", s[:at])[-1].strip()
+    return 2 <= len(before) <= 12 and before not in question and not _NOT_A_NAME.search(before)
+
+
+def _bare_name(s: str, question: str) -> bool:
+    """The whole answer is a short name (舒畅, 山上彻也, 凯文·麦卡锡) the question lacks: a model
+    that answers 谁 with two to four characters gives a person or declines."""
+    t = re.sub(r"[。！!\s]+$", "", s)
+    shaped = re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}", t) or (
+        5 <= len(t) <= 8 and all(c in _TRANSLITERATION for c in t)  # 格什科维奇, printed without ·
+    )
+    return bool(shaped) and t not in question and not _NOT_A_NAME.search(t)
+
+
+# Characters of transliterated foreign names (Xinhua's 世界人名翻译大辞典 use): a five-to-eight
+# character run of only these is a foreign name, not a phrase.
+_TRANSLITERATION = set(
+    "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜敦多厄恩尔法范菲斐芬丰佛夫"
+    "弗福伏盖甘冈戈格根贡古瓜圭哈海汉豪赫亨洪胡霍基吉加迦贾杰卡凯坎康考柯科克肯库夸奎昆拉莱赖兰朗劳"
+    "勒雷黎里利莉林琳卢鲁伦罗洛吕马玛迈麦曼芒梅门蒙米敏摩莫墨姆穆纳娜奈南内尼宁纽努诺帕潘庞佩彭皮"
+    "珀坡普奇齐乔切琴丘屈瑞萨塞赛桑瑟森沙莎舍什斯松苏索塔泰坦汤唐陶特滕提图托瓦万旺威韦维温翁沃乌"
+    "伍西希锡谢辛休雅亚扬耶叶伊尤约泽扎詹兹佐"
+)
+
+
+_NOT_A_NAME = re.compile(r"[的是了在有不没年月日]|不知|无法|未知|资料")
+_LOCATIVE = re.compile(r"(?:在|于|位于|来到|赴|到|从)$")
+
+
+def _places(s: str) -> list[facts.Mention]:
+    """Places a sentence names: jieba's ns words, place-suffixed phrases, countries."""
+    found = [m for m in facts.find_names(s) if m.kind == "place"] + facts.find_places(s)
+    found += [facts.Mention(c, "place", i, i + len(c)) for c in facts.COUNTRIES if (i := s.find(c)) >= 0]
+    return found
+
+
+def _new(m: facts.Mention, s: str, question: str) -> bool:
+    """A name the question does not already say, and not the first word of the question's own
+    subject (中国 in 中国金鸡百花电影节 when 金鸡百花电影节 is asked about)."""
+    if m.text in question:
+        return False
+    after = s[m.end : m.end + 2]
+    return not (len(after) == 2 and after in question)
+
+
+# 在哪一集 / 第几季 ask a number; 哪季稻子 asks which crop of the year (早稻, 晚稻).
+_EPISODE = re.compile(r"(?:哪一?|第几)(?:[集期届场轮次版]|季(?!稻|作物|粮|庄稼|蔬菜|水果|茶))")
+_WHEN_NOUN = re.compile(r"(?:时间|日期)(?:是|为)?[？?]?$")
+_MONEY = re.compile(r"多少钱|罚款?了?多少|多少罚款|金额")
+
+
+def asked_kind(question: str) -> facts.AnswerType:
+    """What the question asks for, with the keyword questions news readers type: 去世时间 (a
+    time), 在哪一集 (a number), 罚了多少钱 (money in 元)."""
+    from dataclasses import replace
+
+    q = normalise(question)
+    want = facts.answer_type(q, "zh")
+    if want.kind in ("other", "place", "entity"):
+        if _EPISODE.search(q):
+            return facts.AnswerType("number", ordinal=True)  # 第29集
+        if _WHEN_NOUN.search(q):
+            return facts.AnswerType("time")
+    if want.kind == "number" and not want.unit and _MONEY.search(q):
+        return replace(want, unit="元", counted="")
+    return want
