@@ -12,12 +12,12 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ._decode import decode
 from ._load_web import FEED_SUFFIXES, HTML_SUFFIXES, load_feed, load_html
-from ._parse_page import looks_like_page, parse_page
+from ._parse_page import dateline_byline, looks_like_page, parse_byline, parse_page
 from .errors import InputError
 from .records import Article
 
@@ -88,6 +88,9 @@ def load_paths(paths: Iterable[Path]) -> LoadResult:
     seen: dict[str, Article] = {}
     unique: list[Article] = []
     for art in result.articles:
+        if not art.authors and not art.byline and (credit := dateline_byline(art.text)):
+            # the reporters of a lone article are printed in its lead, not on a ■ line
+            art = replace(art, byline=credit, authors=parse_byline(credit))
         key = content_id(art.text)
         if key in seen:
             result.duplicates.append((seen[key].id, f"{art.path} ({art.id})"))

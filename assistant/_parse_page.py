@@ -92,10 +92,26 @@ def is_open_ended(text: str) -> bool:
     return bool(t) and t[-1] not in SENTENCE_END
 
 
+# 本报讯（记者 张宇青 通讯员 赵亦韵）: the credit printed in the lead of an article file or web page
+_DATELINE_CREDIT = re.compile(
+    r"^\s*(?:本报讯|本报[\u4e00-\u9fff]{1,6}讯|[\u4e00-\u9fff]{2,8}讯)?\s*[（(]\s*"
+    r"(?P<credit>(?:本报记者|见习记者|记者|通讯员|实习生|摄影)[^（）()\n]{1,60}?)\s*[）)]"
+)
+
+
+def dateline_byline(text: str) -> str:
+    """The credit in an article's lead: 本报讯（记者 张宇青 通讯员 赵亦韵）… -> 记者 张宇青 通讯员 赵亦韵;
+    "" when the lead prints none."""
+    for line in text.lstrip().splitlines()[:3]:  # a headline the loader did not lift may come first
+        if m := _DATELINE_CREDIT.match(line):
+            return m.group("credit").strip()
+    return ""
+
+
 def parse_byline(line: str) -> tuple[str, ...]:
     """`■记者 张宇青 通讯员 赵亦韵` -> (张宇青, 赵亦韵); a pen name stays as written."""
     names: list[str] = []
-    for token in line.lstrip("■").split():
+    for token in re.split(r"[\s、，,]+", line.lstrip("■")):
         for role in _ROLE_WORDS:
             if token.startswith(role):
                 token = token[len(role) :]

@@ -321,3 +321,42 @@ def test_passages_overlap_a_little(seed_articles: list[Article]) -> None:
     passages = split_article(_by_title(seed_articles, "交行先锋"), max_chars=200, overlap_chars=60)
     overlaps = [a.end - b.start for a, b in pairwise(passages)]
     assert any(o > 0 for o in overlaps) and all(o <= 60 for o in overlaps)
+
+
+def test_an_article_files_reporters_are_read_from_its_lead(tmp_path: Path) -> None:
+    # 本报讯（记者 …）is how a lone article prints its byline; a ■ line is the page's way
+    f = tmp_path / "a.txt"
+    f.write_text(
+        "新埭镇开出首家共享菜园\n\n本报讯（记者 沈雨、陆晨 通讯员 周一帆）日前，新埭镇首家共享菜园开园。\n",
+        "utf-8",
+    )
+    art = load_paths([f]).articles[0]
+    assert art.authors == ("沈雨", "陆晨", "周一帆")
+    assert art.byline == "记者 沈雨、陆晨 通讯员 周一帆"
+    # a lead without a credit, and a credit given by the file, are left as they are
+    g = tmp_path / "b.md"
+    g.write_text("---\nauthor: 张三\n---\n# 标题\n\n本报讯（记者 李四）正文。\n", "utf-8")
+    h = tmp_path / "c.txt"
+    h.write_text("标题\n\n本报讯 昨天，记者从市农业农村局获悉，今年早稻喜获丰收。\n", "utf-8")
+    got = {a.path: a for a in load_paths([g, h]).articles}
+    assert got[str(g)].authors == ("张三",) and got[str(g)].byline == ""
+    assert got[str(h)].authors == () and got[str(h)].byline == ""
+
+
+def test_a_byline_question_is_answered_from_the_lead_credit(tmp_path: Path) -> None:
+    from assistant._answer import Assistant
+    from assistant._index import NewsIndex
+    from assistant.config import Settings
+
+    from .conftest import HashEmbedder
+
+    f = tmp_path / "a.txt"
+    f.write_text(
+        "新埭镇开出首家共享菜园\n\n本报讯（记者 沈雨 通讯员 周一帆）日前，新埭镇首家共享菜园开园，认领菜地86块。\n",
+        "utf-8",
+    )
+    settings = Settings(index_dir=tmp_path / "index")
+    index = NewsIndex(settings, embedder=HashEmbedder())
+    index.ingest(load_paths([f]).articles)
+    a = Assistant(settings, index).ask("共享菜园的报道是哪位记者写的？")
+    assert not a.refused and "沈雨" in a.answer, a.answer
