@@ -26,14 +26,14 @@ if TYPE_CHECKING:
 
 _BIO = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[，,]\s*[男女][，,]")
 _LISTED = re.compile(
-    r"(?:^|[、，,和与及])(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[、，,和与及。]|$|主演|领衔|等人|饰演|出演|获得|夺得)"
+    r"(?:^|[、，,和与及])(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[、，,和与及。]|$|主演|领衔|等人|饰演|出演|获得|夺得|获评|荣获|当选|入选|获颁|荣膺)"
 )
 # 张颂文演高启强: a role played (not 导演 / 主演 / 表演, nor 演员…).
 _PLAYS = re.compile(
     r"(?:饰演|扮演|(?<![导主表出公开讲上])演)(?:的是|了)?(?P<name>(?!员)[\u4e00-\u9fff]{2,3})(?=[，,。、；]|$)"
 )
 _ROLE_NAME = re.compile(
-    r"(?:演员|选手|歌手|导演|编剧|主持人|运动员|队员|教练|作家|画家|主演)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+    r"(?:演员|选手|歌手|导演|编剧|主持人|运动员|队员|教练|作家|画家|主演|得主)(?P<name>[\u4e00-\u9fff]{2,3}?)"
     r"(?=饰演|出演|主演|获得|夺得|担任|[，,。、和与及]|$)"
 )
 
@@ -153,6 +153,7 @@ _CLOCK = ("", "时", "点", "日", "号")
 
 _ROLE_HEAD = re.compile(
     r"(?:冠军|亚军|季军|金牌|银牌|铜牌|得主|获得者|主演|导演|总导演|主教练|教练|旗手|火炬手|议长|总理|首相|总统"
+    r"|四强|八强|十六强|16强|决赛队伍|决赛球队|选举结果|大选结果"
     r"|市长|首席执行官|CEO|董事长)(?:有哪些|是谁|是|为)?(?:什么|谁|哪个|哪些|哪位)?[？?]?$"
 )
 
@@ -212,11 +213,17 @@ def _places(s: str) -> list[facts.Mention]:
     return found
 
 
+_GENERIC_PARTY = {"国家队", "代表队", "主队", "客队", "球队", "男队", "女队"}  # tagged as names, name no one
+_TEAM_OF = ("队", "国家队", "代表队", "男队", "女队", "方", "政府")
+
+
 def _new(m: facts.Mention, s: str, question: str) -> bool:
     """A name the question does not already say, and not the first word of the question's own
     subject (中国 in 中国金鸡百花电影节 when 金鸡百花电影节 is asked about)."""
-    if m.text in question:
+    if m.text in question or m.text in _GENERIC_PARTY:
         return False
+    if any(m.text == w + rest for w in re.findall(r"[\u4e00-\u9fff]{2,}", question) for rest in _TEAM_OF):
+        return False  # 卡塔尔队 when the question says 卡塔尔: the question's own party
     after = s[m.end : m.end + 2]
     return not (len(after) == 2 and after in question)
 
@@ -227,6 +234,14 @@ _WHEN_NOUN = re.compile(r"(?:时间|日期)(?:是|为)?[？?]?$")
 _MONEY = re.compile(r"多少钱|罚款?了?多少|多少罚款|金额")
 
 
+_PARTY_WHO = re.compile(
+    r"(?:国|方|城市|省|公司|企业|球队|单位|机构|平台|组织|品牌|学校|大学|国家)(?:是|为)?(?:谁|哪个)[？?]?$"
+)
+_RANKING = re.compile(
+    r"(?:四强|八强|十六强|16强|决赛队伍|决赛球队|选举结果|大选结果)(?:是|有)?(?:哪些|谁)?[？?]?$"
+)
+
+
 def asked_kind(question: str) -> facts.AnswerType:
     """What the question asks for, with the keyword questions news readers type: 去世时间 (a
     time), 在哪一集 (a number), 罚了多少钱 (money in 元)."""
@@ -234,6 +249,10 @@ def asked_kind(question: str) -> facts.AnswerType:
 
     q = normalise(question)
     want = facts.answer_type(q, "zh")
+    if want.kind == "person" and _PARTY_WHO.search(q):
+        return facts.AnswerType("name")  # 主席国是谁 asks for a country, 承办方是谁 for an organisation
+    if want.kind in ("other", "entity") and _RANKING.search(q):
+        return facts.AnswerType("name")  # 卡塔尔世界杯四强: the teams
     if want.kind in ("other", "place", "entity"):
         if _EPISODE.search(q):
             return facts.AnswerType("number", ordinal=True)  # 第29集

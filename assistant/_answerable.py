@@ -26,7 +26,14 @@ from ._normalize import cn_number, normalise
 from ._values import consistent, dated_times, items
 
 _QUESTION_END = re.compile(r"[？?][”」』\"'）)]*\s*$")
-_ORDINAL = re.compile(r"第([一二三四五六七八九十百零两\d]+)(棒|届|次|批|期|轮|场|集|任|艘|季|名)")
+_ORDINAL = re.compile(r"第([一二三四五六七八九十百零两\d]+)(棒|届|次|批|期|轮|场|集|任|艘|季|名|天)")
+
+
+def _first_as_ordinal(text: str) -> str:
+    """首日 / 首场 read as 第一天 / 第一场, so 春运首日 asked meets 春运第18天 printed."""
+    return re.sub(r"首(场|轮|届|次|集|站)", r"第一\1", re.sub(r"首[日天]", "第一天", text))
+
+
 _GENDERED = re.compile(r"([男女])(单打|双打|单|双|子|篮|排|足|团|乒|羽)")
 _SEASON = re.compile(r"(\d{4})\s*[-—–~/至到]\s*(\d{2,4})\s*赛季")
 
@@ -104,6 +111,10 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
     if is_question(ev.text):
         return "该句是提问，不是报道" if zh else "the sentence asks a question, it does not report"
     q = normalise(question)
+    bare = re.sub(r"[\W_]+", "", normalise(ev.text))
+    if len(bare) >= 4 and bare in re.sub(r"[\W_]+", "", q):
+        # a heading that repeats the question (卡塔尔世界杯决赛队伍.) says nothing more
+        return "该句只重复了问题" if zh else "the sentence only repeats the question"
     gaps = subject_gaps(q, ev)
     if gaps:
         name, _, rival = gaps[0].partition("|")
@@ -206,9 +217,10 @@ def other_value(question: str, span: str, close: str) -> tuple[str, str] | None:
         if theirs and not any(consistent(c, u) for u in theirs):
             mine = [u for u in items(span) if u.kind == c.kind]
             return c.text, (mine or theirs)[0].text
-    for m in _ORDINAL.finditer(question):
+    first = _first_as_ordinal(close)
+    for m in _ORDINAL.finditer(_first_as_ordinal(question)):
         want = cn_number(m.group(1))
-        printed = [o for o in _ORDINAL.finditer(close) if o.group(2) == m.group(2)]
+        printed = [o for o in _ORDINAL.finditer(first) if o.group(2) == m.group(2)]
         if want is not None and printed and not any(cn_number(o.group(1)) == want for o in printed):
             return m.group(0), printed[0].group(0)
     for m in _GENDERED.finditer(question):

@@ -116,10 +116,18 @@ def claimed(sentence: str, question: str) -> str:
 def completed(question: str, fragment: str) -> str:
     """The question's thing said with the fragment's value: 灌篮高手电影中国上映时间是2023年4月20日."""
     # 谁是神舟十四号的指令长 asks for the X of 谁是X: its 是 goes with the answer, not the stem.
+    value = re.sub(r"[。！？!?]+$", "", fragment.strip())
+    # 航班上有多少人 + 132人: the count goes where the question asks it (航班上有132人), not after
+    # a 是 that leaves the question's 有人 behind.
+    asked = _HOW_MANY.search(question)
+    if asked and asked.group("unit") and value.endswith(asked.group("unit")) and items(normalise(value)):
+        return re.sub(r"[？?。！!\s]+$", "", question[: asked.start()] + value + question[asked.end() :])
     stem = _QUESTION_WORDS.sub("", re.sub(r"^(?:请问)?(?:谁|哪位|哪个人)(?:是|为)", "", question))
     stem = stem.strip("，,。？? ")
-    value = re.sub(r"[。！？!?]+$", "", fragment.strip())
     return f"{stem}是{value}"
+
+
+_HOW_MANY = re.compile(r"(?:多少|几)(?P<unit>[个位名家人次辆台项件条座所户只头元万亿吨米天年]?)")
 
 
 _NEGATION = re.compile(r"[不没未非无勿]|并非|否认")

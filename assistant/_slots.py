@@ -99,6 +99,22 @@ def _counted(text: str, it: Item) -> str:
     return words[0] if words else ""
 
 
+def _priced_other(claim_text: str, unit_text: str, u: Item) -> bool:
+    """售价145元的抛光布 in the article, 挂绳售价145元 claimed: the price is of a thing the claim
+    does not name."""
+    if unit_text[u.end : u.end + 1] != "的":
+        return False
+    thing = _counted(unit_text, u)
+    return bool(thing) and thing not in claim_text and thing not in _MONEY_WORDS
+
+
+# 8.8元的价格, 5亿元的投资: what a sum is called, not a thing it buys
+_MONEY_WORDS = set(
+    "价格 价 售价 单价 费用 金额 资金 成本 标准 补贴 奖励 奖金 投资 款 税款 罚款 工资 收入 营收 销售额 "
+    "营业额 总价 票价 租金".split()
+)
+
+
 def _other_thing(a: str, b: str) -> bool:
     return bool(a and b) and a not in b and b not in a
 
@@ -125,6 +141,9 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
             for u in same
             if not _other_thing(ours, _counted(unit_text, u)) or same_name(claim_text, c, unit_text, u)
         ]
+        if c.kind == "qty:元" and not ours:
+            # 145元的抛光布: a price printed before 的 is that thing's, and the claim must name it
+            same = [u for u in same if not _priced_other(claim_text, unit_text, u)]
     if len(same) <= 1:
         return same[0] if same else None
     claim_terms = [t for t, _ in terms(claim_text)]

@@ -115,6 +115,9 @@ class Kept:
 _ANAPHOR = re.compile(r"(?<!应)该(?=[\u4e00-\u9fff])|此(?:剧|片|书|次|项|届)|这[部项届家座]|本(?:剧|片|届)")
 
 
+_WORK_OF = r"(?:主演|参演|出演|领衔|执导|导演|编剧|演唱|创作|作词|作曲)的"
+
+
 def _terms(text: str) -> list[tuple[str, float]]:
     t = normalise(text)
     return terms(mask(t, items(t)))
@@ -244,11 +247,16 @@ class Verifier:
             todo = [claim]
         found: list[Quote] = []
         bare = claim != sentence
+        # A bare name is printed by the sentence quoted for it, not only by the one before
+        # (…王景春参演的《警察荣誉》。但是，该剧从主演到配角…: 王景春 is no 主演 of 该剧).
+        names = [p for p in re.split(r"[、，,和与及\s]+", sentence.strip("。！？!? ")) if p] if bare else []
+        names = [p for p in names if not items(normalise(p))]
         for fact in todo:
             listed = list_items(fact)
             # Each item of a list must be printed by the evidence itself: a company the article
             # names in another sentence (visited by someone else) is not one this sentence visited.
-            quotes, why = self._fact(fact, claim, question, units, passages, [i for _, i in listed], bare)
+            printed = [i for _, i in listed] or names
+            quotes, why = self._fact(fact, claim, question, units, passages, printed, bare)
             if quotes is None:
                 # A list whose items stand in different passages (拜访了A、B和C): each item on its own.
                 if not listed:
@@ -291,9 +299,16 @@ class Verifier:
             # A bare value or name borrows the question's words: the sentence printing it must say
             # them (设计师陆文斌), not the one before (…设计。馆长朱晓红介绍…).
             return None, f"“{fact}”: the sentence printing it holds {own:.2f} of the question"
-        absent = [i for i in listed if normalise(i) not in context]
+        own = normalise(r.unit.text) if bare else context
+        absent = [i for i in listed if normalise(i) not in own]
         if absent:
             return None, f"“{fact}”: its evidence does not name {absent[0]}"
+        for name in listed if bare else ():
+            credit = rf"{re.escape(normalise(name))}[^，,。；;]{{0,12}}?{_WORK_OF}《(?P<w>[^》]+)》"
+            work = re.search(credit, own)
+            if work and f"《{work.group('w')}》" not in normalise(question):
+                # 陈强、李娜主演的《港城往事》: the name is credited with another work than the one asked
+                return None, f"“{fact}”: its evidence credits {name} with 《{work.group('w')}》"
         # Stricter than a reporter's claim: a model's fact must be worded by its evidence
         # (平湖今年房价涨了4.3亿元 is not 集团完成交通项目投资4.3亿元, though the figure agrees).
         words = _terms(fact)

@@ -76,9 +76,12 @@ def split_ids(name: str, n_queries: int = 300) -> list[int]:
     fresh3 = random.Random(7).sample([i for i in unused if i not in set(fresh) | set(fresh2)], FRESH)
     if name == "fresh3":  # 40 more, drawn 2026-12-01 07:50 UTC (third session); misses read 12-01 11:00
         return fresh3
-    if name == "fresh4":  # the last 40 unused, drawn 2026-12-01 11:00 UTC (fourth session), metrics only
-        seen = set(fresh) | set(fresh2) | set(fresh3)
-        return random.Random(8).sample([i for i in unused if i not in seen], FRESH)
+    seen = set(fresh) | set(fresh2) | set(fresh3)
+    fresh4 = random.Random(8).sample([i for i in unused if i not in seen], FRESH)
+    if name == "fresh4":  # 40 more, drawn 2026-12-01 11:00 UTC (fourth session); misses read 11:35
+        return fresh4
+    if name == "fresh5":  # the last 40 RGB queries no split held, drawn 2026-12-01 11:35 UTC, metrics only
+        return [i for i in unused if i not in seen | set(fresh4)]
     return ids
 
 
@@ -95,7 +98,7 @@ def citation_precise(a: Answer, q: _rgb.RgbQuery, data: _rgb.RgbData, index: Any
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    splits = ["dev", "heldout", "reserve", "fresh", "fresh2", "fresh3", "fresh4", "held", "tune", "all"]
+    splits = ["dev", "heldout", "reserve", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "held", "tune", "all"]
     ap.add_argument("--split", choices=splits, default="heldout")
     ap.add_argument("--extractive-only", action="store_true", help="no model drafts: the extractive reader")
     ap.add_argument("--drafts", type=Path, default=None, help="model drafts cache (JSON lines)")

@@ -191,3 +191,15 @@ def test_the_base_year_of_a_comparison_is_not_the_figures_year() -> None:
     ev = _ev("今年国庆假期，全市接待游客68.5万人次，比2024年同期增长12%。", date="2025-10-08")
     assert answers("2024年国庆假期全市接待游客多少人次？", ev) is not None
     assert answers("2025年国庆假期全市接待游客多少人次？", ev) is None
+
+
+def test_a_heading_that_repeats_the_question_answers_nothing() -> None:
+    assert answers("平湖西瓜节开幕时间", _ev("平湖西瓜节开幕时间.")) is not None
+    assert answers("平湖西瓜节开幕时间", _ev("平湖西瓜节于7月8日开幕。")) is None
+
+
+def test_the_first_day_is_not_the_third() -> None:
+    q = "春节假期首日全市接待游客多少人次？"
+    assert answers(q, _ev("春节假期第三天，全市接待游客12万人次。")) is not None
+    assert answers(q, _ev("春节假期首日，全市接待游客15万人次。")) is None
+    assert answers(q, _ev("春节假期第一天，全市接待游客15万人次。")) is None
