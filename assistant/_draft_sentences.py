@@ -6,7 +6,8 @@ on their own terms.
 markers name. A bare value or name (`is_fragment`) claims the question's thing with that value
 (`completed`); a trailing clause with nothing to check is a comment that may be cut
 (`trailing_cuts`); a list (走访了A、B和C) is checked item by item (`list_items`); the last
-sentence of a draft cut off by the token limit is `unfinished`.
+sentence of a draft cut off by the token limit is `unfinished`; a speaker with nothing said
+(…陆文华说。) is `only_who_spoke`.
 """
 
 from __future__ import annotations
@@ -119,15 +120,31 @@ def completed(question: str, fragment: str) -> str:
     value = re.sub(r"[。！？!?]+$", "", fragment.strip())
     # 航班上有多少人 + 132人: the count goes where the question asks it (航班上有132人), not after
     # a 是 that leaves the question's 有人 behind.
+    # The unit may be longer than a character (全长多少公里 + 18.6公里: 全长18.6公里, not 全长公里是…).
     asked = _HOW_MANY.search(question)
-    if asked and asked.group("unit") and value.endswith(asked.group("unit")) and items(normalise(value)):
-        return re.sub(r"[？?。！!\s]+$", "", question[: asked.start()] + value + question[asked.end() :])
+    if asked and items(normalise(value)):
+        after = question[asked.end() - len(asked.group("unit")) : asked.end() + 3]
+        unit = next((after[:n] for n in range(len(after), 0, -1) if value.endswith(after[:n])), "")
+        if unit and re.fullmatch(r"[\u4e00-\u9fff]+", unit):
+            end = asked.end() - len(asked.group("unit")) + len(unit)
+            return re.sub(r"[？?。！!\s]+$", "", question[: asked.start()] + value + question[end:])
     stem = _QUESTION_WORDS.sub("", re.sub(r"^(?:请问)?(?:谁|哪位|哪个人)(?:是|为)", "", question))
     stem = stem.strip("，,。？? ")
     return f"{stem}是{value}"
 
 
 _HOW_MANY = re.compile(r"(?:多少|几)(?P<unit>[个位名家人次辆台项件条座所户只头元万亿吨米天年]?)")
+
+_SPEECH_VERB = r"(?:说道|说|表示|介绍|指出|强调|坦言|称|透露|告诉记者)"
+_SPEECH_ONLY = re.compile(rf"^[^，,。；;：:“”\"「」]{{1,30}}?{_SPEECH_VERB}[。！!.]?$")
+
+
+def only_who_spoke(sentence: str, question: str) -> bool:
+    """雅山小学校长陆文华说。: a speaker and a speech verb with nothing said (the attribution
+    after a quote, copied without the quote). True unless the question asks who said it, the
+    one question such a sentence answers."""
+    text = MARKER.sub("", sentence).strip()
+    return bool(_SPEECH_ONLY.match(text)) and not re.search(rf"(?:谁|哪位|何人){_SPEECH_VERB}", question)
 
 
 _NEGATION = re.compile(r"[不没未非无勿]|并非|否认")

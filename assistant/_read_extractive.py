@@ -562,13 +562,25 @@ _NARROWER = re.compile(
 )
 
 
+_GLUED_NUMERAL = r"(?<![第\d零〇一二两三四五六七八九十百千万])(?:\d+|[零〇一二两三四五六七八九十百千万]+)"
+
+
 def asked_numbers(text: str, atype: facts.AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
     """Offsets of the figures in `text` that fit a number question: the asked unit (家, 万元),
     an ordinal for 第几, the counted thing (多少残疾人) printed near, and not in the question."""
     rate = _ASKS_RATE.search(question)
     share = _ASKS_SHARE.search(question)
     money = not rate and not atype.unit and "和" not in question and _ASKS_MONEY.search(question)
-    for qn in facts.find_quantities(text):
+    quantities = facts.find_quantities(text)
+    if atype.counted and not atype.unit and not atype.ordinal and lang == "zh":
+        # 双向几车道 is answered by 双向六车道: a numeral glued to the counted noun, no measure
+        # word between, is no quantity to find_quantities (四川 must not be one) but is here,
+        # where the question named the noun.
+        taken = [(q.start, q.end) for q in quantities]
+        for m in re.finditer(rf"{_GLUED_NUMERAL}(?={re.escape(atype.counted)})", text):
+            if m.group(0) + atype.counted not in question and not any(a <= m.start() < b for a, b in taken):
+                yield m.start(), m.end()
+    for qn in quantities:
         if qn.text in question or not _unit_ok(atype.unit, qn.unit):
             continue
         if share and qn.unit not in ("%", "‰", "个百分点", "成"):

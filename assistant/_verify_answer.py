@@ -45,6 +45,7 @@ from ._draft_sentences import (
     dedupe_clauses,
     is_fragment,
     list_items,
+    only_who_spoke,
     sentences,
     trailing_cuts,
     unfinished,
@@ -168,6 +169,9 @@ class Verifier:
                 # The model ran out of tokens mid-sentence (…总人口达22.): a figure or a qualifier
                 # may be missing from what is left.
                 record.append({**row, "kept": False, "reason": "unfinished: the draft was cut off"})
+                continue
+            if lang == "zh" and only_who_spoke(text, question):
+                record.append({**row, "kept": False, "reason": "names who spoke, not what was said"})
                 continue
             text = dedupe_clauses(text)
             cited = [hits[k - 1] for k in named]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -498,6 +499,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except BrokenPipeError:
+        # The reader of our output stopped (`… --json | head`): not an error of ours. Point
+        # stdout at devnull so the interpreter's final flush does not raise again (Python
+        # docs, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     finally:
         if "assistant._embed" in sys.modules:
             from ._embed import wait_preloads

@@ -158,6 +158,25 @@ def test_parse_cli_prints_json(tmp_path: Path) -> None:
     assert {"id", "kind", "title", "text", "authors", "date", "source"} <= set(items[0])
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    # `parse … --json | head`: the pipe closes while we write. Twenty articles of ~2,000
+    # characters give ~120 kB of JSON, past a pipe's 64 kB buffer, so the write fails for certain.
+    for i in range(20):
+        body = "".join(f"第{i}篇第{k}段：平湖新建一座公园，占地{k * 7 + i}亩。" for k in range(80))
+        (tmp_path / f"a{i}.md").write_text(f"# 公园新闻{i}\n\n{body}\n", "utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "parse", str(tmp_path), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and "Traceback" not in err, err
+
+
 def test_ids_are_stable_and_content_derived(tmp_path: Path, seed_articles: list[Article]) -> None:
     again = load_paths([SEED_PAGE]).articles
     assert [a.id for a in again] == [a.id for a in seed_articles]

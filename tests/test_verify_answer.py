@@ -19,6 +19,7 @@ from assistant._draft_sentences import (
     dedupe_clauses,
     is_fragment,
     list_variants,
+    only_who_spoke,
     sentences,
     trailing_cuts,
     unfinished,
@@ -217,6 +218,17 @@ ARTICLES = {
             date="2025-05-02",
             source="嘉兴日报·平湖版",
             text="本报讯 东湖文创店开业首日推出售价29元的帆布袋、售价59元的保温杯等文创产品。",
+        ),
+        Article(
+            id="hotel",
+            title="钟埭街道引进酒店项目",
+            date="2025-08-12",
+            source="嘉兴日报·平湖版",
+            text=(
+                "本报讯 钟埭街道昨天签约一个文旅项目，将在湖畔新建一座四星级酒店，客房260间。"
+                "“项目建成后将带动周边200多人就业。”街道党工委书记沈立新表示。"
+                "沈立新表示，老街将同步改造为非遗文化街区。"
+            ),
         ),
         Article(
             id="homes",
@@ -766,3 +778,40 @@ def test_who_asked_of_a_party_or_a_ranking_wants_a_name() -> None:
     assert not gives("平湖队此前从未进入四强，多名国家队退役球员到场观赛", four, "平湖市运会男篮四强")
     who = asked_kind("年度十佳运动员是谁？")
     assert gives("射击项目冠军得主沈佳怡、陆子航获评年度十佳运动员", who, "年度十佳运动员是谁？")
+
+
+# ---------------------------------------------------------------- the issue-12 helper's second trial (kinds, new examples)
+
+
+def test_a_numeral_glued_to_the_counted_noun_answers_how_many() -> None:
+    # 双向几车道 / 双向六车道: no measure word between numeral and noun (four-star, six-lane)
+    q = "湖畔将新建一座几星级酒店？"
+    assert gives("湖畔将新建一座四星级酒店。", asked_kind(q), q)
+    _, rows = verify(q, "编号：1\n答案：钟埭街道将在湖畔新建一座四星级酒店。[1]", "hotel")
+    assert rows[0]["kept"], rows
+    # a numeral the question itself prints, or a place named with one (四川), is no answer
+    q2 = "四川的游客有几个团？"
+    assert not gives("四川游客到访。", asked_kind(q2), q2)
+
+
+def test_a_speaker_with_nothing_said_answers_nothing() -> None:
+    assert only_who_spoke("街道党工委书记沈立新表示。", "老街将改造为什么？")
+    assert only_who_spoke("沈立新说[1]", "老街将改造为什么？")
+    assert not only_who_spoke("沈立新表示，老街将改造为非遗文化街区。", "老街将改造为什么？")
+    assert not only_who_spoke("街道党工委书记沈立新表示。", "谁表示项目将带动就业？")
+    _, rows = verify("钟埭街道的老街将改造为什么？", "编号：1\n答案：街道党工委书记沈立新表示。[1]", "hotel")
+    assert not rows[0]["kept"] and rows[0]["reason"] == "names who spoke, not what was said", rows
+    _, ok = verify(
+        "钟埭街道的老街将改造为什么？", "编号：1\n答案：老街将同步改造为非遗文化街区。[1]", "hotel"
+    )
+    assert ok[0]["kept"], ok
+
+
+def test_a_bare_figure_takes_the_questions_longer_unit() -> None:
+    # 多少公里 + 18.6公里 is 全长18.6公里, not 全长公里是18.6公里
+    assert completed("环湖绿道全长多少公里？", "18.6公里") == "环湖绿道全长18.6公里"
+    assert completed("新公园占地多少平方米？", "5.6万平方米。") == "新公园占地5.6万平方米"
+    assert completed("酒店有多少间客房？", "260间") == "酒店有260间客房"
+    assert completed("多少人参加了活动？", "300余人") == "300余人参加了活动"
+    _, rows = verify("钟埭街道新建的酒店有多少间客房？", "编号：1\n答案：260间[1]", "hotel")
+    assert rows[0]["kept"], rows
