@@ -311,6 +311,11 @@ class LLMReader:
         kept = kept[:MAX_SENTENCES]  # a small model that starts copying passages does not stop
         if kept:
             text, citations = compose(kept, lang)
+            # `cites` numbers the passages as the model read them; the answer's own [n] number
+            # its citations: say which those are, so a script can follow one to the other.
+            number = {(c.article_id, c.field, c.start, c.end): c.n for c in citations}
+            for row, k in zip((r for r in record if r.get("kept")), kept, strict=False):
+                row["cited_as"] = sorted({number[(u.unit.article.id, u.field, *u.span)] for u in k.units})
             return Answer(
                 question, text, False, citations, tuple(hits), lang, rewritten, self.name, tuple(record)
             )

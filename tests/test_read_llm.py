@@ -163,6 +163,7 @@ def test_one_sentence_of_two_dropped_keeps_the_other(index: NewsIndex) -> None:
     )
     kept = [r["kept"] for r in a.verification if "sentence" in r]
     assert kept == [True, False]
+    assert [r.get("cited_as") for r in a.verification if "sentence" in r] == [[1], None]
     assert "86米" in a.answer and "3亿" not in a.answer
     assert_exact(a, index)
 
@@ -176,6 +177,8 @@ def test_a_wrong_passage_number_moves_the_citation(index: NewsIndex) -> None:
     row = a.verification[1]
     assert row["kept"] and row["moved_to"] == [bridge]
     assert a.citations[0].article_id == "t-bridge"
+    # the answer numbers its own citations: the row says which [n] of the answer it became
+    assert row["cited_as"] == [1] and "[1]" in a.answer
 
 
 def test_a_planted_instruction_cannot_make_the_answer(index: NewsIndex) -> None:
