@@ -31,7 +31,7 @@ from . import _facts as facts
 from ._answer_kinds import asked_kind, gives
 from ._readers import REFUSAL, Reader
 from ._split_passages import sentence_spans
-from ._verify_answer import Verifier, compose, same_answer
+from ._verify_answer import Verifier, compose, prints_numbered_names, same_answer
 from .records import Answer, Hit
 
 if TYPE_CHECKING:
@@ -333,6 +333,8 @@ class LLMReader:
             # ...and gives what was asked (a place for 在哪里), as the model's own sentences must.
             want = asked_kind(q) if lang != "en" else None
             answers = want is None or any(gives(c.quote, want, q) for c in alt.citations)
+            # ...and about the thing the question names by number (211路, not the 205路 before it).
+            answers = answers and prints_numbered_names(q, alt.citations, self.index)
             if not alt.refused and answers and (policy == "always" or agrees):
                 why = "agrees with the model's passage" if agrees else "nothing the model wrote was verified"
                 record.append({"fallback": "extractive", "reason": why})
