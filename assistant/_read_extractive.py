@@ -30,6 +30,7 @@ import numpy as np
 from . import _answerable as answerable
 from . import _facts as facts
 from . import _ground as ground
+from ._answer_kinds import prints_numbered_names
 from ._index import NewsIndex
 from ._normalize import fold
 from ._readers import REFUSAL
@@ -125,6 +126,10 @@ class ExtractiveReader:
         if choice is None:
             return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
         citation = self._cite(choice)
+        if not prints_numbered_names(q, [citation], self.index):
+            # 211路 asked, and the clause chosen is 205路's (每日班次由48班增加到60班, after
+            # 205路调整后…): a sibling's figure is no answer.
+            return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
         return Answer(question, _compose(citation, lang), False, (citation,), tuple(hits), lang, rewritten)
 
     def credit(self, question: str, hits: list[Hit], *, standalone: str | None = None) -> Answer | None:

@@ -28,10 +28,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from . import _facts as facts
-from ._answer_kinds import asked_kind, gives
+from ._answer_kinds import asked_kind, gives, prints_numbered_names
 from ._readers import REFUSAL, Reader
 from ._split_passages import sentence_spans
-from ._verify_answer import Verifier, compose, prints_numbered_names, same_answer
+from ._verify_answer import Verifier, compose, same_answer
 from .records import Answer, Hit
 
 if TYPE_CHECKING:

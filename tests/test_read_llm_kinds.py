@@ -122,7 +122,7 @@ def test_a_figure_of_a_numbered_sibling_is_no_answer(index: NewsIndex) -> None:
 def test_a_quote_stands_in_only_for_the_numbered_thing_it_is_about(index: NewsIndex) -> None:
     # The extractive fallback quoting 3号航线's figure for a question about 7号航线 (the shape
     # of the trial's bus routes 205 / 211): the sentence before the quote names 3号航线 only.
-    from assistant._verify_answer import prints_numbered_names
+    from assistant._answer_kinds import prints_numbered_names
     from assistant.records import Citation
 
     text = next(a.text for a in ARTICLES if a.id == "k-ferry")
