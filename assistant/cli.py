@@ -238,15 +238,21 @@ def _lines(path: str) -> list[str]:
         raise InputError(f"cannot read it ({reason}); give a UTF-8 JSON-lines file", path=path) from e
 
 
-def _write_lines(records: Any, out: str | None) -> int:
-    """One JSON object a line, to --out or stdout, written as they come (a long batch shows progress)."""
+def _write_lines(records: Any, out: str | None, total: int | None = None) -> int:
+    """One JSON object a line, to --out or stdout, written as they come (a long batch shows progress).
+    With --out, a count goes to stderr as lines finish: an LLM batch takes seconds a line, and
+    nothing else would say it is running."""
     errors = 0
     stream = open(out, "w", encoding="utf-8") if out else sys.stdout
+    of = f"/{total}" if total else ""
     try:
-        for rec in records:
+        for done, rec in enumerate(records, start=1):
             errors += "error" in rec
             stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
             stream.flush()
+            if out and (sys.stderr.isatty() or done % 10 == 0 or done == total):
+                end = "" if sys.stderr.isatty() and done != total else "\n"
+                print(f"\r{done}{of} lines written to {out}", end=end, file=sys.stderr, flush=True)
     finally:
         if out:
             stream.close()
@@ -287,7 +293,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     settings = _settings(args)
     lines = _lines(args.input)
     assistant = Assistant(settings, _ready_index(settings))  # the model loads once, for every line
-    return _write_lines(answer_batch(_AsOf(assistant, _as_of(args)), lines), args.out)
+    total = sum(1 for line in lines if line.strip())
+    return _write_lines(answer_batch(_AsOf(assistant, _as_of(args)), lines), args.out, total)
 
 
 class _AsOf:
