@@ -42,6 +42,13 @@ ARTICLES = [
         ),
     ),
     Article(
+        id="k-road",
+        title="318省道新仓段完成大修",
+        date="2024-08-20",
+        source="嘉兴日报·平湖版",
+        text="本报讯 318省道新仓段大修工程昨天完工。工程历时三个月。施工期间，过境货车绕行乍王公路。",
+    ),
+    Article(
         id="k-drill",
         title="新仓镇举行消防应急演练",
         date="2024-09-03",
@@ -132,3 +139,9 @@ def test_a_quote_stands_in_only_for_the_numbered_thing_it_is_about(index: NewsIn
     assert not prints_numbered_names("7号航线调整后每日航次是多少班？", [c], index)
     assert prints_numbered_names("3号航线调整后每日航次是多少班？", [c], index)
     assert prints_numbered_names("渡运航线每日航次是多少班？", [c], index)  # no number named
+    # an article about one road need not repeat its number in every sentence
+    road = next(a.text for a in ARTICLES if a.id == "k-road")
+    quote = "施工期间，过境货车绕行乍王公路"
+    start = road.index(quote)
+    c = Citation(1, "k-road", "318省道新仓段完成大修", "2024-08-20", "p", quote, start, start + len(quote))
+    assert prints_numbered_names("318省道大修期间过境货车绕行哪条路？", [c], index)
