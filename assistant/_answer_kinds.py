@@ -265,18 +265,13 @@ def asked_kind(question: str) -> facts.AnswerType:
     return want
 
 
-# A name carrying a number (211路, K3路, 320国道, 3号线, 5号楼): it tells one thing from its
-# siblings, which an article often lists side by side (three bus routes changed).
-_NUMBERED_NAME = re.compile(r"[A-Za-z]?\d+号?(路|线|航线|楼|国道|省道|县道|次列车|地块|标段)")
-
-
 def prints_numbered_names(question: str, citations: Sequence[Citation], index: NewsIndex) -> bool:
     """Whether each numbered name of the question (211路) is printed by a quote or the
     sentence before it, where the quoted article names a sibling (205路) too. An article about
     routes 205 and 211 has 205's 每日班次由48班增加到60班 after 205路调整后…: quoted for 211路,
     it answers about another route. An article about one road (320国道) need not repeat its name
     in every sentence. True when the question names none."""
-    wanted = {m.group(0): m.group(1) for m in _NUMBERED_NAME.finditer(normalise(question))}
+    wanted = {m.group(0): m.group(2) for m in facts.NUMBERED_NAME.finditer(normalise(question))}
     if not wanted:
         return True
     seen, siblings = "", set()
@@ -286,7 +281,7 @@ def prints_numbered_names(question: str, citations: Sequence[Citation], index: N
         start = c.start if text is not c.quote else 0
         before = re.split(r"[。！？!?\n]", text[:start])[-2:]  # the sentence before, and the lead-in
         seen += normalise("".join(before) + c.quote)
-        siblings |= {(m.group(0), m.group(1)) for m in _NUMBERED_NAME.finditer(normalise(text))}
+        siblings |= {(m.group(0), m.group(2)) for m in facts.NUMBERED_NAME.finditer(normalise(text))}
     return all(
         name in seen or not any(kind == k and other != name for other, k in siblings)
         for name, kind in wanted.items()

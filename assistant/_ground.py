@@ -25,7 +25,15 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import _slots as slots
-from ._facts import FOREIGN_NAME, SURNAMES, TITLES, detect_language, find_directions, find_people
+from ._facts import (
+    FOREIGN_NAME,
+    NUMBERED_NAME,
+    SURNAMES,
+    TITLES,
+    detect_language,
+    find_directions,
+    find_people,
+)
 from ._normalize import normalise
 from ._values import Item, consistent, items
 from .records import Article, Verdict
@@ -723,8 +731,11 @@ def _align(fact: str, ev: Evidence) -> Alignment:
             out.missing.remove(c.text)
             out.agrees.append(c.text)
     _role_check(ct, ut, out, zh)
+    # A numbered name (205路) names the subject, so it may be printed in the sentence before, as
+    # news does (205路调整后延伸至…。每日班次由48班增加到60班): the sibling's (211路) may not.
+    named = {m.group(1) for m in NUMBERED_NAME.finditer(ct) if m.group(0) in normalise(ev.context)}
     for number in _NUMBER.findall(slots.mask(ct, c_items)):
-        if number not in _NUMBER.findall(ut):
+        if number not in _NUMBER.findall(ut) and number not in named:
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed
     if "分别" in ct and (order := _fenbie_order(ct, ut)):
         out.diffs.append(_say(zh, "diff", c=order[0], a=order[1]))

@@ -110,6 +110,16 @@ def test_a_figure_the_checker_cannot_parse_must_still_be_printed() -> None:
     assert verdict("新华书店共上架图书8万册", "新华书店共上架图书6万册。") != "supported"
 
 
+def test_a_numbered_name_may_be_printed_in_the_sentence_before() -> None:
+    # news names the route once, then gives its figures: 3路's figures follow 3路调整后….
+    before = "3路公交调整后，延伸至新仓镇中心。"
+    assert verdict("3路每日班次增加到52班", "每日班次由40班增加到52班。", context=before) == "supported"
+    # ...but a sibling named nowhere near the figure is not stated (8路 asked, 3路 printed)
+    assert verdict("8路每日班次增加到52班", "每日班次由40班增加到52班。", context=before) != "supported"
+    # ...and a number that is not part of a name must still be in the span itself
+    assert verdict("新增站点12个", "新增站点若干。", context="共有12个。") != "supported"
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
