@@ -91,7 +91,14 @@ def is_fragment(sentence: str) -> bool:
     pieces = [p for p in re.split(r"[、，,和与及\s。！？!?]+", rest) if p]
     if not 0 < len(pieces) <= 8 or any(len(p) > 4 for p in pieces):
         return False
-    if any(w.flag.startswith(("v", "p")) for w in _pos(rest)):
+
+    # A verb or preposition makes a clause, but jieba tags some given names as verbs (王志远):
+    # pieces shaped like a Chinese name (a surname and one or two characters) are not read.
+    def name_shaped(p: str) -> bool:
+        return 2 <= len(p) <= 3 and p[0] in SURNAMES
+
+    words = " ".join(p for p in pieces if not name_shaped(p))
+    if words and any(w.flag.startswith(("v", "p")) for w in _pos(words)):
         return False
     one = pieces[0]
     return len(pieces) > 1 or one in ground.proper_names(rest) or (len(one) <= 3 and one[0] in SURNAMES)

@@ -111,6 +111,22 @@ class Kept:
     units: tuple[Quote, ...]
 
 
+# Places of one contest: a name printed with one is no answer for another.
+_RANKS = (("冠军", "亚军", "季军"), ("金牌", "银牌", "铜牌"), ("一等奖", "二等奖", "三等奖"))
+
+
+def other_rank(question: str, evidence: str) -> tuple[str, str] | None:
+    """(asked, printed) when the question asks one place of a contest (亚军) and the evidence
+    prints another of the same family (冠军) but not the asked one; else None."""
+    for family in _RANKS:
+        asked = [r for r in family if r in question]
+        if len(asked) == 1 and asked[0] not in evidence:
+            printed = [r for r in family if r in evidence]
+            if printed:
+                return asked[0], printed[0]
+    return None
+
+
 # A noun phrase that points back (该剧, 该项目, 此次, 这部): its sentence is about what the
 # sentence before names.
 _ANAPHOR = re.compile(r"(?<!应)该(?=[\u4e00-\u9fff])|此(?:剧|片|书|次|项|届)|这[部项届家座]|本(?:剧|片|届)")
@@ -307,6 +323,9 @@ class Verifier:
         absent = [i for i in listed if normalise(i) not in own]
         if absent:
             return None, f"“{fact}”: its evidence does not name {absent[0]}"
+        if bare and (rank := other_rank(question, own)):
+            # 王志远…获得男子半程冠军 printed, 亚军 asked: the bare name holds another place
+            return None, f"“{fact}”: its evidence says {rank[1]}, not {rank[0]}"
         for name in listed if bare else ():
             credit = rf"{re.escape(normalise(name))}[^，,。；;]{{0,12}}?{_WORK_OF}《(?P<w>[^》]+)》"
             work = re.search(credit, own)

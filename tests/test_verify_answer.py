@@ -231,6 +231,16 @@ ARTICLES = {
             ),
         ),
         Article(
+            id="chess",
+            title="全市中小学生象棋赛落幕",
+            date="2025-07-08",
+            source="嘉兴日报·平湖版",
+            text=(
+                "本报讯 7月7日落幕的全市中小学生象棋赛上，经过七轮比赛，"
+                "陆子涵获得初中组冠军，钱雨桐获得小学组冠军。"
+            ),
+        ),
+        Article(
             id="homes",
             title="养老服务再升级",
             date="2025-09-09",
@@ -815,3 +825,17 @@ def test_a_bare_figure_takes_the_questions_longer_unit() -> None:
     assert completed("多少人参加了活动？", "300余人") == "300余人参加了活动"
     _, rows = verify("钟埭街道新建的酒店有多少间客房？", "编号：1\n答案：260间[1]", "hotel")
     assert rows[0]["kept"], rows
+
+
+def test_a_bare_name_list_is_read_with_the_question() -> None:
+    # jieba tags some given names as verbs (王志远): a list of names is still a bare answer
+    assert is_fragment("陆子涵，钱雨桐。") and is_fragment("王志远，沈佳怡")
+    assert not is_fragment("陆子涵获得冠军，钱雨桐获得亚军。")
+
+
+def test_a_name_printed_with_one_place_is_no_answer_for_another() -> None:
+    # 冠军 printed, 亚军 asked: the champions are not the runners-up
+    _, rows = verify("全市中小学生象棋赛初中组亚军是谁？", "编号：1\n答案：陆子涵[1]，钱雨桐[1]", "chess")
+    assert rows and not any(r["kept"] for r in rows), rows
+    _, ok = verify("全市中小学生象棋赛初中组冠军是谁？", "编号：1\n答案：陆子涵[1]", "chess")
+    assert ok[0]["kept"], ok
