@@ -13,7 +13,7 @@ event (开工 for 通车). Each was found on RGB drafts and is tested on example
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from . import _answerable as answerable
@@ -22,9 +22,8 @@ from ._facts import SURNAMES
 from ._normalize import normalise
 
 if TYPE_CHECKING:
-    from ._index import NewsIndex
     from ._verify_answer import Quote
-    from .records import Citation
+    from .records import Article, Citation
 
 _BIO = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[，,]\s*[男女][，,]")
 _LISTED = re.compile(
@@ -265,20 +264,22 @@ def asked_kind(question: str) -> facts.AnswerType:
     return want
 
 
-def prints_numbered_names(question: str, citations: Sequence[Citation], index: NewsIndex) -> bool:
+def prints_numbered_names(
+    question: str, citations: Sequence[Citation], article: Callable[[str], Article | None]
+) -> bool:
     """Whether each numbered name of the question (211路) is printed by a quote or the
     sentence before it, where the quoted article names a sibling (205路) too. An article about
     routes 205 and 211 has 205's 每日班次由48班增加到60班 after 205路调整后…: quoted for 211路,
     it answers about another route. An article about one road (320国道) need not repeat its name
-    in every sentence. True when the question names none."""
+    in every sentence. True when the question names none. `article` looks an article up by id
+    (the reader's cache, or the index)."""
     wanted = {m.group(0): m.group(2) for m in facts.NUMBERED_NAME.finditer(normalise(question))}
     if not wanted:
         return True
     seen, siblings = "", set()
     for c in citations:
-        article = index.get_article(c.article_id)
-        text = article.text if article is not None and c.field == "text" else c.quote
-        start = c.start if text is not c.quote else 0
+        art = article(c.article_id) if c.field == "text" else None
+        text, start = (art.text, c.start) if art is not None else (c.quote, 0)
         before = re.split(r"[。！？!?\n]", text[:start])[-2:]  # the sentence before, and the lead-in
         seen += normalise("".join(before) + c.quote)
         siblings |= {(m.group(0), m.group(2)) for m in facts.NUMBERED_NAME.finditer(normalise(text))}

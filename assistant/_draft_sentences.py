@@ -142,7 +142,7 @@ def completed(question: str, fragment: str) -> str:
 
 _HOW_MANY = re.compile(r"(?:多少|几)(?P<unit>[个位名家人次辆台项件条座所户只头元万亿吨米天年]?)")
 
-_SPEECH_VERB = r"(?:说道|说|表示|介绍|指出|强调|坦言|称|透露|告诉记者)"
+_SPEECH_VERB = rf"(?:告诉记者|{facts.SPEECH_VERBS})"
 _SPEECH_ONLY = re.compile(rf"^[^，,。；;：:“”\"「」]{{1,30}}?{_SPEECH_VERB}[。！!.]?$")
 
 

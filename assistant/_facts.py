@@ -330,7 +330,7 @@ TITLES = (
     "指令长 总指挥 团长 领队 主教练 主帅 机长 船长 舰长 总裁 议长 总统 副总统 总理 副总理 首相 省长 州长 大使"
 ).split()
 _TITLE_RE = "|".join(sorted(TITLES, key=len, reverse=True))
-_SPEECH = "说道|表示|介绍|告诉|指出|认为|强调|坦言|说|称|透露"
+SPEECH_VERBS = "说道|表示|介绍|告诉|指出|认为|强调|坦言|说|称|透露"
 # What a named official does right after the name in a report: 副主席陆建明出席会议.
 _ACTS = (
     "出席|参加|主持|陪同|带队|致辞|讲话|调研|考察|走访|宣布|颁奖|作为|在|和|与"
@@ -371,7 +371,8 @@ def find_people(text: str) -> list[Mention]:
             if len(cand) == 3 and cand[2] in "说称":
                 continue  # 许静说: the verb, not a third character
             if _valid_name(cand) and (
-                re.match(rf"(?:{_SPEECH}|{_ACTS}|[，,。、\s“”）)]|$|等|一行)", after) or n == len(name) == 2
+                re.match(rf"(?:{SPEECH_VERBS}|{_ACTS}|[，,。、\s“”）)]|$|等|一行)", after)
+                or n == len(name) == 2
             ):
                 s = m.start("name")
                 role_start = max(
@@ -386,7 +387,7 @@ def find_people(text: str) -> list[Mention]:
                 found[(s, s + n)] = Mention(cand, "person", s, s + n, role)
                 break
     # Name then speech verb, when no title was seen.
-    for m in re.finditer(rf"(?P<name>{_NAME})(?:{_SPEECH})", text):
+    for m in re.finditer(rf"(?P<name>{_NAME})(?:{SPEECH_VERBS})", text):
         name = m.group("name")
         for n in (3, 2):
             s = m.end("name") - n

@@ -725,7 +725,8 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     _values(ct, ut, c_items, u_items, out, zh)
     # An ordinal or a date that names the event (第三届, 今年一季度) may be printed only in the
     # headline or the sentence before; counts and amounts must be in the span itself.
-    framing = [u for u in items(normalise(ev.context), ev.date) if not u.kind.startswith("qty:")]
+    context = normalise(ev.context)
+    framing = [u for u in items(context, ev.date) if not u.kind.startswith("qty:")]
     for c in c_items:
         if c.text in out.missing and any(f.kind == c.kind and consistent(c, f) for f in framing):
             out.missing.remove(c.text)
@@ -733,7 +734,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     _role_check(ct, ut, out, zh)
     # A numbered name (205路) names the subject, so it may be printed in the sentence before, as
     # news does (205路调整后延伸至…。每日班次由48班增加到60班): the sibling's (211路) may not.
-    named = {m.group(1) for m in NUMBERED_NAME.finditer(ct) if m.group(0) in normalise(ev.context)}
+    named = {m.group(1) for m in NUMBERED_NAME.finditer(ct) if m.group(0) in context}
     for number in _NUMBER.findall(slots.mask(ct, c_items)):
         if number not in _NUMBER.findall(ut) and number not in named:
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed

@@ -126,7 +126,7 @@ class ExtractiveReader:
         if choice is None:
             return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
         citation = self._cite(choice)
-        if not prints_numbered_names(q, [citation], self.index):
+        if not prints_numbered_names(q, [citation], self._original):
             # 211路 asked, and the clause chosen is 205路's (每日班次由48班增加到60班, after
             # 205路调整后…): a sibling's figure is no answer.
             return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
@@ -567,7 +567,7 @@ _NARROWER = re.compile(
 )
 
 
-_GLUED_NUMERAL = r"(?<![第\d零〇一二两三四五六七八九十百千万])(?:\d+|[零〇一二两三四五六七八九十百千万]+)"
+_GLUED_NUMERAL = rf"(?<![第\d{facts.CN_NUM_CHARS}])(?:\d+|[{facts.CN_NUM_CHARS}]+)"
 
 
 def asked_numbers(text: str, atype: facts.AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:

@@ -334,7 +334,7 @@ class LLMReader:
             want = asked_kind(q) if lang != "en" else None
             answers = want is None or any(gives(c.quote, want, q) for c in alt.citations)
             # ...and about the thing the question names by number (211路, not the 205路 before it).
-            answers = answers and prints_numbered_names(q, alt.citations, self.index)
+            answers = answers and prints_numbered_names(q, alt.citations, self.index.get_article)
             if not alt.refused and answers and (policy == "always" or agrees):
                 why = "agrees with the model's passage" if agrees else "nothing the model wrote was verified"
                 record.append({"fallback": "extractive", "reason": why})

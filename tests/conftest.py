@@ -61,6 +61,17 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(index_dir=tmp_path_factory.mktemp("real-index"))
 
 
+def real_index(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory, name: str, articles: list):
+    """A fresh index of `articles` in its own folder, with the real embedding model (-> NewsIndex)."""
+    from assistant._embed import get_embedder
+    from assistant._index import NewsIndex
+
+    settings = real_settings.with_(index_dir=tmp_path_factory.mktemp(name))
+    index = NewsIndex(settings, get_embedder(settings))
+    index.ingest(articles)
+    return index
+
+
 @pytest.fixture(scope="session")
 def real_seed_index(real_settings: Settings):  # -> NewsIndex; read-only for the tests that share it
     from assistant._embed import get_embedder

@@ -22,6 +22,8 @@ from assistant._read_llm import LLMReader, messages, parse
 from assistant.config import Settings
 from assistant.records import Answer, Article
 
+from .conftest import real_index
+
 ARTICLES = [
     Article(
         id="t-bridge",
@@ -56,12 +58,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def index(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
-    from assistant._embed import get_embedder
-
-    settings = real_settings.with_(index_dir=tmp_path_factory.mktemp("llm-reader"))
-    idx = NewsIndex(settings, get_embedder(settings))
-    idx.ingest(ARTICLES)
-    return idx
+    return real_index(real_settings, tmp_path_factory, "llm-reader", ARTICLES)
 
 
 def reader(index: NewsIndex, *drafts: str) -> LLMReader:

@@ -8,16 +8,14 @@ verifier and the extractive fallback make of it.
 from __future__ import annotations
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
 from assistant import _facts as facts
-from assistant._answer import Assistant
 from assistant._index import NewsIndex
-from assistant._read_extractive import ExtractiveReader
-from assistant._read_llm import LLMReader
 from assistant.config import Settings
 from assistant.records import Answer, Article
+
+from .conftest import real_index
+from .test_read_llm import ask
 
 ARTICLES = [
     Article(
@@ -63,18 +61,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def index(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
-    from assistant._embed import get_embedder
-
-    settings = real_settings.with_(index_dir=tmp_path_factory.mktemp("llm-kinds"))
-    idx = NewsIndex(settings, get_embedder(settings))
-    idx.ingest(ARTICLES)
-    return idx
-
-
-def ask(index: NewsIndex, question: str, draft: str) -> Answer:
-    chat = GenericFakeChatModel(messages=iter([AIMessage(content=draft)]))
-    reader = LLMReader(index.settings, index, fallback=ExtractiveReader(index.settings, index), chat=chat)
-    return Assistant(index.settings.with_(reader="llm"), index, reader=reader).ask(question)
+    return real_index(real_settings, tmp_path_factory, "llm-kinds", ARTICLES)
 
 
 def sentence_rows(a: Answer) -> list[dict]:
@@ -136,12 +123,12 @@ def test_a_quote_stands_in_only_for_the_numbered_thing_it_is_about(index: NewsIn
     quote = "每日航次由10班增加到16班"
     start = text.index(quote)
     c = Citation(1, "k-ferry", "两条渡运航线调整", "2024-07-02", "p", quote, start, start + len(quote))
-    assert not prints_numbered_names("7号航线调整后每日航次是多少班？", [c], index)
-    assert prints_numbered_names("3号航线调整后每日航次是多少班？", [c], index)
-    assert prints_numbered_names("渡运航线每日航次是多少班？", [c], index)  # no number named
+    assert not prints_numbered_names("7号航线调整后每日航次是多少班？", [c], index.get_article)
+    assert prints_numbered_names("3号航线调整后每日航次是多少班？", [c], index.get_article)
+    assert prints_numbered_names("渡运航线每日航次是多少班？", [c], index.get_article)  # no number named
     # an article about one road need not repeat its number in every sentence
     road = next(a.text for a in ARTICLES if a.id == "k-road")
     quote = "施工期间，过境货车绕行乍王公路"
     start = road.index(quote)
     c = Citation(1, "k-road", "318省道新仓段完成大修", "2024-08-20", "p", quote, start, start + len(quote))
-    assert prints_numbered_names("318省道大修期间过境货车绕行哪条路？", [c], index)
+    assert prints_numbered_names("318省道大修期间过境货车绕行哪条路？", [c], index.get_article)
