@@ -135,11 +135,21 @@ def completed(question: str, fragment: str) -> str:
         if unit and re.fullmatch(r"[\u4e00-\u9fff]+", unit):
             end = asked.end() - len(asked.group("unit")) + len(unit)
             return re.sub(r"[？?。！!\s]+$", "", question[: asked.start()] + value + question[end:])
+    # 估计要投多少钱 + 21.8亿元: the amount stands where the question asks it (要投21.8亿元); a
+    # 是 after the question's verb (要投是21.8亿元) is a claim no article words that way.
+    how = _HOW_MUCH.search(question)
+    if how and any(it.kind.startswith("qty:") for it in items(normalise(value))):
+        return re.sub(r"[？?。！!\s]+$", "", question[: how.start()] + value + question[how.end() :])
     stem = _QUESTION_WORDS.sub("", re.sub(r"^(?:请问)?(?:谁|哪位|哪个人)(?:是|为)", "", question))
     stem = stem.strip("，,。？? ")
     return f"{stem}是{value}"
 
 
+_HOW_MUCH = re.compile(
+    r"(?:是|为)?(?:多少(?:钱|资金|经费|[个位名家人次辆台项件条座所户只头元万亿吨米天年])?"
+    r"|几(?![月号日点时])[个位名家人次辆台项件条座所户只头元万亿吨米天年]?"
+    r"|多长时间|多长|多久|多大|多高|多远|多宽|多深|多重)"
+)
 _HOW_MANY = re.compile(r"(?:多少|几)(?P<unit>[个位名家人次辆台项件条座所户只头元万亿吨米天年]?)")
 
 _SPEECH_VERB = rf"(?:告诉记者|{facts.SPEECH_VERBS})"

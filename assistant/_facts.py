@@ -338,6 +338,10 @@ _ACTS = (
     "|担任|兼任|出任|率领|率队|带领|牵头|负责"  # 镇长顾伟担任总指挥
 )
 _NAME = r"[\u4e00-\u9fff]{2,3}"
+# What follows a titled name besides a verb: 陈立诚以…夺冠, 教授赵明辉团队, 局长张三一行.
+_AFTER_NAME = "以|团队|课题组|工作室|等|一行"
+# Titles printed after the name in news (赵明辉教授团队, 王丽老师说).
+_TITLE_AFTER = "副教授|教授|研究员|院士|博士|主任医师|医生|医师|老师"
 _ORG_SUFFIX = (
     "有限公司|股份有限公司|公司|集团|学院|学校|职业中专|中专|大学|中学|小学|中心|街道|管委会|委员会|"
     "工会|协会|银行|医院|政府|办公室|局|酒店|研究院|研究所|合作社|开发区"
@@ -371,7 +375,7 @@ def find_people(text: str) -> list[Mention]:
             if len(cand) == 3 and cand[2] in "说称":
                 continue  # 许静说: the verb, not a third character
             if _valid_name(cand) and (
-                re.match(rf"(?:{SPEECH_VERBS}|{_ACTS}|[，,。、\s“”）)]|$|等|一行)", after)
+                re.match(rf"(?:{SPEECH_VERBS}|{_ACTS}|{_AFTER_NAME}|[，,。、\s“”）)]|$)", after)
                 or n == len(name) == 2
             ):
                 s = m.start("name")
@@ -386,6 +390,14 @@ def find_people(text: str) -> list[Mention]:
                 role = text[role_start : m.end("title")]
                 found[(s, s + n)] = Mention(cand, "person", s, s + n, role)
                 break
+    # Name then a title that follows it (赵明辉教授, 王丽老师), after a boundary or an institution.
+    for m in re.finditer(
+        rf"(?:^|[，,。；;、：:“”（(\s]|{_ORG_SUFFIX})(?P<name>{_NAME})(?P<title>{_TITLE_AFTER})", text
+    ):
+        s = m.start("name")
+        name = m.group("name")
+        if _valid_name(name) and not any(a <= s < b for a, b in found):
+            found[(s, s + len(name))] = Mention(name, "person", s, s + len(name), m.group("title"))
     # Name then speech verb, when no title was seen.
     for m in re.finditer(rf"(?P<name>{_NAME})(?:{SPEECH_VERBS})", text):
         name = m.group("name")

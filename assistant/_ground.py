@@ -264,8 +264,9 @@ def _rival(name: str, span: str, claim: str) -> str | None:
 
 
 def _present(name: str, where: str) -> bool:
-    """The name, or the name without its kind (交投 for 交投集团, 钟埭 for 钟埭街道), is printed."""
-    if name in where:
+    """The name, or the name without its kind (交投 for 交投集团, 钟埭 for 钟埭街道), or the full
+    name it abbreviates (市一医院 for 市第一人民医院), is printed."""
+    if name in where or abbreviates(name, where):
         return True
     named = [n for n, kind in named_things(name) if name.endswith(n)]
     if named:  # a named thing: its own head must be printed (六店, not 六里塘)
@@ -274,6 +275,22 @@ def _present(name: str, where: str) -> bool:
     if named_things(name, loose=True):
         return False  # 口袋公园, 文化中心: a common word before the kind is said in full or not at all
     return len(name) >= 3 and name[:2] in where  # 沿海地区 asked, 沿海 printed
+
+
+def abbreviates(short: str, where: str) -> bool:
+    """`short` is a Chinese abbreviation of a name printed in `where` (市一医院 / 市第一人民医院,
+    农商银行 / 农村商业银行): the long form has the same characters in order, with only the
+    characters such names drop (第, 人民, 村, 业, 市, 县, 级) between them. A short form with other
+    characters left out is another name as often as an abbreviation (平湖中学 is no 平湖市当湖高级中学),
+    so it is not read as one. Four characters at least."""
+    if len(short) < 4 or not re.fullmatch(r"[\u4e00-\u9fff]+", short):
+        return False
+    gap = f"[{_DROPPED}]{{0,2}}"
+    pattern = re.escape(short[0]) + "".join(f"{gap}{re.escape(c)}" for c in short[1:])
+    return any(len(m.group(0)) > len(short) for m in re.finditer(pattern, where))
+
+
+_DROPPED = "第人民村业市县级"
 
 
 def guessed_people(text: str) -> list[str]:

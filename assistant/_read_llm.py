@@ -320,7 +320,12 @@ class LLMReader:
                 question, text, False, citations, tuple(hits), lang, rewritten, self.name, tuple(record)
             )
         policy = self.settings.llm_fallback
-        if self.fallback is not None and policy != "never" and not (policy == "agree" and draft.declined):
+        # The packaged model declines English questions over Chinese passages that answer them
+        # (eval/README.md, helper trials: 87种鸟类, 41处隐患, 22辆救护车): there its decline is no
+        # evidence, and the extractive reader's own checked answer (or refusal) stands.
+        distrust = lang == "en" and draft.declined
+        trusted_decline = draft.declined and not distrust
+        if self.fallback is not None and policy != "never" and not (policy == "agree" and trusted_decline):
             # Nothing the model wrote was verified: the extractive reader's verified quote stands
             # ("always"), or only if it quotes a passage the model pointed at ("agree").
             alt = self.fallback.read(question, hits, standalone=standalone)
@@ -335,8 +340,14 @@ class LLMReader:
             answers = want is None or any(gives(c.quote, want, q) for c in alt.citations)
             # ...and about the thing the question names by number (211路, not the 205路 before it).
             answers = answers and prints_numbered_names(q, alt.citations, self.index.get_article)
-            if not alt.refused and answers and (policy == "always" or agrees):
-                why = "agrees with the model's passage" if agrees else "nothing the model wrote was verified"
+            if not alt.refused and answers and (policy == "always" or agrees or distrust):
+                why = (
+                    "agrees with the model's passage"
+                    if agrees
+                    else "the model declined an English question"
+                    if distrust
+                    else "nothing the model wrote was verified"
+                )
                 record.append({"fallback": "extractive", "reason": why})
                 return Answer(
                     question,

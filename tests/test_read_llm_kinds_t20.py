@@ -1,0 +1,102 @@
+"""Kinds of LLM-reader fault found by trial t20 (eval/trials/t20, issue 12), on new examples.
+
+As in test_read_llm_kinds: "the model" is a scripted fake chat model, the articles were written
+for these tests (not the trial's), the index and embedding model are real.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import _facts as facts
+from assistant._draft_sentences import completed
+from assistant._ground import abbreviates
+from assistant._index import NewsIndex
+from assistant.config import Settings
+from assistant.records import Article
+
+from .conftest import real_index
+from .test_read_llm import ask
+
+ARTICLES = [
+    Article(
+        id="t20k-hosp",
+        title="市第二人民医院新门诊楼启用",
+        date="2025-06-10",
+        source="嘉兴日报·平湖版",
+        text=(
+            "本报讯 6月9日，市第二人民医院新门诊楼正式启用。新门诊楼总投资3.6亿元，建筑面积4.2万平方米，"
+            "设诊室210间。\n医院院长钱海峰介绍，新楼启用后日门诊接待能力可达6000人次。\n"
+            "浙江大学医学院徐文涛教授团队将在新楼设立远程会诊中心。"
+        ),
+    ),
+    Article(
+        id="t20k-race",
+        title="平湖端午龙舟赛落幕",
+        date="2025-06-02",
+        source="嘉兴日报·平湖版",
+        text=(
+            "本报讯 5月31日，2025平湖端午龙舟赛在东湖落幕，来自全市的16支队伍参赛。\n"
+            "经过激烈角逐，新埭镇代表队以2分05秒获得冠军，广陈镇代表队以2分09秒获得亚军。\n"
+            "个人最佳鼓手由选手沈立新以全场最高票获得。"
+        ),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def index(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
+    return real_index(real_settings, tmp_path_factory, "llm-kinds-t20", ARTICLES)
+
+
+def test_a_bare_amount_stands_where_the_question_asks_it() -> None:
+    # 要投多少钱 + 21.8亿元 was read as 要投是21.8亿元, a claim no article words that way.
+    assert completed("新体育馆估计要投多少钱？", "5.4亿元") == "新体育馆估计要投5.4亿元"
+    assert completed("项目总投资是多少？", "5.2亿元") == "项目总投资5.2亿元"
+    assert completed("平均要多久？", "62分钟") == "平均要62分钟"
+    assert completed("排查出多少处隐患？", "41处") == "排查出41处隐患"
+    # a time is not an amount: it keeps its 是
+    assert completed("龙舟赛是哪天举行的？", "5月31日") == "龙舟赛举行的是5月31日"
+
+
+def test_an_abbreviation_names_the_full_name_and_no_other() -> None:
+    assert abbreviates("市一医院", "据市第一人民医院介绍")
+    assert abbreviates("农商银行", "平湖农村商业银行")
+    assert not abbreviates("市二医院", "市第一人民医院")  # a numeral stays a numeral
+    assert not abbreviates("平湖中学", "平湖市当湖高级中学")  # other characters left out: another name
+    assert not abbreviates("市一医院", "市一医院")  # printed as itself: not an abbreviation
+
+
+def test_an_abbreviated_hospital_is_the_one_printed_in_full(index: NewsIndex) -> None:
+    a = ask(index, "市二医院新门诊楼总投资多少钱？", "编号：1\n答案：3.6亿元[1]")
+    assert not a.refused and "3.6亿元" in a.answer, a.verification
+    other = ask(index, "市三医院新门诊楼总投资多少钱？", "编号：1\n答案：3.6亿元[1]")
+    assert other.refused, other.verification
+
+
+def test_people_named_before_their_title_or_with_their_team() -> None:
+    def names(text: str) -> list[str]:
+        return [p.text for p in facts.find_people(text)]
+
+    assert names("江南大学食品学院教授孙海燕团队将在新仓镇建试验田。") == ["孙海燕"]
+    assert names("江南大学食品学院孙海燕教授团队将在新仓镇建试验田。") == ["孙海燕"]
+    assert names("来自嘉善的选手马海涛以2小时11分获得冠军。") == ["马海涛"]
+    assert names("周敏老师说，孩子们很喜欢。") == ["周敏"]
+    assert names("大学生志愿者教授老人使用手机。") == []
+
+
+def test_a_person_given_with_the_means_of_winning_answers_who(index: NewsIndex) -> None:
+    a = ask(index, "龙舟赛的最佳鼓手是谁？", "编号：1\n答案：选手沈立新以全场最高票获得最佳鼓手。[1]")
+    assert not a.refused and "沈立新" in a.answer, a.verification
+
+
+def test_a_declined_english_question_gets_the_extractive_answer(index: NewsIndex) -> None:
+    # The packaged model declines English questions its passages answer; its decline is no
+    # evidence there, so the extractive reader's checked answer stands, recorded as such.
+    a = ask(index, "How many teams took part in the 2025 Pinghu dragon boat race?", "No passage answers this.")
+    assert not a.refused and "16" in a.answer, a.verification
+    assert a.reader == "extractive"
+    assert {"fallback": "extractive", "reason": "the model declined an English question"} in a.verification
+    # ...and where the extractive reader finds nothing either, the answer is a refusal.
+    none = ask(index, "Who designed the new dragon boats?", "No passage answers this.")
+    assert none.refused, none.verification
