@@ -93,8 +93,8 @@ def time_of_another_event(
     it nor the sentences it quotes say that event (于2024年3月开工建设 for 哪一天通车)."""
     if want.kind != "time" or not gives(sentence, want, question):
         return None
-    event = answerable.event_absent(question, sentence)
-    if event and all(answerable.event_absent(question, q.unit.text) for q in quotes):
+    event = answerable.event_absent(question, sentence, near_time=True)
+    if event and all(answerable.event_absent(question, q.unit.text, near_time=True) for q in quotes):
         return event
     return None
 

@@ -44,6 +44,7 @@ _EVENT_WORDS: dict[str, tuple[str, ...]] = {
     "举行": ("举行", "举办", "召开", "开幕"),
     "召开": ("召开", "举行", "举办", "开幕"),
     "发布": ("发布", "推出", "发售", "亮相", "上市", "公布"),
+    "发售": ("发售", "开售", "上市", "发行", "销售"),
     "上映": ("上映", "公映", "定档", "首映"),
     "访华": ("访华", "访问中国", "来华", "抵京", "访问北京"),
     "生效": ("生效", "实施", "施行"),
@@ -87,13 +88,26 @@ def asked_event(question: str) -> str | None:
     return m.group(1)
 
 
-def event_absent(question: str, sentence: str) -> str | None:
+def event_absent(question: str, sentence: str, *, near_time: bool = False) -> str | None:
     """The event a "when" question asks about (通车 in 大桥是哪一天通车的), when the sentence
-    does not say it (大桥于2024年3月开工建设 gives the start of works, not the opening)."""
+    does not say it (大桥于2024年3月开工建设 gives the start of works, not the opening).
+
+    With `near_time`, the event must be said next to a time the sentence prints: in the clause
+    holding the time, or the clause before or after it. 2020年4月，国务院…印发《意见》，要求对…政策的
+    制定和实施进行评估 dates the 印发, not a 施行, though 实施 is printed two clauses on."""
     event = asked_event(normalise(question))
-    if event and not any(w in normalise(sentence) for w in _EVENT_WORDS.get(event, (event,))):
-        return event
-    return None
+    if not event:
+        return None
+    words = _EVENT_WORDS.get(event, (event,))
+    text = normalise(sentence)
+    if not near_time:
+        return None if any(w in text for w in words) else event
+    clauses = [c for c in re.split(r"[，,；;。！？!?]", text)]
+    timed = [i for i, c in enumerate(clauses) if find_times(c)]
+    if not timed:
+        return None if any(w in text for w in words) else event
+    near = {j for i in timed for j in (i - 1, i, i + 1) if 0 <= j < len(clauses)}
+    return None if any(w in clauses[j] for j in near for w in words) else event
 
 
 def is_question(span: str) -> bool:

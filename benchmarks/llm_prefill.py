@@ -21,7 +21,9 @@ import os
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -54,11 +56,14 @@ ANSWER_TOKENS = 10  # a short answer and its [n]: seed drafts are 12-27 tokens, 
 Runs = tuple[float, list[tuple[int, float]], float | None, int]  # load s, (tokens, s), decode tok/s, head
 
 
-def openvino_runs(gguf: Path, threads: int, chars: int, runs: int) -> Runs:
+def openvino_runs(gguf: Path, threads: int, chars: int, runs: int, precision: str = "default") -> Runs:
     import openvino_genai
 
+    # OpenVINO's CPU plugin computes in bfloat16 where the CPU has it (AMX, AVX512-BF16) unless
+    # told otherwise: f32 is the other choice worth timing on such a CPU.
+    hint = {} if precision == "default" else {"INFERENCE_PRECISION_HINT": precision}
     t0 = time.perf_counter()
-    pipe = openvino_genai.LLMPipeline(str(gguf), "CPU", INFERENCE_NUM_THREADS=threads)
+    pipe = openvino_genai.LLMPipeline(str(gguf), "CPU", INFERENCE_NUM_THREADS=threads, **hint)
     load = time.perf_counter() - t0
     cfg = pipe.get_generation_config()
     cfg.max_new_tokens = 1
@@ -97,6 +102,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--chars", type=int, default=900, help="passage characters (900 ≈ 680 tokens in all)")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument(
+        "--precision",
+        nargs="+",
+        default=["default"],
+        choices=["default", "f32", "bf16"],
+        help="OpenVINO inference precision(s) to time, in one run (e.g. default f32)",
+    )
     args = ap.parse_args()
     settings = Settings.from_env()
     threads = settings.llm_threads or default_threads()
@@ -107,7 +119,11 @@ def main() -> None:
     gguf = model_path(settings)
     rates = {}
     decode_rate, head_tokens = None, 0
-    for name, run in (("openvino-genai", openvino_runs), ("llama.cpp", llama_cpp_runs)):
+    backends: list[tuple[str, Any]] = [
+        (f"openvino-genai{'' if p == 'default' else f' ({p})'}", partial(openvino_runs, precision=p))
+        for p in args.precision
+    ]
+    for name, run in [*backends, ("llama.cpp", llama_cpp_runs)]:
         try:
             load, rows, decode, head = run(gguf, threads, args.chars, args.runs)
         except ImportError as exc:
@@ -116,8 +132,10 @@ def main() -> None:
         (n0, s0), rest = rows[0], rows[1:]
         rate = statistics.median(n / s for n, s in rest)
         rates[name] = rate
-        if decode is not None and name == "openvino-genai":
-            decode_rate, head_tokens = decode, head
+        if decode is not None:
+            print(f"{name} decoding: {decode:.1f} tokens/s", flush=True)
+            if name == "openvino-genai":
+                decode_rate, head_tokens = decode, head
         print(
             f"{name}: load {load:.1f} s; first run {n0} tokens in {s0:.1f} s (compiles); then "
             + ", ".join(f"{n} tokens {s:.1f} s" for n, s in rest)

@@ -130,6 +130,7 @@ def main() -> None:
     }
     seconds, first, sents, dropped, fallback, skipped = [], [], 0, 0, 0, 0
     unverified: dict[str, list[bool]] = {"correct": [], "rejected": []}
+    fallback_by = {"right": 0, "wrong": 0, "rejection": 0}
     rows = []
     for qid in split_ids(args.split, len(data.queries)):
         q = by_id[qid]
@@ -186,6 +187,12 @@ def main() -> None:
             fallback += a.reader == "extractive" and not a.refused
             for name, ans in answers.items():
                 score(name, ans)
+            if a.reader == "extractive" and not a.refused:
+                # what the extractive fallback gave: a right or wrong answer, or an answer where
+                # refusing was right (eval/README.md, "Readers": the fallback's cost in rejection)
+                key = "rejection" if mode == "excl" else "right" if stats["llm"]["correct"][-1] else "wrong"
+                fallback_by[key] += 1
+                row[f"llm.{mode}.fallback"] = True
             if args.verbose and (
                 (mode == "pooled" and not stats["llm"]["correct"][-1])
                 or (mode == "excl" and not stats["llm"]["rejected"][-1])
@@ -217,6 +224,7 @@ def main() -> None:
         metrics["llm.sentences"] = sents
         metrics["llm.dropped_share"] = round(dropped / sents, 4) if sents else None
         metrics["llm.fallback_answers"] = fallback
+        metrics["llm.fallback_right/wrong/on_rejection"] = "/".join(str(v) for v in fallback_by.values())
         if seconds:
             metrics["llm.generation_p50_s"] = round(statistics.median(seconds), 2)
         if first:

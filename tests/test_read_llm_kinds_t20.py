@@ -100,3 +100,17 @@ def test_a_declined_english_question_gets_the_extractive_answer(index: NewsIndex
     # ...and where the extractive reader finds nothing either, the answer is a refusal.
     none = ask(index, "Who designed the new dragon boats?", "No passage answers this.")
     assert none.refused, none.verification
+
+
+def test_the_event_asked_must_be_said_next_to_the_time() -> None:
+    from assistant._answerable import event_absent
+
+    q = "环城绿道什么时候通车？"
+    # the time dates a plan's release; the 通车 is two clauses on, in what the plan asks
+    far = "2023年5月，市交通运输局发布工作方案，要求各镇街道做好配套，确保绿道按期通车。"
+    assert event_absent(q, far, near_time=True) == "通车"
+    assert event_absent(q, far) is None  # the whole-sentence reading, kept for the checker
+    for near in ("2024年6月28日，环城绿道全线通车。", "环城绿道将于明年元旦通车。", "绿道通车时间，定在10月1日。"):
+        assert event_absent(q, near, near_time=True) is None, near
+    # a game goes on sale (发售) when it is sold (销售) or issued (发行)
+    assert event_absent("这款游戏的发售日期", "游戏于3月1日起在各平台销售。", near_time=True) is None
