@@ -93,7 +93,9 @@ def test_a_person_given_with_the_means_of_winning_answers_who(index: NewsIndex) 
 def test_a_declined_english_question_gets_the_extractive_answer(index: NewsIndex) -> None:
     # The packaged model declines English questions its passages answer; its decline is no
     # evidence there, so the extractive reader's checked answer stands, recorded as such.
-    a = ask(index, "How many teams took part in the 2025 Pinghu dragon boat race?", "No passage answers this.")
+    a = ask(
+        index, "How many teams took part in the 2025 Pinghu dragon boat race?", "No passage answers this."
+    )
     assert not a.refused and "16" in a.answer, a.verification
     assert a.reader == "extractive"
     assert {"fallback": "extractive", "reason": "the model declined an English question"} in a.verification
@@ -110,7 +112,11 @@ def test_the_event_asked_must_be_said_next_to_the_time() -> None:
     far = "2023年5月，市交通运输局发布工作方案，要求各镇街道做好配套，确保绿道按期通车。"
     assert event_absent(q, far, near_time=True) == "通车"
     assert event_absent(q, far) is None  # the whole-sentence reading, kept for the checker
-    for near in ("2024年6月28日，环城绿道全线通车。", "环城绿道将于明年元旦通车。", "绿道通车时间，定在10月1日。"):
+    for near in (
+        "2024年6月28日，环城绿道全线通车。",
+        "环城绿道将于明年元旦通车。",
+        "绿道通车时间，定在10月1日。",
+    ):
         assert event_absent(q, near, near_time=True) is None, near
     # a game goes on sale (发售) when it is sold (销售) or issued (发行)
     assert event_absent("这款游戏的发售日期", "游戏于3月1日起在各平台销售。", near_time=True) is None
