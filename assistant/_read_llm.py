@@ -31,7 +31,7 @@ from . import _facts as facts
 from ._answer_kinds import asked_kind, gives, prints_numbered_names
 from ._readers import REFUSAL, Reader
 from ._split_passages import sentence_spans
-from ._verify_answer import Verifier, compose, same_answer
+from ._verify_answer import Verifier, compose, other_rank, same_answer, unranked
 from .records import Answer, Hit
 
 if TYPE_CHECKING:
@@ -340,6 +340,10 @@ class LLMReader:
             answers = want is None or any(gives(c.quote, want, q) for c in alt.citations)
             # ...and about the thing the question names by number (211路, not the 205路 before it).
             answers = answers and prints_numbered_names(q, alt.citations, self.index.get_article)
+            # ...and, for a place of a contest (冠军), quotes one won, as a bare name must.
+            answers = answers and not any(
+                unranked(q, c.quote) or other_rank(q, c.quote) for c in alt.citations
+            )
             if not alt.refused and answers and (policy == "always" or agrees or distrust):
                 why = (
                     "agrees with the model's passage"

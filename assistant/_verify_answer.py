@@ -127,6 +127,28 @@ def other_rank(question: str, evidence: str) -> tuple[str, str] | None:
     return None
 
 
+# How news prints a place won without its word (夺冠 for 冠军): a bare name's evidence must print
+# the place asked or one of these.
+_WON = {
+    "冠军": ("夺冠", "折桂", "问鼎", "封后", "称王", "登顶", "金牌"),
+    "亚军": ("第二名", "银牌"),
+    "季军": ("第三名", "铜牌"),
+    "金牌": ("冠军", "夺冠", "夺金", "摘金"),
+    "银牌": ("亚军", "摘银"),
+    "铜牌": ("季军", "摘铜"),
+}
+
+
+def unranked(question: str, evidence: str) -> str | None:
+    """The place of a contest the question asks (冠军) when the evidence prints no place won at all
+    (…克利夫兰站女单首轮，张帅以6-2…: a player named, no title): a bare name there wins nothing."""
+    for family in _RANKS:
+        asked = [r for r in family if r in question]
+        if len(asked) == 1 and not any(w in evidence for w in (*family, *_WON.get(asked[0], ()))):
+            return asked[0]
+    return None
+
+
 # A noun phrase that points back (该剧, 该项目, 此次, 这部): its sentence is about what the
 # sentence before names.
 _ANAPHOR = re.compile(r"(?<!应)该(?=[\u4e00-\u9fff])|此(?:剧|片|书|次|项|届)|这[部项届家座]|本(?:剧|片|届)")
@@ -326,6 +348,8 @@ class Verifier:
         if bare and (rank := other_rank(question, own)):
             # 王志远…获得男子半程冠军 printed, 亚军 asked: the bare name holds another place
             return None, f"“{fact}”: its evidence says {rank[1]}, not {rank[0]}"
+        if bare and (place := unranked(question, context)):
+            return None, f"“{fact}”: its evidence names no {place}"
         for name in listed if bare else ():
             credit = rf"{re.escape(normalise(name))}[^，,。；;]{{0,12}}?{_WORK_OF}《(?P<w>[^》]+)》"
             work = re.search(credit, own)

@@ -120,3 +120,12 @@ def test_the_event_asked_must_be_said_next_to_the_time() -> None:
         assert event_absent(q, near, near_time=True) is None, near
     # a game goes on sale (发售) when it is sold (销售) or issued (发行)
     assert event_absent("这款游戏的发售日期", "游戏于3月1日起在各平台销售。", near_time=True) is None
+
+
+def test_a_bare_name_for_a_place_won_needs_evidence_that_names_a_place(index: NewsIndex) -> None:
+    # The article names 沈立新 only as best drummer; 冠军 asked, no place printed with him
+    a = ask(index, "龙舟赛个人组冠军是谁？", "编号：1\n答案：沈立新[1]")
+    assert a.refused, a.verification
+    # a team printed with 获得冠军 is the 冠军
+    ok = ask(index, "龙舟赛冠军是哪支队伍？", "编号：1\n答案：新埭镇代表队[1]")
+    assert not ok.refused and "新埭镇代表队" in ok.answer, ok.verification
