@@ -129,6 +129,7 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
         if want.kind == "time":  # 车程缩短至8分钟 says how long, not when; 20时 (a bare hour) says when
             quantities = [q for q in quantities if q.unit in _CLOCK]
         times = [t.text for t in facts.find_times(s)] + [q.text for q in quantities]
+        times += _WEEKDAY.findall(s)  # 每周二、周四坐诊 answers 每周哪几天
         return any(t not in question for t in times)
     q = normalise(question)
     if want.kind == "person":
@@ -208,10 +209,16 @@ _LOCATIVE = re.compile(r"(?:在|于|位于|来到|赴|到|从)$")
 
 
 def _places(s: str) -> list[facts.Mention]:
-    """Places a sentence names: jieba's ns words, place-suffixed phrases, countries."""
+    """Places a sentence names: jieba's ns words, place-suffixed phrases, countries, street
+    addresses (泖河路88号)."""
     found = [m for m in facts.find_names(s) if m.kind == "place"] + facts.find_places(s)
     found += [facts.Mention(c, "place", i, i + len(c)) for c in facts.COUNTRIES if (i := s.find(c)) >= 0]
+    found += [facts.Mention(m.group(0), "place", m.start(), m.end()) for m in _ADDRESS.finditer(s)]
     return found
+
+
+_ADDRESS = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:大道|大街|路|街|巷|弄)\d+(?:-\d+)?号")
+_WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]")
 
 
 _GENERIC_PARTY = {"国家队", "代表队", "主队", "客队", "球队", "男队", "女队"}  # tagged as names, name no one

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
 
 MARKER = re.compile(r"\s*\[\s*(\d+)\s*\]")
 _ZH_SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?(?:\s*\[\s*\d+\s*\])*")
-_EN_SENT = re.compile(r".+?(?:(?<!\d)[.!?](?!\d)|$)(?:\s*\[\s*\d+\s*\])*", re.S)
+# A full stop after an abbreviation (No. 2, Mr. Chen) ends no sentence.
+_EN_SENT = re.compile(
+    r".+?(?:(?<!\d)(?<!\bNo)(?<!\bno)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bvs)[.!?](?!\d)|$)"
+    r"(?:\s*\[\s*\d+\s*\])*",
+    re.S,
+)
 
 
 def sentences(answer: str, lang: str) -> list[tuple[str, tuple[int, ...]]]:

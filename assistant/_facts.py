@@ -506,7 +506,9 @@ class AnswerType:
     ordinal: bool = False  # 第几
 
 
-_ZH_TIME = re.compile(r"什么时候|何时|哪天|哪一天|几月|几号|几点|哪一年|哪年|什么时间|何日|多会儿|日期")
+_ZH_TIME = re.compile(
+    r"什么时候|何时|哪几天|哪些天|哪天|哪一天|星期几|周几|礼拜几|几月|几号|几点|哪一年|哪年|什么时间|何日|多会儿|日期"
+)
 _ZH_DURATION = re.compile(r"多久|多长时间|几年|几天|几个月")
 _ZH_ROLE = re.compile(r"(?:什么|哪个|何)职务|担任什么|任什么职|什么职位|什么身份|是做什么的")
 _ZH_PERSON = re.compile(r"谁|哪位|什么人|哪些人")

@@ -112,7 +112,12 @@ class Kept:
 
 
 # Places of one contest: a name printed with one is no answer for another.
-_RANKS = (("冠军", "亚军", "季军"), ("金牌", "银牌", "铜牌"), ("一等奖", "二等奖", "三等奖"))
+_RANKS = (
+    ("冠军", "亚军", "季军"),
+    ("金牌", "银牌", "铜牌"),
+    ("金奖", "银奖", "铜奖"),
+    ("一等奖", "二等奖", "三等奖"),
+)
 
 
 def other_rank(question: str, evidence: str) -> tuple[str, str] | None:
