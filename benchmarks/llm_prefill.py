@@ -142,7 +142,7 @@ def main() -> None:
             + f"; median {rate:.1f} prompt tokens/s = {rate * 2 * NON_EMBEDDING_PARAMS / 1e9:.0f} GFLOP/s",
             flush=True,
         )
-    if len(rates) == 2:
+    if {"openvino-genai", "llama.cpp"} <= rates.keys():
         print(f"openvino-genai / llama.cpp: {rates['openvino-genai'] / rates['llama.cpp']:.2f}x")
     if "openvino-genai" in rates and decode_rate:
         rate, head = rates["openvino-genai"], head_tokens / decode_rate
