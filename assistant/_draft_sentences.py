@@ -42,12 +42,14 @@ def sentences(answer: str, lang: str) -> list[tuple[str, tuple[int, ...]]]:
     for m in pattern.finditer(answer):
         for piece in _cited_fragments(m.group(0)) if lang != "en" else [m.group(0)]:
             cites = tuple(int(d) for d in MARKER.findall(piece))
-            text = MARKER.sub("", piece).strip()
+            # 1. 拆除违建养殖棚42处；: a list's numbering is no figure of the sentence
+            text = _ENUMERATOR.sub("", MARKER.sub("", piece).strip())
             if re.search(r"\w", re.sub(r"[和与及或]", "", text)):  # [1]和[2]: "和" is no sentence
                 out.append((text, cites))
     return out
 
 
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}[.．、)）](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.．])\s*")
 _MARKED_COMMA = re.compile(r"((?:\s*\[\s*\d+\s*\])+)\s*[，,]\s*")
 
 

@@ -412,10 +412,11 @@ class Verifier:
         # beside a quote about 4200 job-seekers makes a citation that does not hold the answer.
         # The article's own year counts as printed (4月23日 in an article of 2024-04-23).
         quoted = normalise(unit.text).replace(",", "")
-        year = (unit.article.date or "")[:4]
-        for fig in _FIGURE.findall(sentence.replace(",", "")):
-            if fig in quoted or fig == year:
-                continue
+        unprinted = unprinted_english_figure(sentence, quoted, (unit.article.date or "")[:4])
+        if unprinted is not None:
+            fig, amount = unprinted
+            if amount:
+                return None, f"{fig} is not an amount the cited sentence prints"
             if fig in printed.replace(",", ""):
                 return None, f"{fig} is printed near the cited sentence, not in it"
             return None, f"{fig} is not printed in the cited passage"
@@ -423,6 +424,34 @@ class Verifier:
             if normalise(name) not in printed:
                 return None, f"{name} is not printed in the cited passage"
         return [Quote(unit)], None
+
+
+_EN_MAGNITUDE = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
+_MAGNITUDES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+_ZH_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?")
+
+
+def unprinted_english_figure(sentence: str, quoted: str, year: str = "") -> tuple[str, bool] | None:
+    """The first figure of an English sentence the Chinese `quoted` sentence does not print, and
+    whether it is an amount with a magnitude word; None when all are printed. 486 million for
+    486万 (4.86 million) prints the digits, not the amount; 12000 for 1.2万 is the amount; the
+    article's own `year` counts as printed."""
+    values = _zh_values(quoted)
+    plain = sentence.replace(",", "")
+    for m in _EN_MAGNITUDE.finditer(plain):
+        amount = float(m.group(1)) * _MAGNITUDES[m.group(2).lower()]
+        if not any(abs(v - amount) <= 1e-9 * amount for v in values):
+            return m.group(0), True
+    for fig in _FIGURE.findall(_EN_MAGNITUDE.sub(" ", plain)):
+        if not (fig in quoted or fig == year or round(float(fig), 6) in values):
+            return fig, False
+    return None
+
+
+def _zh_values(text: str) -> set[float]:
+    """The amounts a Chinese sentence prints, 万 and 亿 applied: 486万 -> 4860000.0."""
+    scale = {"万": 1e4, "亿": 1e8, None: 1.0}
+    return {round(float(m.group(1)) * scale[m.group(2)], 6) for m in _ZH_AMOUNT.finditer(text)}
 
 
 def _holds(hit: Hit, quotes: list[Quote]) -> bool:
@@ -456,7 +485,7 @@ def compose(kept: list[Kept], lang: str) -> tuple[str, tuple[Citation, ...]]:
                     )
                 )
             marks.append(f"[{number[key]}]")
-        s = k.sentence
+        s = re.sub(r"[；;，,：:、\s]+$", "", k.sentence)  # a list item's 清淤8.3万立方米； ends as a sentence
         if lang != "en" and not re.search(r"[。！？!?]$", s):
             s += "。"
         elif lang == "en" and not re.search(r"[.!?]$", s):

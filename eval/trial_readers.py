@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assistant._index import NewsIndex
 from assistant._load_corpus import load_paths
 from assistant._read_extractive import ExtractiveReader
-from assistant._read_llm import LLMReader
+from assistant._read_llm import LLMReader, parse
 from assistant._search import Searcher
 from assistant.config import Settings
 from eval._drafts import Drafts
@@ -79,7 +79,7 @@ def main() -> None:
         llm = LLMReader(settings, index, fallback=extractive)
         name = args.folder.resolve().name
         drafts = Drafts(args.drafts or Path(settings.cache_dir) / "eval" / f"trial-{name}-drafts.jsonl")
-        tally: dict[str, Counter[str]] = {"extractive": Counter(), "llm": Counter()}
+        tally: dict[str, Counter[str]] = {"extractive": Counter(), "llm": Counter(), "model alone": Counter()}
         rows, seconds = [], []
         sents = dropped = 0
         for q in questions:
@@ -97,6 +97,10 @@ def main() -> None:
                 verdict = judge(q, out)
                 tally[reader][("a." if q["answerable"] else "u.") + verdict] += 1
                 row[reader] = {"verdict": verdict, "answer": out["answer"], "reader": out.get("reader")}
+            # the model alone, unverified: its draft read as the answer (what verification changes)
+            draft = parse(d["raw"], len(llm.shown(hits)))
+            alone = judge(q, {"refused": draft.declined, "answer": draft.answer})
+            tally["model alone"][("a." if q["answerable"] else "u.") + alone] += 1
             v = [x for x in outs["llm"].get("verification") or [] if "sentence" in x]
             sents += len(v)
             dropped += sum(not x["kept"] for x in v)
@@ -115,7 +119,7 @@ def main() -> None:
     print(f"{args.folder}: {n_a} answerable, {n_u} unanswerable")
     for reader, t in tally.items():
         print(
-            f"  {reader:<10} answerable: {t['a.right']} right, {t['a.wrong']} wrong,"
+            f"  {reader:<11} answerable: {t['a.right']} right, {t['a.wrong']} wrong,"
             f" {t['a.refused']} refused; unanswerable: {t['u.right']}/{n_u} refused"
         )
     if sents:

@@ -171,3 +171,31 @@ def test_a_decline_that_names_passages_lets_the_extractive_list_stand(index: New
     # a decline that names no passage stays a refusal
     none = ask(index, "国庆新开了哪些书房？", "编号：0\n答案：资料中没有答案。")
     assert none.refused, none.verification
+
+
+def test_a_drafts_list_numbering_is_no_figure_and_its_items_end_as_sentences() -> None:
+    from assistant._draft_sentences import sentences
+    from assistant._verify_answer import Kept, compose
+
+    got = sentences(
+        "主要做了三件事：\n1. 新建泵站3座；\n2、疏浚河道12公里；\n（3）加固堤防2.4公里。[1]", "zh"
+    )
+    assert [t for t, _ in got] == [
+        "主要做了三件事：",
+        "新建泵站3座；",
+        "疏浚河道12公里；",
+        "加固堤防2.4公里。",
+    ]
+    assert sentences("2.5万人参加。[1]", "zh") == [("2.5万人参加。", (1,))]  # a figure, not a numbering
+    assert compose([Kept("疏浚河道12公里；", ())], "zh")[0] == "疏浚河道12公里。"
+
+
+def test_an_english_amount_must_be_the_amount_printed_not_only_its_digits() -> None:
+    from assistant._verify_answer import unprinted_english_figure as unprinted
+
+    quoted = "新门诊楼总投资3.6亿元,建筑面积4.2万平方米,设诊室210间。"
+    assert unprinted("It cost 360 million yuan.", quoted) is None
+    assert unprinted("It cost 3.6 million yuan.", quoted) == ("3.6 million", True)  # 3.6亿 is 360 million
+    assert unprinted("It has 42000 square metres and 210 rooms.", quoted) is None  # 4.2万 written out
+    assert unprinted("It has 220 rooms.", quoted) == ("220", False)
+    assert unprinted("It opened in 2025.", quoted, year="2025") is None
