@@ -434,8 +434,8 @@ _ZH_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?")
 def unprinted_english_figure(sentence: str, quoted: str, year: str = "") -> tuple[str, bool] | None:
     """The first figure of an English sentence the Chinese `quoted` sentence does not print, and
     whether it is an amount with a magnitude word; None when all are printed. 486 million for
-    486万 (4.86 million) prints the digits, not the amount; 12000 for 1.2万 is the amount; the
-    article's own `year` counts as printed."""
+    486万 (4.86 million) prints the digits, not the amount; the article's own `year` counts as
+    printed."""
     values = _zh_values(quoted)
     plain = sentence.replace(",", "")
     for m in _EN_MAGNITUDE.finditer(plain):
@@ -443,7 +443,9 @@ def unprinted_english_figure(sentence: str, quoted: str, year: str = "") -> tupl
         if not any(abs(v - amount) <= 1e-9 * amount for v in values):
             return m.group(0), True
     for fig in _FIGURE.findall(_EN_MAGNITUDE.sub(" ", plain)):
-        if not (fig in quoted or fig == year or round(float(fig), 6) in values):
+        # Only as printed: 20000 for 2万 would be the same amount, but the English check cannot
+        # tell 晚稻's 2万亩 from 早稻's (seed q051), and a figure printed as digits is safer.
+        if not (fig in quoted or fig == year):
             return fig, False
     return None
 
