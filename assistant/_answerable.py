@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ._facts import COUNTRIES, TimeExpr, detect_language, find_times
+from ._facts import COUNTRIES, TITLE_PATTERN, TimeExpr, detect_language, find_times
 from ._ground import Evidence, _say, is_instruction, subject_gaps
 from ._normalize import cn_number, normalise
 from ._values import consistent, dated_times, items
@@ -110,6 +110,21 @@ def event_absent(question: str, sentence: str, *, near_time: bool = False) -> st
     return None if any(w in clauses[j] for j in near for w in words) else event
 
 
+def deputy_of(question: str, span: str) -> tuple[str, str] | None:
+    """(asked, printed) when the question asks a post (党委书记, 校长) the span prints only with 副
+    (党委副书记, 副校长): the deputy is another person's post. None otherwise."""
+    for m in re.finditer(TITLE_PATTERN, question):
+        title = m.group(0)
+        if title.startswith("副") or question[m.start() - 1 : m.start()] == "副":
+            continue
+        core = title[-2:] if len(title) > 2 else title
+        forms = {f"副{title}", f"{title[: len(title) - len(core)]}副{core}"}
+        printed = [f for f in forms if f in span]
+        if printed and not re.search(rf"(?<!副){re.escape(title)}", span.replace(printed[0], "")):
+            return title, printed[0]
+    return None
+
+
 def is_question(span: str) -> bool:
     """A question printed in an article (a FAQ heading, a headline that asks) states nothing.
     Only a one-clause span: in 电视剧的第29集，都看过了没有啊？ the first clause still states."""
@@ -134,6 +149,10 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         name, _, rival = gaps[0].partition("|")
         return _say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name)
     span = normalise(ev.text)
+    deputy = deputy_of(q, span)
+    if deputy:
+        # 党委书记 asked, 党委副书记 printed: a deputy holds another post
+        return _say(zh, "rival", a=deputy[1], c=deputy[0])
     role = _ROLE_VERB.search(q)
     if role and not any(w in span for w in _DEEDS[role.group(1)]):
         # 总设计单位 asked: a sentence naming who 负责建设 (or 出品, for a 播放平台) names another party

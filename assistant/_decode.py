@@ -129,7 +129,7 @@ def _looks_binary(data: bytes) -> bool:
 def decode(data: bytes, path: str) -> Decoded:
     """The text of a file's bytes, or an `InputError` naming the file and the encodings tried."""
     if not data.strip(b" \t\r\n\x00"):
-        raise InputError("the file is empty; nothing to read", path=path)
+        raise InputError("the file is empty; nothing to read: put articles in it, or leave it out", path=path)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             text = _strict(data, encoding)

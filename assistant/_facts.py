@@ -330,6 +330,7 @@ TITLES = (
     "指令长 总指挥 团长 领队 主教练 主帅 机长 船长 舰长 总裁 议长 总统 副总统 总理 副总理 首相 省长 州长 大使"
 ).split()
 _TITLE_RE = "|".join(sorted(TITLES, key=len, reverse=True))
+TITLE_PATTERN = _TITLE_RE  # longest first: 党委书记 before 书记
 SPEECH_VERBS = "说道|表示|介绍|告诉|指出|认为|强调|坦言|说|称|透露"
 # What a named official does right after the name in a report: 副主席陆建明出席会议.
 _ACTS = (

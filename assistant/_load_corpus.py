@@ -171,6 +171,17 @@ def load_jsonl(text: str, where: str) -> LoadResult:
             result.problems.append(InputError('article has no "text"; line skipped', path=where, line=n))
             continue
         body = body.strip()
+        date = normalise_date(obj.get("date"))
+        if obj.get("date") and date is None:
+            # 2026-02-30 is no day: kept without a date, but said, since date filters will skip it
+            result.problems.append(
+                InputError(
+                    f'"date" {str(obj.get("date"))[:40]!r} is no real day; the article is kept '
+                    "undated: give it as YYYY-MM-DD",
+                    path=where,
+                    line=n,
+                )
+            )
         author = obj.get("author") or obj.get("authors") or ()
         authors = tuple(author) if isinstance(author, list) else ((str(author),) if author else ())
         result.articles.append(
@@ -179,7 +190,7 @@ def load_jsonl(text: str, where: str) -> LoadResult:
                 title=str(obj.get("title") or "").strip(),
                 text=body,
                 authors=authors,
-                date=normalise_date(obj.get("date")),
+                date=date,
                 source=str(obj.get("source") or ""),
                 url=str(obj.get("url") or ""),
                 path=f"{where}:{n}",

@@ -156,7 +156,7 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
             or any(a in claim_text for a in _antonyms(word))
         )
 
-    def score(u: Item) -> tuple[int, int, int, int]:
+    def score(u: Item) -> tuple[int, int, int, int, int]:
         # The words printed either side of the number (沿海24℃, 12人死亡): one the claim
         # repeats marks its slot; words the claim lacks (内陆26℃) mark another slot.
         words = [w for w in (_label(unit_text, u), _counted(unit_text, u)) if w]
@@ -164,9 +164,21 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
         prev_end = max((x.end for x in cands if x.end <= u.start), default=0)
         window = unit_text[max(prev_end, u.start - 20) : u.start]
         near = sum(t in window for t in claim_terms)
-        return int(hit or not words), int(consistent(c, u)), int(hit), near
+        # 比去年增长15%: the base of a comparison is not the figure's own time or amount, unless
+        # the claim's figure is a base too (今年…128公里，比去年增长15% states 今年's 128公里).
+        role = int(_is_base(unit_text, u.start) == claim_base)
+        return role, int(hit or not words), int(consistent(c, u)), int(hit), near
 
+    claim_base = _is_base(claim_text, c.start)
     return max(same, key=score)
+
+
+_BASE = re.compile(r"(?:比|较|相比|同比|比起)$")
+
+
+def _is_base(text: str, start: int) -> bool:
+    """The item at `start` is what something is compared with (比[去年], 较[上年同期])."""
+    return bool(_BASE.search(text[max(0, start - 2) : start]))
 
 
 def same_name(claim_text: str, c: Item, unit_text: str, u: Item) -> bool:

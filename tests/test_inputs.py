@@ -243,3 +243,22 @@ def test_case_16_runon_article_has_short_sentences_and_word_cuts() -> None:
         assert len(p.text) <= 200
         assert p.end == len(art.text) or art.text[p.end] == " "
     assert not re.search(r"正在检$", " ".join(p.text for p in split_article(art)))
+
+
+def test_an_impossible_date_is_said_and_the_article_kept_undated(tmp_path: Path) -> None:
+    # A new user's 2026-02-30 was stored as "date unknown" without a word; a date filter then hid it.
+    f = tmp_path / "a.jsonl"
+    rows = [
+        {
+            "id": "x1",
+            "title": "春季招聘会举行",
+            "date": "2026-02-30",
+            "text": "本报讯 平湖举行春季招聘会，120家企业参加。",
+        },
+        {"id": "x2", "title": "夜市开街", "date": "2026-03-01", "text": "本报讯 东湖夜市开街，摊位180个。"},
+    ]
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    result = load_file(f)
+    assert [a.date for a in result.articles] == [None, "2026-03-01"]
+    (warning,) = result.problems
+    assert "2026-02-30" in str(warning) and "YYYY-MM-DD" in str(warning) and str(f) in str(warning)

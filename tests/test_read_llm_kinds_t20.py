@@ -1,4 +1,5 @@
-"""Kinds of LLM-reader fault found by trials t20 and t22 (eval/trials, issue 12), on new examples.
+"""Kinds of LLM-reader fault found by trials t20-t22 (eval/trials, issue 12) and a helper trying the
+final code as a new user, on new examples.
 
 As in test_read_llm_kinds: "the model" is a scripted fake chat model, the articles were written
 for these tests (not the trial's), the index and embedding model are real.
@@ -53,6 +54,20 @@ ARTICLES.append(
         text=(
             "本报讯 国庆期间，我市新开放的东湖书房、钟溪书房、乍浦港书房、广陈农耕书房4家城市书房"
             "共接待读者1.2万人次。每家书房藏书约5000册，实行24小时自助借阅。"
+        ),
+    )
+)
+
+
+ARTICLES.append(
+    Article(
+        id="t20k-town",
+        title="新仓镇农村公路提质工程启动",
+        date="2025-03-12",
+        source="嘉兴日报·平湖版",
+        text=(
+            "本报讯 今年新仓镇计划新建和改造农村公路32公里，总投资6400万元，比去年增长20%。\n"
+            "“路修好了，农产品运出去更方便。”新仓镇党委副书记、镇长陆建平说。"
         ),
     )
 )
@@ -203,3 +218,32 @@ def test_an_english_amount_must_be_the_amount_printed_not_only_its_digits() -> N
     assert unprinted("It has 42000 square metres.", quoted) == ("42000", False)
     assert unprinted("It has 220 rooms.", quoted) == ("220", False)
     assert unprinted("It opened in 2025.", quoted, year="2025") is None
+
+
+def test_a_deputy_holds_another_post(index: NewsIndex) -> None:
+    from assistant._answerable import deputy_of
+
+    assert deputy_of("新仓镇党委书记是谁？", "新仓镇党委副书记、镇长陆建平说。") == ("党委书记", "党委副书记")
+    assert deputy_of("谁是副镇长？", "副镇长沈家明担任总指挥") is None
+    assert deputy_of("党委书记是谁？", "党委书记张三、副书记李四出席。") is None
+    a = ask(index, "新仓镇党委书记是谁？", "编号：1\n答案：新仓镇党委副书记、镇长陆建平。[1]")
+    assert a.refused, a.verification
+    ok = ask(index, "新仓镇镇长是谁？", "编号：1\n答案：陆建平[1]")
+    assert not ok.refused and "陆建平" in ok.answer, ok.verification
+
+
+def test_the_base_of_a_comparison_is_not_the_figures_year(index: NewsIndex) -> None:
+    # 今年…32公里，比去年增长20% in a 2025 article: 2025 is 今年, 去年 (2024) only the base
+    a = ask(
+        index,
+        "新仓镇今年计划新建多少公里农村公路？",
+        "编号：1\n答案：2025年新仓镇计划新建和改造农村公路32公里。[1]",
+    )
+    assert not a.refused and "32公里" in a.answer, a.verification
+    other = ask(
+        index,
+        "新仓镇今年计划新建多少公里农村公路？",
+        "编号：1\n答案：2024年新仓镇计划新建和改造农村公路32公里。[1]",
+    )
+    row = [r for r in other.verification if "sentence" in r][0]
+    assert not row["kept"] and "2024" in row["reason"], other.verification  # 去年 is no 2024 figure
