@@ -245,5 +245,5 @@ def test_the_base_of_a_comparison_is_not_the_figures_year(index: NewsIndex) -> N
         "新仓镇今年计划新建多少公里农村公路？",
         "编号：1\n答案：2024年新仓镇计划新建和改造农村公路32公里。[1]",
     )
-    row = [r for r in other.verification if "sentence" in r][0]
+    row = next(r for r in other.verification if "sentence" in r)
     assert not row["kept"] and "2024" in row["reason"], other.verification  # 去年 is no 2024 figure
