@@ -559,6 +559,8 @@ _ASKS_RATE = re.compile(
 _ASKS_SHARE = re.compile(r"(?<!汇)率|比例|比重|占比|百分之?几|多少成|几成|percent", re.I)
 _ASKS_MONEY = re.compile(
     r"多少钱|罚款|罚了|赔偿|金额|总额|营收|收入|票房|GDP|售价|价格|投资额|逃税|市值|利润|亏损|毛利"
+    # 总投资多少 / 补贴资金有多少: an amount of money, not 110公里 (a new user's 2025年…总投资多少)
+    r"|总投资|投资总额|资金|经费|奖金|费用|成本|造价|预算|产值|成交额|销售额|营业额"
 )
 _CURRENCY = ("元", "美元", "欧元", "英镑", "日元", "港元", "港币", "韩元", "卢布")
 # Words that make a figure's measure narrower than the question's: 人均GDP is not GDP.

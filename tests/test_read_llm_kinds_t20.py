@@ -247,3 +247,13 @@ def test_the_base_of_a_comparison_is_not_the_figures_year(index: NewsIndex) -> N
     )
     row = next(r for r in other.verification if "sentence" in r)
     assert not row["kept"] and "2024" in row["reason"], other.verification  # 去年 is no 2024 figure
+
+
+def test_an_investment_question_asks_for_money() -> None:
+    from assistant._read_extractive import asked_numbers
+
+    q = "2024年全镇污水管网改造总投资多少？"
+    text = "去年，全镇共完成污水管网改造46公里，总投资8600万元。"
+    atype = facts.answer_type(q)
+    assert [text[a:b] for a, b in asked_numbers(text, atype, q, "zh")] == ["8600万元"]
+    assert list(asked_numbers("去年，全镇共完成污水管网改造46公里。", atype, q, "zh")) == []
