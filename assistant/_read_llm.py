@@ -68,7 +68,9 @@ _DECLINE = re.compile(
     r"|无法(?:回答|确定|得知)|未(?:提及|提到)"
     r"|no passage (?:answers|holds|says|mentions)"
     r"|passages? (?:do(?:es)? not|don't) (?:say|mention|contain|state)"
-    r"|cannot be answered|not (?:mentioned|stated) in the passages",
+    r"|cannot be answered|(?:is|are|was|were) not (?:mentioned|stated|specified)\b"
+    r"|not (?:mentioned|stated) in the (?:given |provided )?passages"
+    r"|give no information|no information is given",
     re.I,
 )
 

@@ -257,3 +257,13 @@ def test_an_investment_question_asks_for_money() -> None:
     atype = facts.answer_type(q)
     assert [text[a:b] for a, b in asked_numbers(text, atype, q, "zh")] == ["8600万元"]
     assert list(asked_numbers("去年，全镇共完成污水管网改造46公里。", atype, q, "zh")) == []
+
+
+def test_an_english_decline_in_other_words_is_a_decline() -> None:
+    # "…is not mentioned in the given passages" was kept as an answer (an experiment's draft, t22)
+    from assistant._read_llm import parse
+
+    assert parse("The head of the county library is not mentioned in the given passages.", 3).declined
+    assert parse("The passages give no information about the ticket price.", 3).declined
+    assert not parse("The bridge, not named after anyone, opened on May 1. [1]", 3).declined
+    assert not parse("The route is 35 kilometres long. [2]", 3).declined
