@@ -184,12 +184,18 @@ def load_jsonl(text: str, where: str) -> LoadResult:
             )
         author = obj.get("author") or obj.get("authors") or ()
         authors = tuple(author) if isinstance(author, list) else ((str(author),) if author else ())
+        # A printed credit line (记者 张三 通讯员 李四), the way papers give it: its names are the
+        # authors when no author field says otherwise.
+        byline = str(obj.get("byline") or "").strip()
+        if byline and not authors:
+            authors = tuple(parse_byline(byline))
         result.articles.append(
             Article(
                 id=str(obj["id"]) if obj.get("id") else content_id(body),
                 title=str(obj.get("title") or "").strip(),
                 text=body,
                 authors=authors,
+                byline=byline,
                 date=date,
                 source=str(obj.get("source") or ""),
                 url=str(obj.get("url") or ""),

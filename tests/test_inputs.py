@@ -262,3 +262,21 @@ def test_an_impossible_date_is_said_and_the_article_kept_undated(tmp_path: Path)
     assert [a.date for a in result.articles] == [None, "2026-03-01"]
     (warning,) = result.problems
     assert "2026-02-30" in str(warning) and "YYYY-MM-DD" in str(warning) and str(f) in str(warning)
+
+
+def test_a_jsonl_byline_field_is_the_articles_credit(tmp_path: Path) -> None:
+    # Users write the credit line as printed ("byline"); it was ignored unless the text repeated it.
+    f = tmp_path / "b.jsonl"
+    row = {
+        "id": "b1",
+        "title": "农民丰收节开幕",
+        "byline": "记者 顾晓岚 通讯员 陈立",
+        "text": "本报讯 农民丰收节昨天开幕。",
+    }
+    f.write_text(json.dumps(row, ensure_ascii=False), "utf-8")
+    (art,) = load_file(f).articles
+    assert art.byline == "记者 顾晓岚 通讯员 陈立" and art.authors == ("顾晓岚", "陈立")
+    row["author"] = "顾晓岚"  # an author field says who wrote it; the byline stays as printed
+    f.write_text(json.dumps(row, ensure_ascii=False), "utf-8")
+    (art,) = load_file(f).articles
+    assert art.authors == ("顾晓岚",) and art.byline.startswith("记者")
