@@ -100,14 +100,13 @@ def event_absent(question: str, sentence: str, *, near_time: bool = False) -> st
         return None
     words = _EVENT_WORDS.get(event, (event,))
     text = normalise(sentence)
-    if not near_time:
-        return None if any(w in text for w in words) else event
-    clauses = [c for c in re.split(r"[，,；;。！？!?]", text)]
-    timed = [i for i, c in enumerate(clauses) if find_times(c)]
-    if not timed:
-        return None if any(w in text for w in words) else event
-    near = {j for i in timed for j in (i - 1, i, i + 1) if 0 <= j < len(clauses)}
-    return None if any(w in clauses[j] for j in near for w in words) else event
+    clauses = re.split(r"[，,；;。！？!?]", text)
+    timed = [i for i, c in enumerate(clauses) if find_times(c)] if near_time else []
+    if timed:  # only the clauses around the times count
+        text = "\n".join(
+            clauses[j] for j in {j for i in timed for j in (i - 1, i, i + 1)} if 0 <= j < len(clauses)
+        )
+    return None if any(w in text for w in words) else event
 
 
 def deputy_of(question: str, span: str) -> tuple[str, str] | None:

@@ -152,12 +152,12 @@ def completed(question: str, fragment: str) -> str:
     return f"{stem}是{value}"
 
 
+_COUNTER = "[个位名家人次辆台项件条座所户只头元万亿吨米天年]"  # the measure word after 多少 / 几
 _HOW_MUCH = re.compile(
-    r"(?:是|为)?(?:多少(?:钱|资金|经费|[个位名家人次辆台项件条座所户只头元万亿吨米天年])?"
-    r"|几(?![月号日点时])[个位名家人次辆台项件条座所户只头元万亿吨米天年]?"
+    rf"(?:是|为)?(?:多少(?:钱|资金|经费|{_COUNTER})?|几(?![月号日点时]){_COUNTER}?"
     r"|多长时间|多长|多久|多大|多高|多远|多宽|多深|多重)"
 )
-_HOW_MANY = re.compile(r"(?:多少|几)(?P<unit>[个位名家人次辆台项件条座所户只头元万亿吨米天年]?)")
+_HOW_MANY = re.compile(rf"(?:多少|几)(?P<unit>{_COUNTER}?)")
 
 _SPEECH_VERB = rf"(?:告诉记者|{facts.SPEECH_VERBS})"
 _SPEECH_ONLY = re.compile(rf"^[^，,。；;：:“”\"「」]{{1,30}}?{_SPEECH_VERB}[。！!.]?$")

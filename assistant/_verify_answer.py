@@ -50,6 +50,7 @@ from ._draft_sentences import (
     trailing_cuts,
     unfinished,
 )
+from ._facts import find_quantities
 from ._normalize import normalise
 from ._slots import coverage, mask, terms
 from ._values import items
@@ -428,7 +429,6 @@ class Verifier:
 
 _EN_MAGNITUDE = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
 _MAGNITUDES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-_ZH_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?")
 
 
 def unprinted_english_figure(sentence: str, quoted: str, year: str = "") -> tuple[str, bool] | None:
@@ -436,7 +436,7 @@ def unprinted_english_figure(sentence: str, quoted: str, year: str = "") -> tupl
     whether it is an amount with a magnitude word; None when all are printed. 486 million for
     486万 (4.86 million) prints the digits, not the amount; the article's own `year` counts as
     printed."""
-    values = _zh_values(quoted)
+    values = [q.value for q in find_quantities(quoted)]  # 万 and 亿 applied: 486万元 -> 4860000.0
     plain = sentence.replace(",", "")
     for m in _EN_MAGNITUDE.finditer(plain):
         amount = float(m.group(1)) * _MAGNITUDES[m.group(2).lower()]
@@ -448,12 +448,6 @@ def unprinted_english_figure(sentence: str, quoted: str, year: str = "") -> tupl
         if not (fig in quoted or fig == year):
             return fig, False
     return None
-
-
-def _zh_values(text: str) -> set[float]:
-    """The amounts a Chinese sentence prints, 万 and 亿 applied: 486万 -> 4860000.0."""
-    scale = {"万": 1e4, "亿": 1e8, None: 1.0}
-    return {round(float(m.group(1)) * scale[m.group(2)], 6) for m in _ZH_AMOUNT.finditer(text)}
 
 
 def _holds(hit: Hit, quotes: list[Quote]) -> bool:
