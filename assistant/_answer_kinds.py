@@ -126,9 +126,14 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
         return any(True for _ in asked_numbers(s, want, normalise(question), "zh"))
     if want.kind in ("time", "duration"):
         quantities = facts.find_quantities(s)
+        times = [t.text for t in facts.find_times(s)]
         if want.kind == "time":  # 车程缩短至8分钟 says how long, not when; 20时 (a bare hour) says when
             quantities = [q for q in quantities if q.unit in _CLOCK]
-        times = [t.text for t in facts.find_times(s)] + [q.text for q in quantities]
+        else:  # 多久 is a length of time: 45天, 两个半月; not 第78任, nor one date (9月5日当选)
+            quantities = [q for q in quantities if _DURATION.match(s, q.end - len(q.unit))]
+            times = times if len(times) > 1 else []
+            times += _EVERY.findall(s)  # 多久考核一次 is answered by how often: 每个季度
+        times += [q.text for q in quantities]
         times += _WEEKDAY.findall(s)  # 每周二、周四坐诊 answers 每周哪几天
         return any(t not in question for t in times)
     q = normalise(question)
@@ -152,6 +157,8 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
 
 
 _CLOCK = ("", "时", "点", "日", "号")
+_EVERY = re.compile(r"每(?:[一两二三四五六半]|\d+)?个?(?:年|月|季度?|周|星期|礼拜|天|日|小时|旬)")
+_DURATION = re.compile(r"个?(?:半)?(?:多)?(?:年|月|周|星期|礼拜|天|日|小时|钟头|分钟|分|秒|季度|旬|载|昼夜)")
 
 _ROLE_HEAD = re.compile(
     r"(?:冠军|亚军|季军|金牌|银牌|铜牌|得主|获得者|主演|导演|总导演|主教练|教练|旗手|火炬手|议长|总理|首相|总统"
@@ -269,6 +276,86 @@ def asked_kind(question: str) -> facts.AnswerType:
     if want.kind == "number" and not want.unit and _MONEY.search(q):
         return replace(want, unit="元", counted="")
     return want
+
+
+# The credits of a work, by family: a name credited with one (主演) holds none of the others.
+_CREDITS = (
+    ("导演", "总导演", "执导"),
+    ("主演", "领衔主演", "领衔", "主角"),
+    ("编剧",),
+    ("制片人", "出品人", "监制"),
+    ("作词",),
+    ("作曲",),
+    ("演唱", "主唱", "原唱"),
+    ("饰演", "扮演", "出演", "客串", "配音"),
+)
+_CREDIT_RE = re.compile("|".join(sorted((c for f in _CREDITS for c in f), key=len, reverse=True)))
+_FAMILY = {c: f for f in _CREDITS for c in f}
+_CLAUSE = re.compile(r"[，,。；;！？!?]")
+_WORK = re.compile(r"《([^》]+)》")
+_THIS_WORK = re.compile(r"该[剧片曲歌书]|此[剧片]|这部|本[剧片]|影片|该电影")
+
+
+def _credit(text: str, at: int, name: str) -> str | None:
+    """The credit (主演, 执导) nearest the name at `at` in its clause, or None."""
+    a = max((m.end() for m in _CLAUSE.finditer(text, 0, at)), default=0)
+    b = next((m.start() for m in _CLAUSE.finditer(text, at)), len(text))
+    near = [
+        (min(abs(m.start() - at - len(name)), abs(at - m.end())), m.group(0))
+        for m in _CREDIT_RE.finditer(text, a, b)
+    ]
+    return min(near)[1] if near else None
+
+
+def credited_otherwise(
+    question: str,
+    sentence: str,
+    evidence: Sequence[str],
+    *,
+    every: bool = True,
+    articles: Sequence[str] = (),
+) -> tuple[str, str] | None:
+    """(name, credit) when the question asks a credit of a work (导演 of 《重生之门》) and a name the
+    sentence gives is printed with another credit only (王俊凯和张译一起主演: 主演, not 导演), or only
+    in sentences about another work, in articles that never name the asked one (由姜武、张颂文领衔主演
+    …《扫黑·决战》 for 《搜救》's 主演; `articles`: the quoted articles' texts). The credit nearest the
+    name in its clause counts. `every`: each name must hold the asked credit (a model's sentence);
+    else one is enough (a quote, which may credit the cast beside the director). None when nothing
+    says otherwise."""
+    q = normalise(question)
+    asked = _CREDIT_RE.search(q)
+    if asked is None:
+        return None
+    family = _FAMILY[asked.group(0)]
+    works = set(_WORK.findall(q))
+    if any(f"《{w}》" in normalise(a) for w in works for a in articles):
+        works = set()  # the article names the work asked: 曾翻拍过《十二公民》的导演徐昂 is its director
+    s = normalise(sentence)
+    found = [*_people_like(s), *(m.text for m in [*facts.find_people(s), *facts.find_names(s)])]
+    # A name a model's sentence itself credits otherwise (…主演，辛爽执导) is not given as the answer.
+    claimed = [
+        n
+        for n in dict.fromkeys(found)
+        if n not in q and (not every or _credit(s, s.find(n), n) in (None, *family))
+    ]
+    other: dict[str, str] = {}
+    held: set[str] = set()
+    for text in (normalise(e) for e in evidence):
+        for name in claimed:
+            for at in (m.start() for m in re.finditer(re.escape(name), text)):
+                credit = _credit(text, at, name)
+                whole = text[text.rfind("。", 0, at) + 1 : (text.find("。", at) + 1) or len(text)]
+                printed = _WORK.findall(whole)
+                if works and printed and not works.intersection(printed) and not _THIS_WORK.search(whole):
+                    other.setdefault(name, f"《{printed[0]}》")
+                elif credit is not None and credit not in family:
+                    other.setdefault(name, credit)
+                elif credit is not None:
+                    held.add(name)
+    wrong = [(n, c) for n, c in other.items() if n not in held]
+    if wrong and (every or not held):
+        return wrong[0]
+    return None
 
 
 def prints_numbered_names(

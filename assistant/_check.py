@@ -166,9 +166,21 @@ def units_of(index: NewsIndex, hits: Iterable[Hit], cache: dict[str, Article | N
         if art is None:
             continue
         spans = sentence_spans(art.text)
-        for i, (s, e) in enumerate(spans):
-            if e <= p.start or s >= p.end:
-                continue
+        inside = [i for i, (s, e) in enumerate(spans) if e > p.start and s < p.end]
+        if inside:
+            # A quote and the line naming its speaker ("……关键一招。”副总经理吴加杰说。) are one
+            # report, one unit, though a passage boundary may fall between them.
+            first, last = inside[0], inside[-1]
+            if first and _quoted_then_said(art.text, spans[first - 1], spans[first]):
+                inside.insert(0, first - 1)
+            if last + 1 < len(spans) and _quoted_then_said(art.text, spans[last], spans[last + 1]):
+                inside.append(last + 1)
+        for i in inside:
+            s, e = spans[i]
+            if i - 1 in inside and _quoted_then_said(art.text, spans[i - 1], spans[i]):
+                continue  # quoted with the quote before it, as one unit
+            if i + 1 in inside and _quoted_then_said(art.text, spans[i], spans[i + 1]):
+                e = spans[i + 1][1]
             before = spans[i - 1][0] if i and "\n" not in art.text[spans[i - 1][0] : s] else s
             pos = s
             for m in [*_UNIT_SPLIT.finditer(art.text, s, e), None]:
@@ -180,6 +192,19 @@ def units_of(index: NewsIndex, hits: Iterable[Hit], cache: dict[str, Article | N
                 seen.add((art.id, us))
                 units.append(EvidenceUnit(art, p.id, us, ue, rank, min(before, us)))
     return units
+
+
+_CLOSING_QUOTE = '”」』"’'
+_SAID = re.compile(
+    r"[^“”「」。！？!?]{0,40}(?:说|表示|介绍|指出|坦言|认为|强调|告诉记者|感慨|笑着说)[。！!]?"
+)
+
+
+def _quoted_then_said(text: str, quote: tuple[int, int], said: tuple[int, int]) -> bool:
+    """`said` is the short line naming who spoke the quote sentence `quote` ends with."""
+    q = text[quote[0] : quote[1]].rstrip()
+    line = text[said[0] : said[1]].strip()
+    return bool(q) and q[-1] in _CLOSING_QUOTE and _SAID.fullmatch(line) is not None
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

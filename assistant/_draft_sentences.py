@@ -23,6 +23,8 @@ from ._slots import mask, terms
 from ._values import items
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ._read_llm import Draft
 
 MARKER = re.compile(r"\s*\[\s*(\d+)\s*\]")
@@ -119,7 +121,8 @@ def _pos(text: str) -> list[Any]:
 
 _QUESTION_WORDS = re.compile(
     r"(?:是|为)?(?:什么时候|什么时间|何时|哪一天|哪天|哪一年|哪年|几月几日|几号|多少钱|多少|几[个位家所条次]?"
-    r"|在哪里|在哪儿|在哪|哪里|哪儿|哪些|哪个|哪家|哪位|什么|谁)|[吗呢？?。！!\s]+$"
+    r"|在哪里|在哪儿|在哪|哪里|哪儿|哪些|哪(?:一?[支个])?(?:队伍|球队|代表队|队)|哪个|哪家|哪位|什么|谁)"
+    r"|[吗呢？?。！!\s]+$"
 )
 
 
@@ -245,3 +248,30 @@ def list_items(fact: str) -> list[tuple[str, str]]:
     if any(not i.strip() or len(i) > 20 for i in named):
         return []
     return [(f"{head}{i}{tail}", i) for i in named]
+
+
+def prune_credits(
+    sentence: str,
+    found: tuple[str, str] | None,
+    check: Callable[[str], tuple[str, str] | None],
+) -> tuple[list[str], str, tuple[str, str] | None]:
+    """A bare list of names (甄子丹、罗志良、韩雪) without the names `check` finds credited otherwise
+    (罗志良, 编剧), one at a time: (the names taken out, the list left, None) when some name is left
+    that nothing objects to; else ([], the sentence, what `check` found first)."""
+    pieces = [p for p in re.split(r"[、，,和与及\s]+", sentence.strip("。！!")) if p]
+    if len(pieces) < 2 or any(not 1 < len(p) <= 4 and "·" not in p for p in pieces):
+        return [], sentence, found  # not a bare list of names
+    left, out = sentence, []
+    while found is not None:
+        name = found[0]
+        cut = re.sub(
+            rf"{re.escape(name)}(?:[、，,和与及]|$)|[、，,和与及]{re.escape(name)}(?=[。！!]?$)",
+            "",
+            left,
+            count=1,
+        )
+        if cut == left or not re.sub(r"[\W_]+", "", cut):
+            return [], sentence, check(sentence)
+        left, out = cut, [*out, name]
+        found = check(left)
+    return out, left, None

@@ -36,7 +36,14 @@ import numpy as np
 
 from . import _answerable as answerable
 from . import _ground as ground
-from ._answer_kinds import asked_kind, gives, other_measure, time_of_another_event, unit_mismatch
+from ._answer_kinds import (
+    asked_kind,
+    credited_otherwise,
+    gives,
+    other_measure,
+    time_of_another_event,
+    unit_mismatch,
+)
 from ._check import EvidenceUnit, judge_fact, split_facts, units_of
 from ._draft_sentences import (
     MARKER,
@@ -46,6 +53,7 @@ from ._draft_sentences import (
     is_fragment,
     list_items,
     only_who_spoke,
+    prune_credits,
     sentences,
     trailing_cuts,
     unfinished,
@@ -240,11 +248,24 @@ class Verifier:
                 units, reason = None, f"“{odd}”: that measure is not counted in that unit"
             if units is not None and want is not None and (other := other_measure(shown, want, question)):
                 units, reason = None, f"“{other}”: another measure than the one asked"
+            if units is not None and (credit := self._credits(question, shown, units)):
+                # 甄子丹、罗志良、韩雪 for 主演, 罗志良 printed as 编剧执导: the list without him, or nothing
+                quotes = units
+                pruned, shown, credit = prune_credits(
+                    shown, credit, lambda x, quotes=quotes: self._credits(question, x, quotes)
+                )
+                if credit is None:
+                    row["pruned"] = pruned
+                else:
+                    units, reason = (
+                        None,
+                        f"“{credit[0]}”: its evidence credits {credit[1]}, not the one asked",
+                    )
             row["kept"] = units is not None
             if units is None:
                 row["reason"] = reason
             else:
-                if shown != text:
+                if shown != text and "pruned" not in row:
                     row["trimmed"] = text[len(shown) :].lstrip("，,；; ")
                 kept.append(Kept(shown, tuple(units)))
             record.append(row)
@@ -264,6 +285,11 @@ class Verifier:
                     row["reason"] = f"gives no {want.kind} though the question asks for one"
             return []
         return kept
+
+    @staticmethod
+    def _credits(question: str, sentence: str, units: Sequence[Quote]) -> tuple[str, str] | None:
+        articles = list(dict.fromkeys(f"{u.unit.article.headline}\n{u.unit.article.text}" for u in units))
+        return credited_otherwise(question, sentence, [u.words for u in units], articles=articles)
 
     def _chinese(
         self, sentence: str, question: str, cited: list[Hit], cache: dict[str, Article | None]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant._facts import detect_language
 from assistant.config import Settings
 from assistant.records import Article
 
@@ -226,7 +227,7 @@ def citation_ok(c: dict[str, Any], q: Question) -> bool:
 
 def score_answers(questions: Sequence[Question], outputs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Scores Answer.to_json() objects (one per question, same order)."""
-    correct, wrong_refusal, right_refusal, cites = [], [], [], []
+    correct, quoted, wrong_refusal, right_refusal, cites = [], [], [], [], []
     per_question = []
     for q, out in zip(questions, outputs, strict=True):
         refused = bool(out.get("refused"))
@@ -234,6 +235,11 @@ def score_answers(questions: Sequence[Question], outputs: Sequence[dict[str, Any
         if q.answerable:
             ok = (not refused) and contains_any(out.get("answer", ""), q.answers)
             correct.append(ok)
+            # An English answer over Chinese news words the gold in English (electronic badges for
+            # 电子工牌); the Chinese quote it cites, shown under it, is where the gold stands.
+            english = detect_language(q.question) == "en"
+            quotes = " ".join(str(c.get("quote", "")) for c in out.get("citations") or [])
+            quoted.append(ok or (english and not refused and contains_any(quotes, q.answers)))
             wrong_refusal.append(refused)
             if not refused:
                 cites.extend(citation_ok(c, q) for c in out.get("citations") or [])
@@ -243,6 +249,7 @@ def score_answers(questions: Sequence[Question], outputs: Sequence[dict[str, Any
         per_question.append(row)
     return {
         "answer_accuracy": share(correct),
+        "answer_accuracy_by_quote": share(quoted),
         "citation_precision": share(cites),
         "citations": len(cites),
         "refusal_rate_unanswerable": share(right_refusal),

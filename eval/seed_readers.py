@@ -92,6 +92,7 @@ def main() -> None:
             s = _seed.score_answers(scored, outs)
             for key in (
                 "answer_accuracy",
+                "answer_accuracy_by_quote",
                 "citation_precision",
                 "refusal_rate_unanswerable",
                 "wrong_refusal_rate",

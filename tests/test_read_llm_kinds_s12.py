@@ -1,0 +1,150 @@
+"""Kinds of LLM-reader fault found on the seed page and RGB in the twelfth session (issue 12), on
+new examples: a quote whose speaker stands past the passage boundary, a credit of a work (导演,
+主演) held by another name or for another work, a "how long" answered by a count.
+
+As in test_read_llm_kinds: the model's drafts are scripted, the articles were written for these
+tests, the index and embedding model are real.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from assistant._answer_kinds import asked_kind, credited_otherwise, gives
+from assistant._check import units_of
+from assistant._index import NewsIndex
+from assistant._read_extractive import ExtractiveReader
+from assistant._read_llm import LLMReader
+from assistant.config import Settings
+from assistant.records import Article, Hit, Passage
+
+from .conftest import real_index
+from .test_read_llm import ask
+
+CANTEEN = (
+    "本报讯 新埭镇第三家老年食堂昨天在星光村开张，每天可供应午餐120份，80岁以上老人每餐只需付3元。\n"
+    "“我们要让每一位老人都在家门口吃上热乎饭。”新埭镇民政办主任沈雅琴说。"
+    "下一步，镇里还将在南桥村和鱼圻塘村各建一家老年食堂。"
+)
+ARTICLES = [
+    Article(
+        id="s12-canteen",
+        title="新埭镇第三家老年食堂开张",
+        date="2025-11-20",
+        source="嘉兴日报·平湖版",
+        text=CANTEEN,
+    ),
+    Article(
+        id="s12-film",
+        title="平湖取景电影《西瓜灯》开机",
+        date="2025-08-15",
+        source="嘉兴日报·平湖版",
+        text=(
+            "本报讯 8月14日，以平湖西瓜灯为题材的电影《西瓜灯》在广陈镇开机。"
+            "该片由青年导演许安然执导，演员周亦凡、林小禾领衔主演。\n"
+            "另据了解，由陆川海主演的电视剧《港城往事》也将于明年在乍浦取景拍摄。"
+        ),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def index(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
+    return real_index(real_settings, tmp_path_factory, "llm-kinds-s12", ARTICLES)
+
+
+def _hits(index: NewsIndex, article: Article, cuts: list[int]) -> list[Hit]:
+    """Passages of `article` cut at these offsets, as retrieval would hand them over."""
+    bounds = [0, *cuts, len(article.text)]
+    return [
+        Hit(Passage(f"{article.id}:{i}", article.id, i, s, e, article.text[s:e], article.title), 1.0 - i / 10)
+        for i, (s, e) in enumerate(itertools.pairwise(bounds))
+    ]
+
+
+def test_a_quote_keeps_its_speaker_across_a_passage_boundary(index: NewsIndex) -> None:
+    article = ARTICLES[0]
+    cut = CANTEEN.index("新埭镇民政办主任")  # the passage ends at the closing quote
+    hits = _hits(index, article, [cut])
+    texts = [u.text for u in units_of(index, hits[:1], {})]
+    # the speaker's line comes with the quote, as one unit (one quote to cite)
+    assert "“我们要让每一位老人都在家门口吃上热乎饭。”新埭镇民政办主任沈雅琴说。" in texts
+    reader = LLMReader(index.settings, index, fallback=ExtractiveReader(index.settings, index))
+    a = reader.finish(
+        "沈雅琴怎么说老年食堂的？",
+        hits,
+        "编号：1\n答案：沈雅琴说，我们要让每一位老人都在家门口吃上热乎饭。[1]",
+    )
+    assert not a.refused and "热乎饭" in a.answer, a.verification
+    # a speaker's line alone does not pull in a sentence that is no quote
+    plain = _hits(index, article, [CANTEEN.index("下一步")])
+    assert "下一步" not in "".join(u.text for u in units_of(index, plain[:1], {}))
+
+
+def test_a_credit_of_a_work_is_held_by_the_name_given() -> None:
+    evidence = ["该片由青年导演许安然执导，演员周亦凡、林小禾领衔主演。"]
+    q = "电影《西瓜灯》的导演是谁？"
+    said = credited_otherwise(q, "导演是周亦凡和林小禾。", evidence)
+    assert said is not None and said[0] in ("周亦凡", "林小禾") and said[1] == "领衔主演"
+    assert credited_otherwise(q, "导演是许安然。", evidence) is None
+    # a quote crediting the director beside the cast answers; one naming the cast only does not
+    assert credited_otherwise(q, evidence[0], evidence, every=False) is None
+    cast = ["演员周亦凡、林小禾领衔主演。"]
+    assert credited_otherwise(q, cast[0], cast, every=False) in (
+        ("周亦凡", "领衔主演"),
+        ("林小禾", "领衔主演"),
+    )
+    # another work's lead is no lead of the work asked
+    other = ["另据了解，由陆川海主演的电视剧《港城往事》也将于明年在乍浦取景拍摄。"]
+    assert credited_otherwise("《西瓜灯》的主演有哪些？", "陆川海", other) == ("陆川海", "《港城往事》")
+    # a model's sentence that itself credits a name otherwise does not give it as the answer
+    both = "周亦凡、林小禾领衔主演，许安然执导。"
+    assert credited_otherwise("《西瓜灯》的主演有哪些？", both, evidence) is None
+    # an article that names the asked work elsewhere: a credit for an earlier work is no objection
+    earlier = ["曾执导过《港城往事》的导演许安然，此次把镜头对准了西瓜灯。"]
+    assert credited_otherwise("《西瓜灯》的导演是谁？", "许安然", earlier) == ("许安然", "《港城往事》")
+    article = f"{earlier[0]}电影《西瓜灯》8月14日开机。"
+    assert credited_otherwise("《西瓜灯》的导演是谁？", "许安然", earlier, articles=[article]) is None
+    # no credit asked, nothing to say
+    assert credited_otherwise("《西瓜灯》在哪里开机？", "广陈镇", evidence) is None
+
+
+def test_a_director_question_is_not_answered_with_the_cast(index: NewsIndex) -> None:
+    a = ask(index, "电影《西瓜灯》的导演是谁？", "编号：1\n答案：导演是周亦凡和林小禾。[1]")
+    row = next(r for r in a.verification if "sentence" in r)
+    assert not row["kept"] and "主演" in row["reason"], a.verification
+    assert a.refused or "许安然" in a.answer, a.verification  # the fallback's quote names the director
+    ok = ask(index, "电影《西瓜灯》的导演是谁？", "编号：1\n答案：导演是许安然。[1]")
+    assert not ok.refused and "许安然" in ok.answer, ok.verification
+
+
+def test_how_long_is_answered_by_a_length_of_time() -> None:
+    q = "老年食堂试运营了多久？"
+    want = asked_kind(q)
+    assert want.kind == "duration"
+    assert gives("老年食堂试运营了两个半月。", want, q)
+    assert gives("试运营45天后正式开张。", want, q)
+    assert not gives("这是新埭镇第3家老年食堂。", want, q)  # a count, not a length of time
+    assert not gives("老年食堂11月19日开张。", want, q)  # one date says when, not how long
+    assert gives("食堂从9月1日试运营到11月19日。", want, q)
+
+
+def test_a_list_of_names_loses_the_one_credited_otherwise(index: NewsIndex) -> None:
+    from assistant._draft_sentences import prune_credits
+
+    evidence = ["该片由青年导演许安然执导，演员周亦凡、林小禾领衔主演。"]
+    q = "电影《西瓜灯》的主演是谁？"
+
+    def check(s: str) -> tuple[str, str] | None:
+        return credited_otherwise(q, s, evidence)
+
+    listed = "周亦凡、许安然、林小禾"
+    assert prune_credits(listed, check(listed), check) == (["许安然"], "周亦凡、林小禾", None)
+    # nothing left, or not a bare list: the objection stands
+    assert prune_credits("许安然", check("许安然"), check)[2] == ("许安然", "导演")
+    said = "许安然担任导演并领衔主演"
+    assert prune_credits(said, ("许安然", "执导"), check) == ([], said, ("许安然", "执导"))
+    a = ask(index, q, "编号：1\n答案：周亦凡、许安然、林小禾[1]")
+    assert not a.refused and "周亦凡" in a.answer and "许安然" not in a.answer, a.verification
