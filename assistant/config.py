@@ -84,10 +84,6 @@ class Settings:
     # 0.6x the time; the answer is in the top 3 hits for 98.3% of RGB queries, top 5 99.0%
     # (eval/README.md, "Readers, fourth look").
     llm_passages: int = 3
-    # The prompt: "numbers-first" asks for the supporting passage numbers (编号) on a line before
-    # the answer (found more answers on RGB, MODELS.md); "answer-first" starts with the answer.
-    llm_prompt: str = "numbers-first"
-    llm_passage_chars: int = 240  # of each passage the model reads (focus(): the sentences that matter)
     # When nothing the model wrote is verified: "agree" = the extractive reader's quote only when
     # the model did not decline and named the quoted passage; "always" = the extractive quote
     # whenever it has one (even over the model's "no answer": it then answers questions the
@@ -130,10 +126,6 @@ class Settings:
             values["llm_max_new_tokens"] = int(v)
         if v := env.get("ASSISTANT_LLM_PASSAGES"):
             values["llm_passages"] = int(v)
-        if v := env.get("ASSISTANT_LLM_PROMPT"):
-            values["llm_prompt"] = v
-        if v := env.get("ASSISTANT_LLM_PASSAGE_CHARS"):
-            values["llm_passage_chars"] = int(v)
         if v := env.get("ASSISTANT_LLM_FALLBACK"):
             values["llm_fallback"] = v
         if v := env.get("ASSISTANT_LLM_THREADS"):
