@@ -143,6 +143,8 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
         if (made := _MAKER.search(q)) and _maker(s, made.group(1), q):
             return True  # 谁制作的 is answered by a studio as well as by a person
         return any(p.text not in question for p in facts.find_people(s))
+    if want.kind == "reason":
+        return bool(_CAUSE.search(s))
     if want.kind == "place":
         places = _places(s)
         return any(m.text not in q and (_after_locative(m, places, s) or _new(m, s, q)) for m in places)
@@ -246,6 +248,14 @@ def _new(m: facts.Mention, s: str, question: str) -> bool:
 # 在哪一集 / 第几季 ask a number; 哪季稻子 asks which crop of the year (早稻, 晚稻).
 _EPISODE = re.compile(r"(?:哪一?|第几)(?:[集期届场轮次版]|季(?!稻|作物|粮|庄稼|蔬菜|水果|茶))")
 _WHEN_NOUN = re.compile(r"(?:时间|日期)(?:是|为)?[？?]?$")
+# 被誉为什么 / 改造为什么 ask what it is called or becomes (誉为 + 什么), not why
+_WHY = re.compile(
+    r"(?<![誉称作成认视评选列改造变转定设名])为(?:什么|何)(?=\s*[\u4e00-\u9fff])(?!样)"
+    r"|什么原因|原因是什么|原因何在|怎么会"
+)
+_CAUSE = re.compile(
+    r"因为|由于|因(?!此)|为了|原因|旨在|以便|目的|所以|导致|鉴于|随着|出于|需要|为.{1,12}(?:提供|保障|方便|改善|满足)"
+)
 _MONEY = re.compile(r"多少钱|罚款?了?多少|多少罚款|金额")
 
 
@@ -273,6 +283,8 @@ def asked_kind(question: str) -> facts.AnswerType:
             return facts.AnswerType("number", ordinal=True)  # 第29集
         if _WHEN_NOUN.search(q):
             return facts.AnswerType("time")
+    if want.kind == "other" and _WHY.search(q):
+        return facts.AnswerType("reason")  # 为什么要封闭施工: a cause, not the closure again
     if want.kind == "number" and not want.unit and _MONEY.search(q):
         return replace(want, unit="元", counted="")
     return want

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import re
 
+from ._bindings import other_sibling
 from ._facts import COUNTRIES, TITLE_PATTERN, TimeExpr, detect_language, find_times
 from ._ground import Evidence, _say, is_instruction, subject_gaps
 from ._normalize import cn_number, normalise
@@ -109,6 +110,19 @@ def event_absent(question: str, sentence: str, *, near_time: bool = False) -> st
     return None if any(w in text for w in words) else event
 
 
+_UNTIL = re.compile(
+    r"(?:到|至)(?:哪天|哪一天|什么时候|何时|几月几[日号]|几号)|(?:什么时候|何时|哪天|哪一天)(?:结束|截止|完工|竣工|到期)"
+)
+_START_AFTER = re.compile(r"\s*(?:起|开始|以来|开工|动工)")
+
+
+def only_starts(sentence: str) -> bool:
+    """Every time the sentence prints is a start (9月10日起, 3月1日开始): it says when, not until when."""
+    text = normalise(sentence)
+    times = [t for t in find_times(text) if not t.frequency]
+    return bool(times) and all(_START_AFTER.match(text, t.end) for t in times)
+
+
 def deputy_of(question: str, span: str) -> tuple[str, str] | None:
     """(asked, printed) when the question asks a post (党委书记, 校长) the span prints only with 副
     (党委副书记, 副校长): the deputy is another person's post. None otherwise."""
@@ -121,6 +135,49 @@ def deputy_of(question: str, span: str) -> tuple[str, str] | None:
         printed = [f for f in forms if f in span]
         if printed and not re.search(rf"(?<!副){re.escape(title)}", span.replace(printed[0], "")):
             return title, printed[0]
+    return None
+
+
+# Places of one contest: a name printed with one is no answer for another.
+_RANKS = (
+    ("冠军", "亚军", "季军"),
+    ("金牌", "银牌", "铜牌"),
+    ("金奖", "银奖", "铜奖"),
+    ("一等奖", "二等奖", "三等奖"),
+)
+
+
+def other_rank(question: str, evidence: str) -> tuple[str, str] | None:
+    """(asked, printed) when the question asks one place of a contest (亚军) and the evidence
+    prints another of the same family (冠军) but not the asked one; else None."""
+    for family in _RANKS:
+        asked = [r for r in family if r in question]
+        if len(asked) == 1 and asked[0] not in evidence:
+            printed = [r for r in family if r in evidence]
+            if printed:
+                return asked[0], printed[0]
+    return None
+
+
+# How news prints a place won without its word (夺冠 for 冠军): a bare name's evidence must print
+# the place asked or one of these.
+_WON = {
+    "冠军": ("夺冠", "折桂", "问鼎", "封后", "称王", "登顶", "金牌"),
+    "亚军": ("第二名", "银牌"),
+    "季军": ("第三名", "铜牌"),
+    "金牌": ("冠军", "夺冠", "夺金", "摘金"),
+    "银牌": ("亚军", "摘银"),
+    "铜牌": ("季军", "摘铜"),
+}
+
+
+def unranked(question: str, evidence: str) -> str | None:
+    """The place of a contest the question asks (冠军) when the evidence prints no place won at all
+    (…克利夫兰站女单首轮，张帅以6-2…: a player named, no title): a bare name there wins nothing."""
+    for family in _RANKS:
+        asked = [r for r in family if r in question]
+        if len(asked) == 1 and not any(w in evidence for w in (*family, *_WON.get(asked[0], ()))):
+            return asked[0]
     return None
 
 
@@ -168,6 +225,14 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         if asked_scope and printed and not wide.search(close):
             # 我国城镇化率 asked, 河南全省城镇化率 printed: a province's figure is not the country's
             return _say(zh, "rival", a=printed.group(0), c=asked_scope.group(0))
+    sibling = other_sibling(q, span)
+    if sibling:
+        # 初中组 asked, a span about 高中组 only; 二期 asked, 一期 printed
+        return _say(zh, "rival", a=sibling[1], c=sibling[0])
+    rank = other_rank(q, span)
+    if rank:
+        # 冠军 asked, …获得季军，…获得第六名 printed: another place of the contest
+        return _say(zh, "rival", a=rank[1], c=rank[0])
     prefixed = rival_prefix(q, span, close)
     if prefixed:
         return _say(zh, "rival", a=prefixed[1], c=prefixed[0])
@@ -175,6 +240,9 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
     if other:
         return _say(zh, "frame", a=other[1], c=other[0])
     if asks_time:
+        if _UNTIL.search(q) and only_starts(ev.sentence or ev.text):
+            # 到哪天结束 asked, 将于9月10日起实行半幅封闭施工 printed: a start, not an end
+            return _say(zh, "absent", c="结束时间")
         event = event_absent(q, ev.sentence or ev.text)  # the event of the time: its own sentence
         return _say(zh, "absent", c=event) if event else None
     printed = [t for t in find_times(close) if not t.frequency]

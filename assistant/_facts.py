@@ -16,7 +16,9 @@ from typing import Literal
 from ._normalize import cn_number
 
 Language = Literal["zh", "en", "other"]
-AnswerKind = Literal["number", "person", "time", "place", "role", "duration", "entity", "name", "other"]
+AnswerKind = Literal[
+    "number", "person", "time", "place", "role", "duration", "entity", "name", "reason", "other"
+]
 
 # ------------------------------------------------------------------ language
 

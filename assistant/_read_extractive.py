@@ -31,6 +31,7 @@ from . import _answerable as answerable
 from . import _facts as facts
 from . import _ground as ground
 from ._answer_kinds import prints_numbered_names
+from ._bindings import bound_sibling
 from ._index import NewsIndex
 from ._normalize import fold
 from ._readers import REFUSAL
@@ -260,6 +261,8 @@ class ExtractiveReader:
                 continue  # 哪三方 wants three names, in the sentence that speaks of the thing asked
             if lang != "en" and answerable.answers(question, c.evidence, asks_time=asks_time) is not None:
                 continue  # another subject, qualifier or date than asked; or an instruction
+            if lang != "en" and focus is not None and bound_sibling(question, c.article.text, focus[0]):
+                continue  # 第一批 asked: …，第二批9个服务点总投资680万元 gives 第二批's figure
             if lang == "en" and ground.is_instruction(c.sentence, c.evidence.preceding):
                 continue
             if pinyin and (py := self._pinyin(c)) and not all(name in py for name in pinyin):

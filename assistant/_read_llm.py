@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import _facts as facts
 from ._answer_kinds import asked_kind, credited_otherwise, gives, prints_numbered_names
+from ._answerable import other_rank, unranked
 from ._readers import REFUSAL, Reader
 from ._split_passages import sentence_spans
-from ._verify_answer import Verifier, compose, other_rank, same_answer, unranked
+from ._verify_answer import Verifier, compose, same_answer
 from .records import Answer, Hit
 
 if TYPE_CHECKING:

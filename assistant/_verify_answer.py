@@ -44,6 +44,8 @@ from ._answer_kinds import (
     time_of_another_event,
     unit_mismatch,
 )
+from ._answerable import other_rank, unranked
+from ._bindings import value_sibling
 from ._check import EvidenceUnit, judge_fact, split_facts, units_of
 from ._draft_sentences import (
     MARKER,
@@ -118,49 +120,6 @@ class Kept:
 
     sentence: str  # without markers
     units: tuple[Quote, ...]
-
-
-# Places of one contest: a name printed with one is no answer for another.
-_RANKS = (
-    ("冠军", "亚军", "季军"),
-    ("金牌", "银牌", "铜牌"),
-    ("金奖", "银奖", "铜奖"),
-    ("一等奖", "二等奖", "三等奖"),
-)
-
-
-def other_rank(question: str, evidence: str) -> tuple[str, str] | None:
-    """(asked, printed) when the question asks one place of a contest (亚军) and the evidence
-    prints another of the same family (冠军) but not the asked one; else None."""
-    for family in _RANKS:
-        asked = [r for r in family if r in question]
-        if len(asked) == 1 and asked[0] not in evidence:
-            printed = [r for r in family if r in evidence]
-            if printed:
-                return asked[0], printed[0]
-    return None
-
-
-# How news prints a place won without its word (夺冠 for 冠军): a bare name's evidence must print
-# the place asked or one of these.
-_WON = {
-    "冠军": ("夺冠", "折桂", "问鼎", "封后", "称王", "登顶", "金牌"),
-    "亚军": ("第二名", "银牌"),
-    "季军": ("第三名", "铜牌"),
-    "金牌": ("冠军", "夺冠", "夺金", "摘金"),
-    "银牌": ("亚军", "摘银"),
-    "铜牌": ("季军", "摘铜"),
-}
-
-
-def unranked(question: str, evidence: str) -> str | None:
-    """The place of a contest the question asks (冠军) when the evidence prints no place won at all
-    (…克利夫兰站女单首轮，张帅以6-2…: a player named, no title): a bare name there wins nothing."""
-    for family in _RANKS:
-        asked = [r for r in family if r in question]
-        if len(asked) == 1 and not any(w in evidence for w in (*family, *_WON.get(asked[0], ()))):
-            return asked[0]
-    return None
 
 
 # A noun phrase that points back (该剧, 该项目, 此次, 这部): its sentence is about what the
@@ -261,6 +220,9 @@ class Verifier:
                         None,
                         f"“{credit[0]}”: its evidence credits {credit[1]}, not the one asked",
                     )
+            if units is not None and (sibling := value_sibling(question, shown, [u.words for u in units])):
+                value, asked, printed = sibling
+                units, reason = None, f"“{value or shown}”: {printed}'s, not {asked}'s"
             row["kept"] = units is not None
             if units is None:
                 row["reason"] = reason

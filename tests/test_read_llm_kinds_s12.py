@@ -148,3 +148,73 @@ def test_a_list_of_names_loses_the_one_credited_otherwise(index: NewsIndex) -> N
     assert prune_credits(said, ("许安然", "执导"), check) == ([], said, ("许安然", "执导"))
     a = ask(index, q, "编号：1\n答案：周亦凡、许安然、林小禾[1]")
     assert not a.refused and "周亦凡" in a.answer and "许安然" not in a.answer, a.verification
+
+
+# ---------------------------------------------------------------- kinds read from trial t24
+
+
+def test_a_figure_belongs_to_the_sibling_named_before_it() -> None:
+    from assistant._bindings import bound_sibling, other_sibling, value_sibling
+
+    text = "全镇首批8个文化礼堂已于去年建成，第二批5个礼堂总投资360万元，明年建成。"
+    assert value_sibling("第一批文化礼堂总投资多少？", "360万元", [text]) == ("360万元", "第一批", "第二批")
+    assert value_sibling("第二批文化礼堂总投资多少？", "360万元", [text]) is None
+    assert value_sibling("首批建成了几个礼堂？", "首批建成了8个礼堂", [text]) is None  # 首批 is 第一批
+    # the sentence names another sibling than asked
+    assert value_sibling("第一批文化礼堂总投资多少？", "第二批礼堂总投资360万元", [text])[0] == ""
+    # the base of a comparison is no sibling
+    grew = "今年计划改造老旧小区14个，比去年增加6个。"
+    assert value_sibling("今年计划改造多少个老旧小区？", "计划改造14个，比去年增加6个", [grew]) is None
+    at = text.index("360万元")
+    assert bound_sibling("第一批文化礼堂总投资多少？", text, at) == ("第一批", "第二批")
+    assert other_sibling("女子组冠军是谁？", "男子组冠军由沈浩获得") == ("女子组", "男子组")
+    assert other_sibling("一期占地多大？", "一期占地20亩，二期占地35亩") is None
+
+
+def test_the_extractive_reader_quotes_no_other_siblings_figure(
+    real_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    article = Article(
+        id="s12-halls",
+        title="广陈镇文化礼堂建设提速",
+        date="2025-09-02",
+        source="嘉兴日报·平湖版",
+        text="本报讯 全镇首批8个农村文化礼堂已于去年建成，第二批5个礼堂总投资360万元，明年6月前建成。",
+    )
+    index = real_index(real_settings, tmp_path_factory, "s12-halls", [article])
+    reader = ExtractiveReader(index.settings, index)
+    from assistant._search import Searcher
+
+    def read(q: str) -> str:
+        return reader.read(q, Searcher(index).search(q, index.settings.k)).answer
+
+    assert "360万元" in read("第二批文化礼堂总投资多少？")
+    assert "360万元" not in read("第一批文化礼堂总投资多少？")
+
+
+def test_a_sentence_giving_another_place_of_the_contest_answers_no_place() -> None:
+    from assistant._answerable import other_rank
+
+    assert other_rank("少年组的冠军是谁？", "钟溪小学代表队获得亚军，东湖小学代表队获得第四名") == (
+        "冠军",
+        "亚军",
+    )
+    assert other_rank("少年组的亚军是谁？", "钟溪小学代表队获得亚军") is None
+
+
+def test_an_until_question_is_not_answered_by_a_start() -> None:
+    from assistant._answerable import _UNTIL, only_starts
+
+    assert _UNTIL.search("人民路封闭施工到哪天结束？") and _UNTIL.search("施工什么时候结束")
+    assert only_starts("人民路将于10月8日起实行封闭施工")
+    assert not only_starts("人民路将于10月8日至11月30日实行封闭施工")
+    assert not only_starts("10月8日起封闭，11月30日恢复通行")
+
+
+def test_a_why_question_needs_a_cause() -> None:
+    q = "人民路为什么要封闭施工？"
+    want = asked_kind(q)
+    assert want.kind == "reason"
+    assert not gives("人民路将于10月8日至11月30日实行封闭施工。", want, q)
+    assert gives("因实施燃气管道改造，人民路将封闭施工。", want, q)
+    assert gives("人民路封闭施工是为了改造燃气管道。", want, q)

@@ -158,7 +158,7 @@ def test_an_address_answers_where_and_weekdays_answer_which_days() -> None:
 
 
 def test_an_award_of_one_grade_is_no_answer_for_another(index: NewsIndex) -> None:
-    from assistant._verify_answer import other_rank
+    from assistant._answerable import other_rank
 
     assert other_rank("设计大赛的铜奖是谁拿的？", "陈某凭借作品获得金奖") == ("铜奖", "金奖")
 

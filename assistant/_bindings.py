@@ -1,0 +1,112 @@
+"""What a value in the evidence is bound to: the sibling its sentence names before it (第一批 /
+第二批, 一期 / 二期, 男子组 / 女子组, 今年 / 去年). (A name's credit, 导演 / 主演, is read by
+`_answer_kinds.credited_otherwise`.)
+
+News prints siblings side by side in one sentence (我市第一批12个服务点已于去年投用，第二批9个服务点
+总投资680万元): the sentence names the asked 第一批, yet its 680万元 is 第二批's. The word-coverage
+checks of the grounding engine see both siblings in the sentence and pass; these rules read which
+one stands before the value. Rules, not a model: each answer says which sibling it saw.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from . import _facts as facts
+from ._normalize import cn_number, normalise
+
+_NUM = r"[一二三四五六七八九十两\d]+"
+# Families of siblings; a member is named by what it counts (批 2), or by its word (女子组).
+_SIBLINGS = (
+    re.compile(rf"首批|第{_NUM}批"),
+    re.compile(rf"(?<![同近长短中初末后前预学到周分本星])(?:{_NUM})期"),
+    re.compile(rf"首届|第{_NUM}届"),
+    re.compile(r"今年|去年|前年|明年"),
+    re.compile(r"(?:男子|女子|男|女|高中|初中|小学|少年|青年|成人|老年|中年|公开|专业|业余)组"),
+    re.compile(r"[一二三四1-4]季度|上半年|下半年"),
+)
+
+
+def _member(word: str) -> str:
+    """The sibling a word names: 首批 and 第一批 are one, 2期 and 二期 are one."""
+    if word.startswith("首"):
+        return word.replace("首", "第1", 1)
+    digits = re.search(_NUM, word)
+    if digits and re.fullmatch(rf"第?{_NUM}[批期届]", word):
+        n = cn_number(digits.group(0).replace("两", "二"))
+        if n is not None:
+            return f"第{int(n)}{word[-1]}"
+    return word
+
+
+_BASE = re.compile(r"(?:比|较|相比|对比|同比)$")
+
+
+def _named(family: re.Pattern[str], text: str) -> dict[str, str]:
+    """The siblings of `family` the text names, but for a comparison's base: {member: as printed}."""
+    return {
+        _member(m.group(0)): m.group(0) for m in family.finditer(text) if not _BASE.search(text, 0, m.start())
+    }
+
+
+def _nearest_before(family: re.Pattern[str], text: str, at: int) -> str | None:
+    """The sibling of `family` named last before `at` in its sentence (as printed), or None."""
+    start = max(text.rfind(c, 0, at) for c in "。！？!?\n") + 1
+    # 比去年增长20%: the base of a comparison is no sibling of the figure
+    found = [m for m in family.finditer(text, start, at) if not _BASE.search(text, 0, m.start())]
+    return found[-1].group(0) if found else None
+
+
+def bound_sibling(question: str, text: str, at: int) -> tuple[str, str] | None:
+    """(asked, printed) when the question names one sibling of a family (第一批) and the one named
+    last before offset `at` in its sentence of `text` is another (…，第二批9个服务点总投资680万元,
+    `at` on 680万元). None when it is the asked one, or none is named before it."""
+    q = normalise(question)
+    for family in _SIBLINGS:
+        asked = _named(family, q)
+        if len(asked) != 1:
+            continue
+        # The value's own clause naming the asked sibling binds it (2022第二届公开赛暨温州第九届
+        # 系列赛共有32支队伍: one event under two titles); else the one named last before it.
+        clause = max(text.rfind(c, 0, at) for c in "，,；;。！？!?\n") + 1
+        if set(_named(family, text[clause:at])) & set(asked):
+            continue
+        printed = _nearest_before(family, text, at)
+        if printed is not None and _member(printed) not in asked:
+            return next(iter(asked.values())), printed
+    return None
+
+
+def other_sibling(question: str, span: str) -> tuple[str, str] | None:
+    """(asked, printed) when the question names one sibling (初中组) and the span names only others
+    of its family (在最受关注的高中组机器人综合技能赛中…): the span is about another sibling."""
+    q, s = normalise(question), normalise(span)
+    for family in _SIBLINGS:
+        asked, named = _named(family, q), _named(family, s)
+        if len(asked) == 1 and named and not set(asked) & set(named):
+            return next(iter(asked.values())), next(iter(named.values()))
+    return None
+
+
+def value_sibling(question: str, sentence: str, evidence: Sequence[str]) -> tuple[str, str, str] | None:
+    """(value, asked sibling, printed sibling) when the sentence gives a value (680万元) of one
+    sibling (第一批: named by the sentence, else by the question) that the evidence prints only
+    after another sibling of that family in its sentence (…，第二批9个服务点总投资680万元); or
+    ("", asked, named) when the sentence names only another sibling than the question asks. None
+    when the value stands after the asked one, after none, or no single sibling is asked."""
+    c = normalise(sentence)
+    if other := other_sibling(question, c):
+        return "", *other
+    values = [
+        v.text
+        for v in facts.find_quantities(c)
+        if not v.ordinal and not any(f.fullmatch(v.text) for f in _SIBLINGS)  # 二期 is the sibling
+    ]
+    claim = c if any(_named(f, c) for f in _SIBLINGS) else f"{normalise(question)}\n{c}"
+    texts = [normalise(e) for e in evidence]
+    for value in values:
+        bound = [bound_sibling(claim, t, m.start()) for t in texts for m in re.finditer(re.escape(value), t)]
+        if bound and all(b is not None for b in bound):
+            return value, *bound[0]  # type: ignore[misc]
+    return None
