@@ -144,7 +144,10 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
             return True  # 谁制作的 is answered by a studio as well as by a person
         return any(p.text not in question for p in facts.find_people(s))
     if want.kind == "reason":
-        return bool(_CAUSE.search(s))
+        # A cause is often told without a word for it (虾吃杂草和害虫，排泄物又成了肥料): only a
+        # sentence that gives a time and no cause word (将于8月25日至10月31日实行全封闭施工) says
+        # when, not why.
+        return bool(_CAUSE.search(s)) or not facts.find_times(s)
     if want.kind == "place":
         places = _places(s)
         return any(m.text not in q and (_after_locative(m, places, s) or _new(m, s, q)) for m in places)

@@ -41,21 +41,26 @@ def _member(word: str) -> str:
 
 
 _BASE = re.compile(r"(?:比|较|相比|对比|同比)$")
+_ON_BASIS = re.compile(r"[^，,；;。]{0,16}?基础上")
+# 其中男子组32支队伍、女子组12支队伍，参赛球员共计520余人: a total of the siblings named before it
+_TOTAL = re.compile(r"共计|总计|合计|总共|一共|共有|累计|共(?=[\d一二三四五六七八九十两]|约|达|计)")
 
 
 def _named(family: re.Pattern[str], text: str) -> dict[str, str]:
     """The siblings of `family` the text names, but for a comparison's base: {member: as printed}."""
-    return {
-        _member(m.group(0)): m.group(0) for m in family.finditer(text) if not _BASE.search(text, 0, m.start())
-    }
+    return {_member(m.group(0)): m.group(0) for m in family.finditer(text) if not _is_base(text, m)}
 
 
 def _nearest_before(family: re.Pattern[str], text: str, at: int) -> str | None:
     """The sibling of `family` named last before `at` in its sentence (as printed), or None."""
     start = max(text.rfind(c, 0, at) for c in "。！？!?\n") + 1
-    # 比去年增长20%: the base of a comparison is no sibling of the figure
-    found = [m for m in family.finditer(text, start, at) if not _BASE.search(text, 0, m.start())]
+    # 比去年增长20%, 在去年8600亩的基础上: the base of a comparison is no sibling of the figure
+    found = [m for m in family.finditer(text, start, at) if not _is_base(text, m)]
     return found[-1].group(0) if found else None
+
+
+def _is_base(text: str, m: re.Match[str]) -> bool:
+    return bool(_BASE.search(text, 0, m.start()) or _ON_BASIS.match(text, m.end()))
 
 
 def bound_sibling(question: str, text: str, at: int) -> tuple[str, str] | None:
@@ -75,6 +80,9 @@ def bound_sibling(question: str, text: str, at: int) -> tuple[str, str] | None:
         printed = _nearest_before(family, text, at)
         if printed is not None and _member(printed) not in asked:
             return next(iter(asked.values())), printed
+        sentence = max(text.rfind(c, 0, at) for c in "。！？!?\n") + 1
+        if _TOTAL.search(text, clause, at) and len(_named(family, text[sentence:clause])) > 1:
+            return next(iter(asked.values())), "合计"
     return None
 
 
@@ -106,7 +114,11 @@ def value_sibling(question: str, sentence: str, evidence: Sequence[str]) -> tupl
     claim = c if any(_named(f, c) for f in _SIBLINGS) else f"{normalise(question)}\n{c}"
     texts = [normalise(e) for e in evidence]
     for value in values:
-        bound = [bound_sibling(claim, t, m.start()) for t in texts for m in re.finditer(re.escape(value), t)]
+        # the figure as printed: 520人 is the article's 520余人, 1.2万亩 its 1.2万亩
+        number = re.match(r"[\d.,]+(?:万|亿)?", value)
+        printed = re.escape(number.group(0)) if number else re.escape(value)
+        where = rf"(?<![\d.]){printed}(?![\d.])"
+        bound = [bound_sibling(claim, t, m.start()) for t in texts for m in re.finditer(where, t)]
         if bound and all(b is not None for b in bound):
             return value, *bound[0]  # type: ignore[misc]
     return None

