@@ -70,7 +70,11 @@ if TYPE_CHECKING:
     from ._index import NewsIndex
     from ._read_llm import Draft
 
-MIN_DENSE_EN = 0.80
+# An English sentence over Chinese evidence is checked by meaning (e5 cosine to the cited
+# sentence). 0.80 dropped right answers at 0.79 (seed q022) and 0.78 (a new user's, then held
+# by the figure check); no other English sentence of the seed page or trials t20-t25 lies in
+# 0.77-0.80, and no near miss was kept at 0.77 (eval/README.md, "Readers, ninth look").
+MIN_DENSE_EN = 0.77
 # Of the question's content words, the share its evidence (with headline and the sentence
 # before) must hold. Below the extractive reader's 0.45: a model's sentence may rest on a
 # paraphrase (坠落 for 坠毁, 客机 for 航班); 0.35 chosen on the dev split (RGB dev, 40 queries).
