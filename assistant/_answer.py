@@ -10,7 +10,7 @@ refusal in the question's language.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
@@ -263,9 +263,15 @@ def _hit_from_document(doc: Any) -> Hit:
 # ------------------------------------------------------------------ batch
 
 
-def answer_batch(assistant: Assistant, lines: Iterator[str] | list[str]) -> Iterator[dict[str, Any]]:
+def answer_batch(
+    assistant: Assistant,
+    lines: Iterator[str] | list[str],
+    note: Callable[[str, Filters, Answer], str | None] | None = None,
+) -> Iterator[dict[str, Any]]:
     """JSON lines {"id", "question", "date_from"?, "date_to"?, "source"?} in, one answer object per
-    line out, in order; a line that cannot be answered yields {"id", "line", "error"} and the rest go on."""
+    line out, in order; a line that cannot be answered yields {"id", "line", "error"} and the rest go on.
+    `note(question, filters, answer)`: what `ask` prints to stderr beside an answer (今年 read as a
+    year no hit is dated in), kept in the line's "note" field."""
     from ._batch import requests
     from .errors import EmptyQueryError, InputError
 
@@ -282,4 +288,5 @@ def answer_batch(assistant: Assistant, lines: Iterator[str] | list[str]) -> Iter
         except (EmptyQueryError, InputError) as e:
             yield {"id": rid, "line": n, "error": str(e)}
             continue
-        yield {"id": rid, **answer.to_json()}
+        said = note(question, filters, answer) if note is not None else None
+        yield {"id": rid, **answer.to_json(), **({"note": said} if said else {})}

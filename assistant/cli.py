@@ -254,8 +254,10 @@ def _write_lines(records: Any, out: str | None, total: int | None = None) -> int
             stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
             stream.flush()
             if out and (sys.stderr.isatty() or done % 10 == 0 or done == total):
-                end = "" if sys.stderr.isatty() and done != total else "\n"
-                print(f"\r{done}{of} lines written to {out}", end=end, file=sys.stderr, flush=True)
+                tty = sys.stderr.isatty()  # a log file gets plain lines, a terminal one line redrawn
+                end = "" if tty and done != total else "\n"
+                start = "\r" if tty else ""
+                print(f"{start}{done}{of} lines written to {out}", end=end, file=sys.stderr, flush=True)
     finally:
         if out:
             stream.close()
@@ -297,7 +299,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     lines = _lines(args.input)
     assistant = Assistant(settings, _ready_index(settings))  # the model loads once, for every line
     total = sum(1 for line in lines if line.strip())
-    return _write_lines(answer_batch(_AsOf(assistant, _as_of(args)), lines), args.out, total)
+    as_of = _as_of(args)
+
+    def note(question: str, filters: Any, answer: Any) -> str | None:
+        from dataclasses import replace
+
+        from ._when import note_for
+
+        dated = replace(filters, as_of=filters.as_of or as_of)
+        return note_for(answer.rewritten_question or question, dated, list(answer.hits))
+
+    return _write_lines(answer_batch(_AsOf(assistant, as_of), lines, note), args.out, total)
 
 
 class _AsOf:

@@ -283,6 +283,14 @@ def test_cli_ask_json_and_batch(
     monkeypatch.setattr("sys.stdin", io.StringIO('{"id": 7, "question": "明天早晨最低气温多少度？"}\n'))
     assert cli_main(["--index", str(settings.index_dir), "batch", "--out", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["id"] == 7
+    # what `ask` notes on stderr a batch line carries (a new user's 今年 over 2025 articles, read as
+    # the current year without a word), and a log file gets no carriage returns
+    capsys.readouterr()
+    src.write_text('{"id": 9, "question": "今年平湖首批设立了多少家劳模工匠学堂？"}\n', encoding="utf-8")
+    args = ["--index", str(settings.index_dir), "batch", str(src), "--out", str(out), "--as-of", "2026-12-07"]
+    assert cli_main(args) == 0
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert "2026" in row["note"] and "\r" not in capsys.readouterr().err
 
     assert cli_main(["--index", str(tmp_path / "nothing"), "ask", "平湖？"]) == 2
     assert "ingest" in capsys.readouterr().err
