@@ -505,8 +505,13 @@ _PLAN = re.compile(r"将|计划|预计|目标|力争|有望|拟|预期")
 
 
 def _planned(text: str, it: Item) -> bool:
-    """The figure is a plan or forecast (将超过500个), not something done."""
-    return bool(_PLAN.search(_clause_before(text, it.start)))
+    """The figure is a plan or forecast (将超过500个), not something done. A clause that goes on
+    from the one before (今年我市将在去年8600亩的基础上，把…扩大到1.2万亩) takes its 将 too."""
+    clause = _clause_before(text, it.start)
+    start = it.start - len(clause)
+    if start > 0 and (clause.lstrip().startswith("把") or text[:start].rstrip("，,").endswith("基础上")):
+        clause = _clause_before(text, start - 1) + clause
+    return bool(_PLAN.search(clause))
 
 
 _TOTAL = re.compile(

@@ -246,3 +246,16 @@ def test_a_direction_of_another_measure_denies_nothing() -> None:
     claim = "推广面积将扩大到1.2万亩"
     assert not _same_measure(claim, claim.index("扩大"), "农药使用量下降了三成", 5)
     assert _same_measure("破案数下降", 3, "破案数同比上升85.5%", 5)
+
+
+def test_a_clause_going_on_from_a_plan_is_planned_too() -> None:
+    from assistant import _ground as g
+
+    span = "今年全镇将在去年3200亩的基础上，把高标准农田扩大到5000亩，覆盖6个村。"
+    ev = g.Evidence(text=span, date="2025-03-12")
+    assert g.align("全镇高标准农田将扩大到5000亩", ev).verdict == "supported"
+    done = "去年全镇高标准农田扩大到3200亩，覆盖4个村。"
+    assert (
+        g.align("全镇高标准农田将扩大到3200亩", g.Evidence(text=done, date="2025-03-12")).verdict
+        != "supported"
+    )
