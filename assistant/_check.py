@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _ground as ground
 from ._batch import requests
-from ._bindings import value_sibling
+from ._bindings import place_swap, value_sibling
 from ._facts import detect_language, find_times
 from ._normalize import normalise
 from ._search import Filters, Searcher, clean_query
@@ -283,6 +283,10 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: b
         if o.verdict == "supported" and not o.checkable and cov < SUPPORT_COVERAGE:
             o.verdict = "not_found"
             o.missing.append("")  # nothing to compare, and too little of the wording
+        if o.verdict == "supported" and (swap := place_swap(fact, [u.text])):
+            # 职专代表队获得亚军 over …职专代表队夺得冠军，当湖高级中学代表队获得亚军: the 亚军 is another's
+            o.verdict = "contradicted"
+            o.diffs.append(ground._say(zh, "diff", c=swap[1], a=swap[2]))
         if o.verdict == "supported" and (sibling := value_sibling(claim, fact, [u.text])):
             # 女子组有520名球员 over 男子组…、女子组…，参赛球员共计520余人: another sibling's figure
             value, asked, printed = sibling

@@ -45,7 +45,7 @@ from ._answer_kinds import (
     unit_mismatch,
 )
 from ._answerable import other_rank, unranked
-from ._bindings import value_sibling
+from ._bindings import place_swap, value_sibling
 from ._check import EvidenceUnit, judge_fact, split_facts, units_of
 from ._draft_sentences import (
     MARKER,
@@ -224,6 +224,8 @@ class Verifier:
                         None,
                         f"“{credit[0]}”: its evidence credits {credit[1]}, not the one asked",
                     )
+            if units is not None and (swap := place_swap(shown, [u.words for u in units])):
+                units, reason = None, f"“{swap[0]}”: its evidence says {swap[2]}, not {swap[1]}"
             if units is not None and (sibling := value_sibling(question, shown, [u.words for u in units])):
                 value, asked, printed = sibling
                 units, reason = None, f"“{value or shown}”: {printed}'s, not {asked}'s"

@@ -259,3 +259,34 @@ def test_a_clause_going_on_from_a_plan_is_planned_too() -> None:
         g.align("全镇高标准农田将扩大到3200亩", g.Evidence(text=done, date="2025-03-12")).verdict
         != "supported"
     )
+
+
+def test_a_place_of_the_contest_is_the_one_printed_for_that_team() -> None:
+    from assistant._bindings import place_swap
+
+    report = ["少年组决赛中，钟溪小学代表队夺得冠军，东湖小学代表队获得亚军，林埭小学代表队获得季军。"]
+    assert place_swap("钟溪小学代表队获得亚军。", report) == ("钟溪小学代表队", "亚军", "冠军")
+    assert place_swap("东湖小学代表队获得亚军。", report) is None
+    assert place_swap("钟溪小学夺得冠军", report) is None  # 代表队 left out: the same team
+    assert place_swap("曹桥小学代表队获得冠军", report) is None  # a team the evidence does not place
+
+
+def test_a_claim_giving_a_team_anothers_place_is_contradicted(
+    real_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from assistant._check import check_claim
+
+    article = Article(
+        id="s12-robots",
+        title="少年组机器人赛落幕",
+        date="2025-05-20",
+        source="嘉兴日报·平湖版",
+        text="本报讯 少年组决赛中，钟溪小学代表队夺得冠军，东湖小学代表队获得亚军，林埭小学代表队获得季军。",
+    )
+    index = real_index(real_settings, tmp_path_factory, "s12-robots", [article])
+    from assistant._search import Searcher
+
+    wrong = check_claim(Searcher(index), "少年组决赛中，钟溪小学代表队获得亚军", index.settings)
+    assert wrong.verdict == "contradicted", wrong
+    right = check_claim(Searcher(index), "少年组决赛中，东湖小学代表队获得亚军", index.settings)
+    assert right.verdict == "supported", right
