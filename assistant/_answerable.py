@@ -20,10 +20,11 @@ from __future__ import annotations
 import functools
 import re
 
-from ._bindings import other_sibling
+from ._bindings import PLACES, other_sibling
 from ._facts import COUNTRIES, TITLE_PATTERN, TimeExpr, detect_language, find_times
 from ._ground import Evidence, _say, is_instruction, subject_gaps
 from ._normalize import cn_number, normalise
+from ._slots import is_base
 from ._values import consistent, dated_times, items
 
 _QUESTION_END = re.compile(r"[？?][”」』\"'）)]*\s*$")
@@ -76,9 +77,6 @@ _SCOPES = (
     # 乒乓球世锦赛 asked, 全国乒乓球锦标赛 printed: a national event is not the world's
     (re.compile(_WORLD), re.compile(r"全国[\u4e00-\u9fff]{0,8}(?:锦标赛|冠军赛|联赛|大赛|运动会)")),
 )
-
-
-_COMPARED = re.compile(r"(?:比|较|相比|同比)$")
 
 
 def asked_event(question: str) -> str | None:
@@ -138,19 +136,10 @@ def deputy_of(question: str, span: str) -> tuple[str, str] | None:
     return None
 
 
-# Places of one contest: a name printed with one is no answer for another.
-_RANKS = (
-    ("冠军", "亚军", "季军"),
-    ("金牌", "银牌", "铜牌"),
-    ("金奖", "银奖", "铜奖"),
-    ("一等奖", "二等奖", "三等奖"),
-)
-
-
 def other_rank(question: str, evidence: str) -> tuple[str, str] | None:
     """(asked, printed) when the question asks one place of a contest (亚军) and the evidence
     prints another of the same family (冠军) but not the asked one; else None."""
-    for family in _RANKS:
+    for family in PLACES:
         asked = [r for r in family if r in question]
         if len(asked) == 1 and asked[0] not in evidence:
             printed = [r for r in family if r in evidence]
@@ -174,7 +163,7 @@ _WON = {
 def unranked(question: str, evidence: str) -> str | None:
     """The place of a contest the question asks (冠军) when the evidence prints no place won at all
     (…克利夫兰站女单首轮，张帅以6-2…: a player named, no title): a bare name there wins nothing."""
-    for family in _RANKS:
+    for family in PLACES:
         asked = [r for r in family if r in question]
         if len(asked) == 1 and not any(w in evidence for w in (*family, *_WON.get(asked[0], ()))):
             return asked[0]
@@ -247,11 +236,11 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         return _say(zh, "absent", c=event) if event else None
     printed = [t for t in find_times(close) if not t.frequency]
     # 比2021年下降 / 较去年增长: the base of a comparison is not the time the figure is of
-    theirs = [u for u in dated_times(close, ev.date) if not _COMPARED.search(close[: u.start])]
+    theirs = [u for u in dated_times(close, ev.date) if not is_base(close, u.start)]
     own_years = {
         t.year
         for t in find_times(span)
-        if t.year is not None and not t.frequency and not _COMPARED.search(span[: t.start])
+        if t.year is not None and not t.frequency and not is_base(span, t.start)
     }
     for t in find_times(q):
         if t.frequency:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from . import _facts as facts
 from ._normalize import cn_number, normalise
+from ._slots import is_base
 
 _NUM = r"[一二三四五六七八九十两\d]+"
 # Families of siblings; a member is named by what it counts (批 2), or by its word (女子组).
@@ -40,7 +41,6 @@ def _member(word: str) -> str:
     return word
 
 
-_BASE = re.compile(r"(?:比|较|相比|对比|同比)$")
 _ON_BASIS = re.compile(r"[^，,；;。]{0,16}?基础上")
 # 其中男子组32支队伍、女子组12支队伍，参赛球员共计520余人: a total of the siblings named before it
 _TOTAL = re.compile(r"共计|总计|合计|总共|一共|共有|累计|共(?=[\d一二三四五六七八九十两]|约|达|计)")
@@ -51,16 +51,24 @@ def _named(family: re.Pattern[str], text: str) -> dict[str, str]:
     return {_member(m.group(0)): m.group(0) for m in family.finditer(text) if not _is_base(text, m)}
 
 
+_SENTENCE_END, _CLAUSE_END = "。！？!?\n", "，,；;。！？!?\n"
+
+
+def _start(text: str, at: int, ends: str) -> int:
+    """Where the sentence (or clause) holding offset `at` starts."""
+    return max(text.rfind(c, 0, at) for c in ends) + 1
+
+
 def _nearest_before(family: re.Pattern[str], text: str, at: int) -> str | None:
     """The sibling of `family` named last before `at` in its sentence (as printed), or None."""
-    start = max(text.rfind(c, 0, at) for c in "。！？!?\n") + 1
+    start = _start(text, at, _SENTENCE_END)
     # 比去年增长20%, 在去年8600亩的基础上: the base of a comparison is no sibling of the figure
     found = [m for m in family.finditer(text, start, at) if not _is_base(text, m)]
     return found[-1].group(0) if found else None
 
 
 def _is_base(text: str, m: re.Match[str]) -> bool:
-    return bool(_BASE.search(text, 0, m.start()) or _ON_BASIS.match(text, m.end()))
+    return is_base(text, m.start()) or _ON_BASIS.match(text, m.end()) is not None
 
 
 def bound_sibling(question: str, text: str, at: int) -> tuple[str, str] | None:
@@ -74,13 +82,13 @@ def bound_sibling(question: str, text: str, at: int) -> tuple[str, str] | None:
             continue
         # The value's own clause naming the asked sibling binds it (2022第二届公开赛暨温州第九届
         # 系列赛共有32支队伍: one event under two titles); else the one named last before it.
-        clause = max(text.rfind(c, 0, at) for c in "，,；;。！？!?\n") + 1
+        clause = _start(text, at, _CLAUSE_END)
         if set(_named(family, text[clause:at])) & set(asked):
             continue
         printed = _nearest_before(family, text, at)
         if printed is not None and _member(printed) not in asked:
             return next(iter(asked.values())), printed
-        sentence = max(text.rfind(c, 0, at) for c in "。！？!?\n") + 1
+        sentence = _start(text, at, _SENTENCE_END)
         if _TOTAL.search(text, clause, at) and len(_named(family, text[sentence:clause])) > 1:
             return next(iter(asked.values())), "合计"
     return None
@@ -124,14 +132,15 @@ def value_sibling(question: str, sentence: str, evidence: Sequence[str]) -> tupl
     return None
 
 
-_PLACES = (
+# Places of one contest: a name printed with one is no answer for another.
+PLACES = (
     ("冠军", "亚军", "季军"),
     ("金奖", "银奖", "铜奖"),
     ("金牌", "银牌", "铜牌"),
     ("一等奖", "二等奖", "三等奖"),
 )
-_PLACE_RE = "|".join(p for family in _PLACES for p in family)
-_WON = re.compile(
+_PLACE_RE = "|".join(p for family in PLACES for p in family)
+_PLACED = re.compile(
     rf"(?P<who>[\u4e00-\u9fff]{{2,16}}?)(?:以[^，,。；;]{{1,12}}?)?(?:获得|夺得|摘得|荣获|获|取得|斩获)(?P<place>{_PLACE_RE})"
 )
 
@@ -145,10 +154,12 @@ def place_swap(sentence: str, evidence: Sequence[str]) -> tuple[str, str, str] |
     (平湖市职业中等专业学校代表队获得亚军) that the evidence prints with another place of the same
     kind for them (…代表队夺得冠军) and never with the claimed one. Names match when one holds the
     other, team words (代表队) aside."""
-    won = [(_team(w.group("who")), w.group("place")) for t in evidence for w in _WON.finditer(normalise(t))]
-    for m in _WON.finditer(normalise(sentence)):
+    won = [
+        (_team(w.group("who")), w.group("place")) for t in evidence for w in _PLACED.finditer(normalise(t))
+    ]
+    for m in _PLACED.finditer(normalise(sentence)):
         who, place = _team(m.group("who")), m.group("place")
-        family = next(f for f in _PLACES if place in f)
+        family = next(f for f in PLACES if place in f)
         theirs = [p for w, p in won if p in family and (who in w or w in who) and min(len(w), len(who)) >= 2]
         if theirs and place not in theirs:
             return m.group("who"), place, theirs[0]

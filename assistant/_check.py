@@ -176,12 +176,11 @@ def units_of(index: NewsIndex, hits: Iterable[Hit], cache: dict[str, Article | N
                 inside.insert(0, first - 1)
             if last + 1 < len(spans) and _quoted_then_said(art.text, spans[last], spans[last + 1]):
                 inside.append(last + 1)
+        joined = {i for i in inside[:-1] if _quoted_then_said(art.text, spans[i], spans[i + 1])}
         for i in inside:
-            s, e = spans[i]
-            if i - 1 in inside and _quoted_then_said(art.text, spans[i - 1], spans[i]):
+            if i - 1 in joined:
                 continue  # quoted with the quote before it, as one unit
-            if i + 1 in inside and _quoted_then_said(art.text, spans[i], spans[i + 1]):
-                e = spans[i + 1][1]
+            s, e = spans[i][0], spans[i + 1 if i in joined else i][1]
             before = spans[i - 1][0] if i and "\n" not in art.text[spans[i - 1][0] : s] else s
             pos = s
             for m in [*_UNIT_SPLIT.finditer(art.text, s, e), None]:

@@ -166,18 +166,18 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
         near = sum(t in window for t in claim_terms)
         # 比去年增长15%: the base of a comparison is not the figure's own time or amount, unless
         # the claim's figure is a base too (今年…128公里，比去年增长15% states 今年's 128公里).
-        role = int(_is_base(unit_text, u.start) == claim_base)
+        role = int(is_base(unit_text, u.start) == claim_base)
         return role, int(hit or not words), int(consistent(c, u)), int(hit), near
 
-    claim_base = _is_base(claim_text, c.start)
+    claim_base = is_base(claim_text, c.start)
     return max(same, key=score)
 
 
-_BASE = re.compile(r"(?:比|较|相比|同比|比起)$")
+_BASE = re.compile(r"(?:比|较|相比|对比|同比|比起)$")
 
 
-def _is_base(text: str, start: int) -> bool:
-    """The item at `start` is what something is compared with (比[去年], 较[上年同期])."""
+def is_base(text: str, start: int) -> bool:
+    """What starts at `start` is what something is compared with (比[去年], 较[上年同期])."""
     return bool(_BASE.search(text[max(0, start - 2) : start]))
 
 

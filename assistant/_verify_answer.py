@@ -224,9 +224,10 @@ class Verifier:
                         None,
                         f"“{credit[0]}”: its evidence credits {credit[1]}, not the one asked",
                     )
-            if units is not None and (swap := place_swap(shown, [u.words for u in units])):
+            words = [u.words for u in units or ()]
+            if units is not None and (swap := place_swap(shown, words)):
                 units, reason = None, f"“{swap[0]}”: its evidence says {swap[2]}, not {swap[1]}"
-            if units is not None and (sibling := value_sibling(question, shown, [u.words for u in units])):
+            if units is not None and (sibling := value_sibling(question, shown, words)):
                 value, asked, printed = sibling
                 units, reason = None, f"“{value or shown}”: {printed}'s, not {asked}'s"
             row["kept"] = units is not None

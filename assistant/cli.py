@@ -299,17 +299,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     lines = _lines(args.input)
     assistant = Assistant(settings, _ready_index(settings))  # the model loads once, for every line
     total = sum(1 for line in lines if line.strip())
-    as_of = _as_of(args)
-
-    def note(question: str, filters: Any, answer: Any) -> str | None:
-        from dataclasses import replace
-
-        from ._when import note_for
-
-        dated = replace(filters, as_of=filters.as_of or as_of)
-        return note_for(answer.rewritten_question or question, dated, list(answer.hits))
-
-    return _write_lines(answer_batch(_AsOf(assistant, as_of), lines, note), args.out, total)
+    dated = _AsOf(assistant, _as_of(args))
+    return _write_lines(answer_batch(dated, lines, dated.note), args.out, total)
 
 
 class _AsOf:
@@ -318,13 +309,22 @@ class _AsOf:
     def __init__(self, assistant: Any, as_of: str) -> None:
         self.assistant, self.as_of = assistant, as_of
 
-    def ask(self, question: str, filters: Any = None, **kw: Any) -> Any:
+    def dated(self, filters: Any) -> Any:
         from dataclasses import replace
 
         from ._search import Filters
 
         filters = filters or Filters()
-        return self.assistant.ask(question, filters=replace(filters, as_of=filters.as_of or self.as_of), **kw)
+        return replace(filters, as_of=filters.as_of or self.as_of)
+
+    def ask(self, question: str, filters: Any = None, **kw: Any) -> Any:
+        return self.assistant.ask(question, filters=self.dated(filters), **kw)
+
+    def note(self, question: str, filters: Any, answer: Any) -> str | None:
+        """What `ask` prints beside this answer (a question's time no hit is dated in), or None."""
+        from ._when import note_for
+
+        return note_for(answer.rewritten_question or question, self.dated(filters), list(answer.hits))
 
 
 def _as_of(args: argparse.Namespace) -> str:
