@@ -217,7 +217,7 @@ _TRANSLITERATION = set(
 
 
 _NOT_A_NAME = re.compile(r"[的是了在有不没年月日]|不知|无法|未知|资料")
-_LOCATIVE = re.compile(r"(?:在|于|位于|来到|赴|到|从)$")
+_LOCATIVE = re.compile(r"(?:在|于|位于|来到|赴|到|去|前往|抵达|从)$")
 
 
 def _places(s: str) -> list[facts.Mention]:

@@ -1,7 +1,8 @@
 """Prompt processing (prefill) speed of the packaged chat model on this CPU, two runtimes.
 
     .venv/bin/python benchmarks/llm_prefill.py                  # OpenVINO GenAI, and llama.cpp if installed
-    .venv/bin/python benchmarks/llm_prefill.py --tokens 700 --runs 3
+    .venv/bin/python benchmarks/llm_prefill.py --chars 900 --runs 3
+    .venv/bin/python benchmarks/llm_prefill.py --precision default dq0 dq128 no-split  # runtime knobs
 
 Prefill is most of an LLM answer's time here (the reader's prompt is hundreds of tokens, the
 answer tens), so this is the number that bounds latency. Each run feeds a fresh prompt (no
@@ -56,12 +57,32 @@ ANSWER_TOKENS = 10  # a short answer and its [n]: seed drafts are 12-27 tokens, 
 Runs = tuple[float, list[tuple[int, float]], float | None, int]  # load s, (tokens, s), decode tok/s, head
 
 
+def runtime_properties(name: str) -> dict[str, Any]:
+    """LLMPipeline properties for a named runtime setting (see `--precision`).
+
+    OpenVINO's CPU plugin computes in bfloat16 where the CPU has it (AMX, AVX512-BF16) and
+    quantizes activations to int8 in groups of 32 for int4/int8 weights (dynamic quantization)
+    unless told otherwise; the scheduler splits long prompts into chunks (dynamic split-fuse).
+    Each of those is a knob that could speed prompt processing, so each is timed here."""
+    import openvino_genai
+
+    if name in ("f32", "bf16"):
+        return {"INFERENCE_PRECISION_HINT": name}
+    if name.startswith("dq"):  # dq0 turns dynamic quantization off; dq64, dq128: other groups
+        return {"DYNAMIC_QUANTIZATION_GROUP_SIZE": int(name[2:])}
+    if name == "no-split":
+        sched = openvino_genai.SchedulerConfig()
+        sched.enable_prefix_caching = True
+        sched.dynamic_split_fuse = False
+        sched.max_num_batched_tokens = 32768  # the whole prompt in one step
+        return {"scheduler_config": sched}
+    return {}
+
+
 def openvino_runs(gguf: Path, threads: int, chars: int, runs: int, precision: str = "default") -> Runs:
     import openvino_genai
 
-    # OpenVINO's CPU plugin computes in bfloat16 where the CPU has it (AMX, AVX512-BF16) unless
-    # told otherwise: f32 is the other choice worth timing on such a CPU.
-    hint = {} if precision == "default" else {"INFERENCE_PRECISION_HINT": precision}
+    hint = runtime_properties(precision)
     t0 = time.perf_counter()
     pipe = openvino_genai.LLMPipeline(str(gguf), "CPU", INFERENCE_NUM_THREADS=threads, **hint)
     load = time.perf_counter() - t0
@@ -106,8 +127,9 @@ def main() -> None:
         "--precision",
         nargs="+",
         default=["default"],
-        choices=["default", "f32", "bf16"],
-        help="OpenVINO inference precision(s) to time, in one run (e.g. default f32)",
+        choices=["default", "f32", "bf16", "dq0", "dq64", "dq128", "no-split"],
+        help="OpenVINO runtime settings to time, in one run (e.g. default f32 dq0 no-split): "
+        "inference precision, dynamic quantization group (dq0: off), one-step prompt scheduling",
     )
     args = ap.parse_args()
     settings = Settings.from_env()

@@ -106,6 +106,48 @@ def test_a_date_of_another_event_does_not_answer_when() -> None:
     assert answers("新条例何时施行", _ev("新条例自明年1月1日起正式实施"), asks_time=True) is None
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # the news' other word for the event: 完工 asked, 建成 / 完成建设 printed
+        ("嘉善塘大桥什么时候完工？", "嘉善塘大桥预计于今年10月底全面建成"),
+        ("东湖隧道什么时候竣工", "东湖隧道将于年底完成建设，比计划提前一个月"),
+        # 访华 said as a visit to China in other words
+        ("新西兰总理访华时间？", "新西兰总理将于6月25日至30日对中国进行正式访问"),
+        ("今年中考什么时候出分", "今年中考考生7月3日起可查分"),
+    ],
+)
+def test_another_word_for_the_event_still_answers_when(question: str, sentence: str) -> None:
+    assert answers(question, _ev(sentence), asks_time=True) is None
+
+
+def test_a_start_of_works_still_does_not_answer_when_it_ends() -> None:
+    # 开工 shares a character with 完工 but is another event
+    assert answers("嘉善塘大桥什么时候完工？", _ev("嘉善塘大桥于今年3月开工建设"), asks_time=True) is not None
+    assert (
+        answers("新西兰总理访华时间？", _ev("新西兰总理6月25日会见了到访的中国代表团"), asks_time=True)
+        is not None
+    )
+
+
+def test_the_one_year_a_report_prints_frames_a_sentence_without_one() -> None:
+    q = "2024年世界象棋锦标赛男子冠军是谁"
+    article = "挪威棋手卡尔森成为世界象棋锦标赛男子冠军。当地时间2024年12月1日，卡尔森在决赛中获胜。"
+    ev = Evidence("挪威棋手卡尔森成为世界象棋锦标赛男子冠军。", article_text=article)
+    assert answers(q, ev) is None
+    # another year printed beside it: the sentence may be of either
+    two = article + "2023年的冠军是丁立人。"
+    assert answers(q, Evidence(ev.text, article_text=two)) is not None
+    # a report dated in another year speaks of its own year too
+    assert answers(q, Evidence(ev.text, article_text=article, date="2025-01-05")) is not None
+    # a relative year (去年) in an undated report: which year it is cannot be told
+    relative = "卡尔森成为世界象棋锦标赛男子冠军。他去年也曾夺冠，2024年再次卫冕。"
+    assert answers(q, Evidence("卡尔森成为世界象棋锦标赛男子冠军。", article_text=relative)) is not None
+    # the sentence's own year is another one
+    own = "2023年卡尔森成为世界象棋锦标赛男子冠军。2024年他未参赛。"
+    assert answers(q, Evidence("2023年卡尔森成为世界象棋锦标赛男子冠军。", article_text=own)) is not None
+
+
 # ------------------------------------------------------------------ the extractive reader
 
 

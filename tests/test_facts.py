@@ -163,3 +163,16 @@ def test_pinyin_names() -> None:
 def test_content_terms_drop_question_words() -> None:
     terms = facts.content_terms("平湖首批设立了多少家劳模工匠学堂？")
     assert "多少" not in terms and "首批" in terms and "学堂" in terms
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("中国女排在巴黎奥运会在哪个小组？", "other"),  # a group, not a place
+        ("这部纪录片在哪个平台播出", "name"),
+        ("颁奖典礼在哪举行", "place"),
+        ("他在哪个城市读的大学", "place"),
+    ],
+)
+def test_which_group_or_channel_is_no_place(question: str, kind: str) -> None:
+    assert facts.answer_type(question).kind == kind

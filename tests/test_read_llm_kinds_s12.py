@@ -290,3 +290,15 @@ def test_a_claim_giving_a_team_anothers_place_is_contradicted(
     assert wrong.verdict == "contradicted", wrong
     right = check_claim(Searcher(index), "少年组决赛中，东湖小学代表队获得亚军", index.settings)
     assert right.verdict == "supported", right
+
+
+def test_a_place_gone_to_answers_where() -> None:
+    # the place follows a verb of going (去 / 前往 / 抵达), not 在 / 于, and the question's own
+    # words come after it: it is still the answer
+    q = "市考察团去哪个国家开展经贸交流？"
+    want = asked_kind(q)
+    assert want.kind == "place"
+    assert gives("市考察团去德国开展经贸交流。", want, q)
+    assert gives("市考察团前往匈牙利开展经贸交流。", want, q)
+    assert gives("考察团一行当天抵达汉堡。", want, q)
+    assert not gives("市考察团开展了经贸交流。", want, q)
