@@ -22,7 +22,7 @@ import re
 
 from ._bindings import PLACES, other_sibling
 from ._facts import COUNTRIES, TITLE_PATTERN, TimeExpr, detect_language, find_times
-from ._ground import Evidence, _say, is_instruction, subject_gaps
+from ._ground import Evidence, _say, framing_year, is_instruction, subject_gaps
 from ._normalize import cn_number, normalise
 from ._slots import is_base
 from ._values import consistent, dated_times, items
@@ -255,7 +255,7 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
                 return _say(zh, "absent", c=t.text)
             continue
         if not any(_same_time(t, u) for u in theirs):
-            if t.year is not None and not own_years and _year_of_article(ev) == t.year:
+            if t.year is not None and not own_years and framing_year(ev) == t.year:
                 if _same_but_year(t, theirs):
                     # 凯文·麦卡锡，现任美国众议院议长。当地时间2023年1月7日，…当选: the one year the
                     # report prints frames a sentence that names none
@@ -265,22 +265,6 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
             # the clause names its own year: the sentence before speaks of another time
             return _say(zh, "frame", a=f"{min(own_years)}年", c=t.text)
     return None
-
-
-def _year_of_article(ev: Evidence) -> int | None:
-    """The one year an article prints (its headline and body, bases of comparisons aside) and
-    is dated in, or None when it prints none, several, or a relative one (今年, 去年)."""
-    whole = normalise(f"{ev.context}\n{ev.article_text or ev.text}")
-    # a dated report speaks of its own year too (目前全市共有…): the printed year must be it
-    years = {int(ev.date[:4])} if ev.date and ev.date[:4].isdigit() else set()
-    for t in find_times(whole):
-        if t.frequency or is_base(whole, t.start):
-            continue
-        if t.year_offset is not None and t.year is None:
-            return None
-        if t.year is not None:
-            years.add(t.year)
-    return years.pop() if len(years) == 1 else None
 
 
 def _same_but_year(asked: TimeExpr, printed: list[TimeExpr]) -> bool:

@@ -33,6 +33,7 @@ from ._facts import (
     detect_language,
     find_directions,
     find_people,
+    find_times,
 )
 from ._normalize import normalise
 from ._values import Item, consistent, items
@@ -698,6 +699,35 @@ def _align_fenbie(ct: str, ut: str, ev: Evidence) -> Alignment | None:
     return out
 
 
+# A span that points to another time than its report's (100年前…当时，…赢得了众议院议长)
+_ANOTHER_TIME = re.compile(
+    r"当时|那时|(?:\d+|[一二三四五六七八九十百几多]+)年(?:前|以前|之前)|此前|以往|往届|上一?届|历史上|曾经|曾[于在任获是]"
+)
+
+
+_SINCE = re.compile(r"\s*(?:以来|起|开始)")
+
+
+def framing_year(ev: Evidence) -> int | None:
+    """The year that frames a span printing none: the one year its article prints (headline and
+    body, bases of comparisons aside) and is dated in. None when the article prints none,
+    several, a relative one (今年, 去年) or one that starts a period (自2022年以来), or when the
+    span or the sentence before it points to another time (当时, 100年前, 上届)."""
+    if _ANOTHER_TIME.search(normalise(f"{ev.context}\n{ev.text}")):
+        return None
+    whole = normalise(f"{ev.context}\n{ev.article_text or ev.text}")
+    # a dated report speaks of its own year too (目前全市共有…): the printed year must be it
+    years = {int(ev.date[:4])} if ev.date and ev.date[:4].isdigit() else set()
+    for t in find_times(whole):
+        if t.frequency or slots.is_base(whole, t.start):
+            continue
+        if (t.year_offset is not None and t.year is None) or _SINCE.match(whole, t.end):
+            return None  # 今年 undated; 自2022年以来 starts a period: neither says the span's year
+        if t.year is not None:
+            years.add(t.year)
+    return years.pop() if len(years) == 1 else None
+
+
 def align(fact: str, ev: Evidence) -> Alignment:
     """One fact against one evidence span: supported, contradicted (what differs) or not_found.
 
@@ -772,6 +802,17 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         if c.text in out.missing and any(f.kind == c.kind and consistent(c, f) for f in framing):
             out.missing.remove(c.text)
             out.agrees.append(c.text)
+    # ...and the one year a report prints frames a span that names none (2023年土耳其地震的震级为
+    # MW 7.8 over …依据美国地质调查局资料，震级为MW 7.8, the lead saying 2023年2月6日).
+    if any(c.kind == "year" and c.text in out.missing for c in c_items) and not any(
+        u.kind in ("year", "date") and u.time is not None and u.time.year is not None for u in u_items
+    ):
+        year = framing_year(ev)
+        for c in c_items:
+            t = c.time
+            if c.kind == "year" and c.text in out.missing and t is not None and t.year == year and not t.part:
+                out.missing.remove(c.text)
+                out.agrees.append(c.text)
     _role_check(ct, ut, out, zh)
     # A numbered name (205路) names the subject, so it may be printed in the sentence before, as
     # news does (205路调整后延伸至…。每日班次由48班增加到60班): the sibling's (211路) may not.

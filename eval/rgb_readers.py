@@ -217,6 +217,7 @@ def main() -> None:
         metrics[f"{name}.answer_accuracy"] = share(s["correct"])
         metrics[f"{name}.rejection_rate"] = share(s["rejected"])
         metrics[f"{name}.citation_precision"] = share(s["precise"])
+        metrics[f"{name}.citations"] = len(s["precise"])  # to pool precision over splits
     if not args.extractive_only:
         metrics["llm.rejection_queries"] = len(stats["llm"]["rejected"])
         metrics["model_alone.answer_accuracy"] = share(unverified["correct"])

@@ -143,6 +143,13 @@ def test_the_one_year_a_report_prints_frames_a_sentence_without_one() -> None:
     # a relative year (去年) in an undated report: which year it is cannot be told
     relative = "卡尔森成为世界象棋锦标赛男子冠军。他去年也曾夺冠，2024年再次卫冕。"
     assert answers(q, Evidence("卡尔森成为世界象棋锦标赛男子冠军。", article_text=relative)) is not None
+    # a span pointing to another time (当时, 50年前, 上届) is not framed by the report's year
+    past = "2024年世界象棋锦标赛开幕。50年前，该赛事曾在马尼拉举行，当时冠军是卡尔波夫。"
+    for span in ("当时冠军是卡尔波夫。", "上届冠军是丁立人。"):
+        assert answers(q, Evidence(span, article_text=past + span)) is not None
+    # a year that starts a period (自2024年以来) does not say which year the span is of
+    since = "卡尔森成为世界象棋锦标赛男子冠军。自2024年以来，他已赢得五项赛事。"
+    assert answers(q, Evidence("卡尔森成为世界象棋锦标赛男子冠军。", article_text=since)) is not None
     # the sentence's own year is another one
     own = "2023年卡尔森成为世界象棋锦标赛男子冠军。2024年他未参赛。"
     assert answers(q, Evidence("2023年卡尔森成为世界象棋锦标赛男子冠军。", article_text=own)) is not None

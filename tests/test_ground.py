@@ -457,3 +457,16 @@ def test_a_party_asked_by_its_deed_needs_that_deed() -> None:
     assert (
         answers("动画《星河》的播放平台是哪个？", Evidence(text="动画《星河》由青禾动画出品。")) is not None
     )
+
+
+def test_the_one_year_a_report_prints_frames_a_claim_about_a_span_naming_none() -> None:
+    article = "2024年世界象棋锦标赛于11月在新加坡举行。卡尔森在决赛中获胜，奖金为250万美元。"
+    span = "卡尔森在决赛中获胜，奖金为250万美元。"
+    got = align("2024年卡尔森获得奖金250万美元", Evidence(span, article_text=article))
+    assert got.verdict == "supported" and "2024年" in got.agrees
+    assert align("2023年卡尔森获得奖金250万美元", Evidence(span, article_text=article)).verdict != "supported"
+    # a second year printed, or a date in another year: the span may be of either
+    two = Evidence(span, article_text=article + "2023年的冠军是丁立人。")
+    assert align("2024年卡尔森获得奖金250万美元", two).verdict == "not_found"
+    dated = Evidence(span, article_text=article, date="2025-01-02")
+    assert align("2024年卡尔森获得奖金250万美元", dated).verdict == "not_found"
