@@ -4,7 +4,7 @@
 - an instruction planted in the text, or a question printed in it (沉香如屑的主演有谁？), is
   no answer;
 - the people, places and qualifiers the question names must be the span's own
-  (`_ground.subject_gaps`);
+  (`_subjects.subject_gaps`);
 - a measure the question fixes must not hold another value in the span: 500米 asked,
   1500米 printed; 第一棒 / 第19棒; 十三届五次 / 十三届一次; 2021-2022赛季 / 2020-2021赛季;
 - the date the question names must be the span's (昨天 in a dated article counts), and a
@@ -22,9 +22,10 @@ import re
 
 from ._bindings import PLACES, other_sibling
 from ._facts import COUNTRIES, TITLE_PATTERN, TimeExpr, detect_language, find_times
-from ._ground import Evidence, _say, framing_year, is_instruction, subject_gaps
+from ._ground import Evidence, _say, framing_year, is_instruction
 from ._normalize import cn_number, normalise
 from ._slots import is_base
+from ._subjects import subject_gaps
 from ._values import consistent, dated_times, items
 
 _QUESTION_END = re.compile(r"[？?][”」』\"'）)]*\s*$")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import _ground as ground
+from . import _subjects as subjects
 from ._batch import requests
 from ._bindings import place_swap, value_sibling
 from ._facts import detect_language, find_times
@@ -129,7 +130,7 @@ def _only_frame(piece: str) -> bool:
     """Nothing but dates, periods and qualifiers: 今年一季度 / 2022年上半年 / 首批."""
     text = normalise(piece)
     spans = [(t.start, t.end) for t in find_times(text)] + [
-        (m.start(), m.end()) for m in ground.QUALIFIER.finditer(text)
+        (m.start(), m.end()) for m in subjects.QUALIFIER.finditer(text)
     ]
     rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
     return not terms(mask(rest, items(rest)))

@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import _facts as facts
-from . import _ground as ground
+from . import _subjects as subjects
 from ._facts import SURNAMES
 from ._normalize import normalise
 from ._slots import mask, terms
@@ -110,7 +110,7 @@ def is_fragment(sentence: str) -> bool:
     if words and any(w.flag.startswith(("v", "p")) for w in _pos(words)):
         return False
     one = pieces[0]
-    return len(pieces) > 1 or one in ground.proper_names(rest) or (len(one) <= 3 and one[0] in SURNAMES)
+    return len(pieces) > 1 or one in subjects.proper_names(rest) or (len(one) <= 3 and one[0] in SURNAMES)
 
 
 def _pos(text: str) -> list[Any]:
@@ -182,8 +182,8 @@ def _comment(clause: str) -> bool:
     t = normalise(clause)
     return not (
         items(t)
-        or ground.proper_names(t)
-        or ground.QUALIFIER.search(t)
+        or subjects.proper_names(t)
+        or subjects.QUALIFIER.search(t)
         or facts.find_directions(t)
         or _NEGATION.search(t)
     )

@@ -36,6 +36,7 @@ import numpy as np
 
 from . import _answerable as answerable
 from . import _ground as ground
+from . import _subjects as subjects
 from ._answer_kinds import (
     asked_kind,
     credited_otherwise,
@@ -521,7 +522,7 @@ def same_answer(draft_answer: str, question: str, other: str) -> bool | None:
     q = normalise(question)
     theirs = normalise(other)
     said = [it.text for it in items(ours) if it.text not in q]
-    said += [n for n in ground.proper_names(ours) if n not in q]
+    said += [n for n in subjects.proper_names(ours) if n not in q]
     if said:
         return any(x in theirs for x in said)
     asked = {t for t, _ in _terms(question)}

@@ -12,8 +12,9 @@ import pytest
 
 from assistant._answerable import answers
 from assistant._check import check_claim
-from assistant._ground import Evidence, align, fenbie_views, is_instruction, named_things, roles
+from assistant._ground import Evidence, align, fenbie_views, is_instruction, roles
 from assistant._normalize import cn_number, fold, normalise
+from assistant._subjects import named_things
 from assistant._values import dated_times
 
 CASES = Path(__file__).resolve().parent.parent.parent / "shared" / "cases"

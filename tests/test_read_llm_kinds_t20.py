@@ -11,8 +11,8 @@ import pytest
 
 from assistant import _facts as facts
 from assistant._draft_sentences import completed
-from assistant._ground import abbreviates
 from assistant._index import NewsIndex
+from assistant._subjects import abbreviates
 from assistant.config import Settings
 from assistant.records import Article
 

@@ -1,0 +1,227 @@
+"""Subjects: the named things a claim is about, and whether a span states them.
+
+A fact is only stated by a span about the same subject: the people, places and organisations
+it names must be the span's own, not rivals printed in their place (曹桥街道 is not 当湖街道,
+六店大桥 not 六里塘大桥), and its qualifiers (首批, 境外, 省级, 一季度, 同比…) must be printed
+too. `subject_gaps` lists what a span lacks; `named_things` / `proper_names` find the names
+(jieba's proper-noun tags plus a table of name kinds: 街道, 大桥, 医院…). Used by the
+grounding engine (`_ground.align`) and by `_answerable.answers`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from . import _slots as slots
+from ._facts import FOREIGN_NAME, SURNAMES, find_people
+from ._normalize import normalise
+
+if TYPE_CHECKING:
+    from ._ground import Evidence
+
+# Kinds of named things: a name is its last word (the kind) plus the characters before it.
+_KINDS = (
+    "街道 社区 小区 大桥 景区 公园 广场 中心 医院 中学 小学 大学 学院 学校 公司 集团 酒店 开发区 园区 "
+    "新区 镇 乡 村 桥 路 街 港 站 馆 县 区 市 省"
+).split()
+_KIND_RE = "|".join(sorted(_KINDS, key=len, reverse=True))
+_KIND_FAMILY = {"大桥": "桥", "小学": "学校", "中学": "学校", "大学": "学校", "学院": "学校"}
+# 桥梁 and 路线 are words of their own, not the end of a name.
+_NAMED = re.compile(rf"(?P<core>[\u4e00-\u9fff]{{2}})(?P<kind>{_KIND_RE})(?![梁线径面况])")
+_NOT_CORE = set("该全我本各每哪个两几多些其此这那等和与及或在到从向于是有为了的")
+_PROPER = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
+
+QUALIFIER = re.compile(
+    r"首批|第[一二三四五六七八九十\d]+批|第[一二三四五六七八九十\d]+届|首届|首次"
+    r"|境外|境内|海外|国外|入境|出境|外籍"
+    r"|国家级|省级|市级|县级|区级|镇级|村级"
+    r"|[一二三四1-4]季度|上半年|下半年|(?<![提之以])前[一二三四五六七八九十\d]+(?:个)?月"
+    r"|同比|环比|累计|新增|农村|城镇|民营|外资|国有|规上|规模以上|线上|线下"
+)
+
+
+def _is_name_core(core: str) -> bool:
+    """A proper name's head (曹桥, 钟埭, 六店), not a common word (当前, 服务, 示范)."""
+    if set(core) & _NOT_CORE or re.search(r"\d", core):
+        return False
+    import jieba.posseg
+
+    tag = jieba.posseg.dt.word_tag_tab.get(core)
+    return tag is None or tag in _PROPER or tag == "j"
+
+
+def _common_word_tail(core: str, kind: str) -> bool:
+    """平湖地区, 一家超市: the kind's character ends a common word (地区, 超市), no name."""
+    import jieba.posseg
+
+    tag = jieba.posseg.dt.word_tag_tab.get(core[-1] + kind) if len(kind) == 1 else None
+    return tag is not None and tag not in _PROPER
+
+
+def _straddles(text: str, m: re.Match[str]) -> bool:
+    """第七届|香港, 担任|公路, 据|香港: the kind's character ends a word of its own (香港, 公路) and
+    the match starts inside the word before (jieba's cut) or on a preposition, so it runs across
+    two words and names nothing (跨塘桥 starts with a verb's character: a bridge)."""
+    import jieba
+    import jieba.posseg
+
+    core, kind = m.group("core"), m.group("kind")
+    tags = jieba.posseg.dt.word_tag_tab
+    if len(kind) != 1 or core[-1] + kind not in tags or core in tags:
+        return False
+    if core[0] in "据届任赴由往经对被把给让将":  # 据|香港: a preposition or a measure word before it
+        return True
+    at, starts = 0, set()
+    for w in jieba.lcut(text[max(0, m.start() - 6) : m.end()], HMM=False):
+        starts.add(at)
+        at += len(w)
+    return min(6, m.start()) not in starts
+
+
+def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
+    """(name, kind) of the places, roads and bodies in text: 曹桥街道 -> (曹桥街道, 街道).
+
+    `loose` also takes names whose head is a common word (花衣桥, 口袋公园): what a claim names
+    that way must be printed, but as a rival in a span only a bridge or a road counts (当前中心
+    or 示范小区 are no rivals to anything).
+    """
+    return [
+        (m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind")))
+        for m in _NAMED.finditer(text)
+        if not _straddles(text, m)
+        and (
+            (not _common_word_tail(m.group("core"), m.group("kind")) and _is_name_core(m.group("core")))
+            or (
+                loose
+                and not set(m.group("core")) & _NOT_CORE
+                # a one-character kind after a common word is seldom a name: 沿海地区, 全市
+                and (len(m.group("kind")) >= 2 or m.group("kind") in ("桥", "路"))
+            )
+        )
+    ]
+
+
+def proper_names(text: str) -> list[str]:
+    """People, places and organisations named in text: jieba's tags (no HMM guesses), people
+    by title or speech verb, and named places."""
+    import jieba.posseg
+
+    names = [
+        p.word
+        for p in jieba.posseg.lcut(text, HMM=False)
+        if (p.flag in _PROPER or p.flag == "eng")
+        and len(p.word) >= 2
+        and not re.fullmatch(r"[\d.]+", p.word)
+        and (not p.flag.startswith("nr") or p.word[0] in SURNAMES)  # 比比 in 占比比去年 is no one's
+    ]
+    names += [p.text for p in find_people(text)]
+    names += [n for n, _ in named_things(text, loose=True)]
+    return list(dict.fromkeys(names))
+
+
+# Places within a city, and the words that speak of the whole city (or more) instead.
+PLACE_KINDS = {"街道", "社区", "小区", "镇", "乡", "村", "景区", "园区", "开发区", "新区"}
+_WHOLE = re.compile(r"全市|全县|全区|全省|全国|我市|本市|我县|本县")
+
+
+def _rival(name: str, span: str, claim: str) -> str | None:
+    """A name of the same kind printed in the span where the claim has `name` (当湖街道 for 曹桥街道),
+    or the whole city where the claim names one town (全市 for 新仓镇)."""
+    kinds = [k for n, k in named_things(name) if n == name or name.endswith(n)]
+    loose = kinds[:1] == ["桥"] or kinds[:1] == ["路"]  # bridges and roads are named after anything
+    for other, kind in named_things(span, loose=loose):
+        if kinds and kind == kinds[0] and other not in claim and other[:2] not in claim:
+            return other
+    whole = _WHOLE.search(span)
+    if kinds and kinds[0] in PLACE_KINDS and whole and not _WHOLE.search(claim):
+        return whole.group(0)
+    return None
+
+
+def _present(name: str, where: str) -> bool:
+    """The name, or the name without its kind (交投 for 交投集团, 钟埭 for 钟埭街道), or the full
+    name it abbreviates (市一医院 for 市第一人民医院), is printed."""
+    if name in where or abbreviates(name, where):
+        return True
+    named = [n for n, kind in named_things(name) if name.endswith(n)]
+    if named:  # a named thing: its own head must be printed (六店, not 六里塘)
+        core = name[: len(name) - len(named[0])] + named[0][:2]
+        return core in where or named[0][:2] in where
+    if named_things(name, loose=True):
+        return False  # 口袋公园, 文化中心: a common word before the kind is said in full or not at all
+    return len(name) >= 3 and name[:2] in where  # 沿海地区 asked, 沿海 printed
+
+
+def abbreviates(short: str, where: str) -> bool:
+    """`short` is a Chinese abbreviation of a name printed in `where` (市一医院 / 市第一人民医院,
+    农商银行 / 农村商业银行): the long form has the same characters in order, with only the
+    characters such names drop (第, 人民, 村, 业, 市, 县, 级) between them. A short form with other
+    characters left out is another name as often as an abbreviation (平湖中学 is no 平湖市当湖高级中学),
+    so it is not read as one. Four characters at least."""
+    if len(short) < 4 or not re.fullmatch(r"[\u4e00-\u9fff]+", short):
+        return False
+    gap = f"[{_DROPPED}]{{0,2}}"
+    pattern = re.escape(short[0]) + "".join(f"{gap}{re.escape(c)}" for c in short[1:])
+    return any(len(m.group(0)) > len(short) for m in re.finditer(pattern, where))
+
+
+_DROPPED = "第人民村业市县级"
+
+
+def guessed_people(text: str) -> list[str]:
+    """People jieba finds only with its HMM guesser (吴开华, 鲁马) and foreign names (唐纳德·卢):
+    a claim's person must be printed in the article, whatever the dictionary knows."""
+    import jieba.posseg
+
+    found = [m.group(0) for m in FOREIGN_NAME.finditer(text)]
+    found += [w.word for w in jieba.posseg.cut(text) if w.flag == "nr" and slots.person_shaped(w.word)]
+    return [n for n in dict.fromkeys(found) if not any(n != f and n in f for f in found)]
+
+
+def _foreign_printed(name: str, article: str) -> bool:
+    """安娜·谢尔巴科娃 is printed as itself, or by its surname alone (谢尔巴科娃) when the article
+    gives no other first name with that surname (唐纳德·卢 is not 甘棠·卢). The match finds only a
+    few characters either side of the dot, so two are compared."""
+    first, _, last = name.partition("·")
+    if f"{first[-2:]}·{last[:2]}" in article:
+        return True
+    other = re.search(rf"[\u4e00-\u9fff]{{2}}·{re.escape(last[:2])}", article)
+    return last[:2] in article and other is None
+
+
+def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[str]:
+    """What the claim or question names that the evidence does not: ["曹桥街道 (报道说的是当湖街道)"].
+
+    A name counts when it is in the span, its context or its paragraph, or, for a place (a town
+    named in the lead), anywhere in the article, as long as the span does not print a rival of
+    the same kind. A qualifier must be in the span or its context (the sentence before).
+    """
+    span = normalise(ev.text)
+    close = span + "\n" + normalise(ev.context)
+    near = close + "\n" + normalise(ev.preceding)
+    article = near + "\n" + normalise(ev.article_text) + "\n" + normalise(ev.source)
+    gaps = []
+    # 亚历山大 of 亚历山大·武契奇 is no name of its own: the whole is printed, or its surname is
+    foreign = [m.group(0) for m in FOREIGN_NAME.finditer(text)]
+    for name in proper_names(text):
+        if name in span:
+            continue
+        whole = next((f for f in foreign if name in f and name != f), None)
+        if whole is not None and (whole in article or _foreign_printed(whole, article)):
+            continue
+        rival = _rival(name, span, text)  # the span's own subject beats one named around it
+        if rival is not None:
+            gaps.append(f"{name}|{rival}")
+        elif not _present(name, near) and not _present(name, article):
+            gaps.append(name)
+    if guess_people:
+        named = set(proper_names(text))
+        for person in guessed_people(text):
+            printed = person in article or ("·" in person and _foreign_printed(person, article))
+            if person not in named and not printed:
+                gaps.append(person)
+    for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
+        if q not in close:
+            gaps.append(q)
+    return gaps
