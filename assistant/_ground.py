@@ -318,15 +318,53 @@ def _total_of_several(ut: str, u: Item) -> str | None:
     return found[-1].group(0) if found else None
 
 
-def _values(ct: str, ut: str, c_items: list[Item], u_items: list[Item], out: Alignment, zh: bool) -> None:
+def _figure_of_another_time(ct: str, ut: str, c_items: list[Item]) -> bool:
+    """A figure of the claim is printed in the span after a word for another time than the
+    report's, in its own sentence (上届中考，全市普高录取分数线为548分，今年的分数线将于…公布):
+    then no other time of the span or the sentence before dates it."""
+    dates = [(c.start, c.end) for c in c_items if c.kind in ("date", "year", "day")]
+    figures = [m for m in _NUMBER.finditer(ct) if not any(s <= m.start() < e for s, e in dates)]
+    return any(
+        (at := ut.find(m.group(0))) >= 0 and _of_another_time(ut, at, at + len(m.group(0))) for m in figures
+    )
+
+
+def _values(
+    ct: str,
+    ut: str,
+    c_items: list[Item],
+    u_items: list[Item],
+    out: Alignment,
+    zh: bool,
+    past: bool = False,
+    own_year: int | None = None,
+) -> None:
     placed: list[tuple[Item, Item]] = []  # claim figure -> the span's figure in its slot
+    counts = any(c.kind.startswith("qty:") for c in c_items)  # a figure a date may be said to date
     for c in c_items:
         u = slots.slot(ct, c, ut, u_items)
+        if (
+            past
+            and u is not None
+            and c.kind in ("date", "year", "day")
+            and not ANOTHER_TIME.search(_clause_before(ut, u.end) + _CLAUSE_MARK.split(ut[u.end :], 1)[0])
+        ):
+            u = None  # see _figure_of_another_time: a time in the clause naming the other time may date it
         if u is not None:
             placed.append((c, u))
         named = u is not None and slots.same_name(ct, c, ut, u)  # 天舟九号: a name, not a figure
         if u is not None and c.kind.startswith("qty:") and not named and _planned(ut, u) != _planned(ct, c):
             u = None  # a plan does not state a result, nor a result a plan
+        if (
+            u is not None
+            and c.kind in ("date", "year")
+            and counts
+            and (c.time is None or c.time.year != own_year)
+            and target_time(ut, u.start, u.end) > target_time(ct, c.start, c.end)
+        ):
+            # 计划2026年前完成，目前已完成15座: the plan's year is not when the 15 were done (a date of
+            # the event itself, or the report's own year, still is)
+            u = None
         total = _total_of_several(ut, u) if u is not None else None
         if u is None:
             out.missing.append(c.text)
@@ -491,20 +529,46 @@ def _align_fenbie(ct: str, ut: str, ev: Evidence) -> Alignment | None:
 
 
 # A span that points to another time than its report's (100年前…当时，…赢得了众议院议长)
-_ANOTHER_TIME = re.compile(
-    r"当时|那时|(?:\d+|[一二三四五六七八九十百几多]+)年(?:前|以前|之前)|此前|以往|往届|上一?届|历史上|曾经|曾[于在任获是]"
+ANOTHER_TIME = re.compile(
+    # not 此前 / 以往 / 历史上: mostly a comparison's reference (低于此前预期, 历史上首次超过30万辆)
+    r"当时|那时|(?:\d+|[一二三四五六七八九十百几多]+)年(?:前|以前|之前)|往届|上一?届|曾经|曾[于在任获是]"
 )
 
 
 _SINCE = re.compile(r"\s*(?:以来|起|开始)")
+_PLAN_BEFORE = re.compile(r"(?:将|计划|预计|力争|拟|有望|目标)(?:是|为|在|于|到|至)?\s*$")
+_PLAN_AFTER = re.compile(r"\s*(?:[^，,；;。]{0,8}?(?:将|计划|预计|力争|拟))")
+_BY_YEAR = re.compile(r"\s*(?:年?底?前|之前|以前)")
+_TO_YEAR = re.compile(r"(?<!截)(?:到|至)\s*$")
+
+
+def _of_another_time(text: str, start: int, end: int) -> bool:
+    """The sentence up to text[start:end], from its start, names another time than the
+    report's (上届中考，…548分)."""
+    begin = max(text.rfind(p, 0, start) for p in "。！？!?；;\n") + 1
+    return bool(ANOTHER_TIME.search(text[begin:end]))
+
+
+def target_time(text: str, start: int, end: int) -> bool:
+    """The time at text[start:end] is a target (到2025年, 2026年前, 计划2026年完成…), not the
+    time of something done: it frames no figure of what is done now."""
+    # the plan word governs the time: 计划2026年 / 预计到2027年 / 2026年将; not a 目标 elsewhere in
+    # the clause (2022年经济增速远低于…制定的目标 dates the growth)
+    return bool(
+        _BY_YEAR.match(text, end)
+        or _TO_YEAR.search(text[:start])
+        or _PLAN_BEFORE.search(text[max(0, start - 6) : start])
+        or _PLAN_AFTER.match(text, end)
+    )
 
 
 def framing_year(ev: Evidence) -> int | None:
     """The year that frames a span printing none: the one year its article prints (headline and
     body, bases of comparisons aside) and is dated in. None when the article prints none,
-    several, a relative one (今年, 去年) or one that starts a period (自2022年以来), or when the
-    span or the sentence before it points to another time (当时, 100年前, 上届)."""
-    if _ANOTHER_TIME.search(normalise(f"{ev.context}\n{ev.text}")):
+    several, a relative one (今年, 去年), one that starts a period (自2022年以来) or sets a target
+    (到2025年, 2026年前, 计划2026年…), or when the span or the sentence before it points to
+    another time (当时, 100年前, 上届)."""
+    if ANOTHER_TIME.search(normalise(f"{ev.context}\n{ev.text}")):
         return None
     whole = normalise(f"{ev.context}\n{ev.article_text or ev.text}")
     # a dated report speaks of its own year too (目前全市共有…): the printed year must be it
@@ -514,6 +578,8 @@ def framing_year(ev: Evidence) -> int | None:
             continue
         if (t.year_offset is not None and t.year is None) or _SINCE.match(whole, t.end):
             return None  # 今年 undated; 自2022年以来 starts a period: neither says the span's year
+        if target_time(whole, t.start, t.end):
+            return None
         if t.year is not None:
             years.add(t.year)
     return years.pop() if len(years) == 1 else None
@@ -584,11 +650,17 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     if out.other_subject and not out.diffs:
         out.verdict = "not_found"
         return out
-    _values(ct, ut, c_items, u_items, out, zh)
+    past = _figure_of_another_time(ct, ut, c_items)
+    own_year = int(ev.date[:4]) if ev.date and ev.date[:4].isdigit() else None
+    _values(ct, ut, c_items, u_items, out, zh, past, own_year)
     # An ordinal or a date that names the event (第三届, 今年一季度) may be printed only in the
     # headline or the sentence before; counts and amounts must be in the span itself.
     context = normalise(ev.context)
-    framing = [u for u in items(context, ev.date) if not u.kind.startswith("qty:")]
+    framing = [
+        u
+        for u in items(context, ev.date)
+        if not past and not u.kind.startswith("qty:") and not target_time(context, u.start, u.end)
+    ]
     for c in c_items:
         if c.text in out.missing and any(f.kind == c.kind and consistent(c, f) for f in framing):
             out.missing.remove(c.text)

@@ -155,6 +155,22 @@ def test_the_one_year_a_report_prints_frames_a_sentence_without_one() -> None:
     assert answers(q, Evidence("2023年卡尔森成为世界象棋锦标赛男子冠军。", article_text=own)) is not None
 
 
+def test_a_target_year_or_another_time_does_not_date_the_figure_asked() -> None:
+    # a new user's questions: the done-so-far figure given for the target year, 上届's for 今年
+    plan = _ev("目前已建成18个。", context="到2027年，全镇将建成40个共享菜园。")
+    assert answers("2027年全镇已经建成了多少个共享菜园？", plan) is not None
+    assert answers("全镇目前已建成多少个共享菜园？", plan) is None
+    planned = _ev("到2027年，全镇将建成40个共享菜园。")
+    assert answers("到2027年全镇将建成多少个共享菜园？", planned) is None
+    past = _ev(
+        "上届运动会，全县参赛运动员为860人。", context="今年全县共有32支代表队报名。", date="2026-08-10"
+    )
+    assert answers("2026年全县运动会参赛运动员有多少人？", past) is not None
+    both = _ev("上届运动会，全县参赛运动员为860人，今年的报名将于9月1日截止。", date="2026-08-10")
+    assert answers("2026年全县运动会参赛运动员有多少人？", both) is not None
+    assert answers("2025年全县运动会在哪个月举行", _ev("2025年当时的运动会在10月举行。")) is None
+
+
 # ------------------------------------------------------------------ the extractive reader
 
 

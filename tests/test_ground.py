@@ -471,3 +471,44 @@ def test_the_one_year_a_report_prints_frames_a_claim_about_a_span_naming_none() 
     assert align("2024年卡尔森获得奖金250万美元", two).verdict == "not_found"
     dated = Evidence(span, article_text=article, date="2025-01-02")
     assert align("2024年卡尔森获得奖金250万美元", dated).verdict == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("before", "claim"),
+    [
+        ("到2027年，全镇将建成40个共享菜园。", "2027年全镇已建成18个共享菜园"),
+        ("全镇计划2027年前完成菜园改造。", "2027年全镇已完成18个菜园改造"),
+        ("全镇2027年将完成全部菜园改造。", "2027年全镇已完成18个菜园改造"),
+    ],
+)
+def test_a_target_year_frames_no_figure_of_what_is_done(before: str, claim: str) -> None:
+    # a false "supported" before: the year of a plan, printed in the sentence before, was read as
+    # the time of the figure done so far
+    span = "目前已建成18个。" if "建成" in claim else "目前已完成18个。"
+    for ev in (Evidence(span, context=before), Evidence(span, article_text=before + span)):
+        assert align(claim, ev).verdict != "supported"
+    # a status as of a time still frames it
+    status = Evidence("其中新建18个。", context="截至2026年底，全镇共有共享菜园40个。")
+    assert align("2026年全镇新建共享菜园18个", status).verdict == "supported"
+
+
+def test_a_plan_year_in_the_span_itself_does_not_date_what_is_done() -> None:
+    # a new user's false "supported" (一致：2026年, 15座)
+    s = "此外，老旧路灯改造计划2026年前完成，目前已完成改造40盏。"
+    ev = Evidence(s, article_text=s)
+    assert align("2026年已完成老旧路灯改造40盏", ev).verdict != "supported"
+    assert align("老旧路灯改造计划2026年前完成", ev).verdict == "supported"
+
+
+def test_a_figure_of_another_time_is_not_dated_by_the_reports_year() -> None:
+    # 上届 / 当时 in the figure's own clause: 今年 later in the sentence does not date it
+    s = "上届运动会，全县参赛运动员为860人，今年的报名将于9月1日截止。"
+    ev = Evidence(s, article_text=s, date="2026-08-10")
+    assert align("2026年全县运动会参赛运动员为860人", ev).verdict != "supported"
+    assert align("全县运动会参赛运动员为860人", ev).verdict == "supported"
+    assert align("2026年运动会报名将于9月1日截止", ev).verdict == "supported"
+    # nor by 今年 in the sentence before (a new user's false "supported": 一致：2024年)
+    before = Evidence(
+        s, context="县运动会报名启动\n今年全县共有32支代表队报名，比上届增加4支。", date="2026-08-10"
+    )
+    assert align("2026年全县运动会参赛运动员为860人", before).verdict != "supported"
