@@ -246,11 +246,18 @@ def _write_lines(records: Any, out: str | None, total: int | None = None) -> int
     With --out, a count goes to stderr as lines finish: an LLM batch takes seconds a line, and
     nothing else would say it is running."""
     errors = 0
+    tally: dict[str, int] = {}  # verdicts (check) or answered / refused (batch), for the summary
     stream = open(out, "w", encoding="utf-8") if out else sys.stdout
     of = f"/{total}" if total else ""
     try:
         for done, rec in enumerate(records, start=1):
             errors += "error" in rec
+            kind = (
+                "error"
+                if "error" in rec
+                else rec.get("verdict") or ("refused" if rec.get("refused") else "answered")
+            )
+            tally[kind] = tally.get(kind, 0) + 1
             stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
             stream.flush()
             if out and (sys.stderr.isatty() or done % 10 == 0 or done == total):
@@ -261,6 +268,9 @@ def _write_lines(records: Any, out: str | None, total: int | None = None) -> int
     finally:
         if out:
             stream.close()
+    if out and tally:  # what a reporter reads first: how many were supported, refused…
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda x: -x[1]))
+        print(f"{sum(tally.values())} lines in {out}: {counts}", file=sys.stderr)
     if errors:
         print(f"note: {errors} line(s) could not be answered; see their error objects", file=sys.stderr)
     return 0

@@ -278,7 +278,10 @@ def test_cli_ask_json_and_batch(
     assert [r.get("id") for r in rows] == [1, None, 3]
     assert rows[1]["line"] == 2 and rows[2]["line"] == 3 and "error" in rows[2]
     # with --out, stderr says how far it got (an LLM batch takes seconds a line)
-    assert f"3/3 lines written to {out}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"3/3 lines written to {out}" in err
+    # ...and, at the end, what came of them
+    assert "1 answered" in err and "2 error" in err
     # no input named: the lines come from stdin (a new user's `batch < questions.jsonl`)
     monkeypatch.setattr("sys.stdin", io.StringIO('{"id": 7, "question": "明天早晨最低气温多少度？"}\n'))
     assert cli_main(["--index", str(settings.index_dir), "batch", "--out", str(out)]) == 0
