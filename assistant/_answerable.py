@@ -22,7 +22,7 @@ import re
 
 from ._bindings import PLACES, other_sibling
 from ._facts import COUNTRIES, TITLE_PATTERN, TimeExpr, detect_language, find_times
-from ._ground import ANOTHER_TIME, Evidence, _say, framing_year, is_instruction, target_time
+from ._ground import ANOTHER_TIME, PLAN_WORDS, Evidence, _say, framing_year, is_instruction, target_time
 from ._normalize import cn_number, normalise
 from ._slots import is_base
 from ._subjects import subject_gaps
@@ -241,7 +241,6 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
         return _say(zh, "absent", c=event) if event else None
     printed = [t for t in find_times(close) if not t.frequency]
     # 比2021年下降 / 较去年增长: the base of a comparison is not the time the figure is of
-    theirs = [u for u in dated_times(close, ev.date) if not is_base(close, u.start)]
     if ANOTHER_TIME.search(span):
         # 上届中考，全市普高录取分数线为548分，今年的分数线将于…公布 (今年 in the sentence before too):
         # only a time in the clause naming the other time dates the span
@@ -251,6 +250,8 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
             for u in dated_times(span, ev.date)
             if not is_base(span, u.start) and any(a <= u.start < b for a, b in marked)
         ]
+    else:
+        theirs = [u for u in dated_times(close, ev.date) if not is_base(close, u.start)]
     if not _PLANNED.search(q):
         # 到2027年将建成5000个。目前已建成3200个: a target year is not when the 3200 were built
         # (only outside the span: 2026年世界锦标赛将在巴黎举行 says when the event itself is)
@@ -281,7 +282,8 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
     return None
 
 
-_PLANNED = re.compile(r"将|计划|预计|目标|力争|拟|要")
+# a question about a plan (到2027年要建成多少): its target year answers it
+_PLANNED = re.compile(rf"{PLAN_WORDS}|要")
 _CLAUSE_RUN = re.compile(r"[^，,；;。！？!?]+")
 
 

@@ -293,7 +293,8 @@ def _say(zh: bool, key: str, **kw: str) -> str:
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿]*")  # with its magnitude: 1.14亿 is not 1.14万
 _CLAUSE_MARK = re.compile(r"[，,；;。：:]")
-_PLAN = re.compile(r"将|计划|预计|目标|力争|有望|拟|预期")
+PLAN_WORDS = r"将|计划|预计|目标|力争|有望|拟|预期"  # a figure or a time said of a plan, not of a result
+_PLAN = re.compile(PLAN_WORDS)
 
 
 def _planned(text: str, it: Item) -> bool:
@@ -536,8 +537,8 @@ ANOTHER_TIME = re.compile(
 
 
 _SINCE = re.compile(r"\s*(?:以来|起|开始)")
-_PLAN_BEFORE = re.compile(r"(?:将|计划|预计|力争|拟|有望|目标)(?:是|为|在|于|到|至)?\s*$")
-_PLAN_AFTER = re.compile(r"\s*(?:[^，,；;。]{0,8}?(?:将|计划|预计|力争|拟))")
+_PLAN_BEFORE = re.compile(rf"(?:{PLAN_WORDS})(?:是|为|在|于|到|至)?\s*$")
+_PLAN_AFTER = re.compile(rf"\s*[^，,；;。]{{0,8}}?(?:{PLAN_WORDS})")
 _BY_YEAR = re.compile(r"\s*(?:年?底?前|之前|以前)")
 _TO_YEAR = re.compile(r"(?<!截)(?:到|至)\s*$")
 
@@ -562,6 +563,11 @@ def target_time(text: str, start: int, end: int) -> bool:
     )
 
 
+def report_year(ev: Evidence) -> int | None:
+    """The year the report is dated in, or None when it is undated."""
+    return int(ev.date[:4]) if ev.date and ev.date[:4].isdigit() else None
+
+
 def framing_year(ev: Evidence) -> int | None:
     """The year that frames a span printing none: the one year its article prints (headline and
     body, bases of comparisons aside) and is dated in. None when the article prints none,
@@ -572,7 +578,8 @@ def framing_year(ev: Evidence) -> int | None:
         return None
     whole = normalise(f"{ev.context}\n{ev.article_text or ev.text}")
     # a dated report speaks of its own year too (目前全市共有…): the printed year must be it
-    years = {int(ev.date[:4])} if ev.date and ev.date[:4].isdigit() else set()
+    own = report_year(ev)
+    years = {own} if own is not None else set()
     for t in find_times(whole):
         if t.frequency or slots.is_base(whole, t.start):
             continue
@@ -651,8 +658,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         out.verdict = "not_found"
         return out
     past = _figure_of_another_time(ct, ut, c_items)
-    own_year = int(ev.date[:4]) if ev.date and ev.date[:4].isdigit() else None
-    _values(ct, ut, c_items, u_items, out, zh, past, own_year)
+    _values(ct, ut, c_items, u_items, out, zh, past, report_year(ev))
     # An ordinal or a date that names the event (第三届, 今年一季度) may be printed only in the
     # headline or the sentence before; counts and amounts must be in the span itself.
     context = normalise(ev.context)

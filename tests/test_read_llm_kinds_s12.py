@@ -13,10 +13,11 @@ import itertools
 import pytest
 
 from assistant._answer_kinds import asked_kind, credited_otherwise, gives
-from assistant._check import units_of
+from assistant._check import check_claim, units_of
 from assistant._index import NewsIndex
 from assistant._read_extractive import ExtractiveReader
 from assistant._read_llm import LLMReader
+from assistant._search import Searcher
 from assistant.config import Settings
 from assistant.records import Article, Hit, Passage
 
@@ -46,6 +47,20 @@ ARTICLES = [
             "该片由青年导演许安然执导，演员周亦凡、林小禾领衔主演。\n"
             "另据了解，由陆川海主演的电视剧《港城往事》也将于明年在乍浦取景拍摄。"
         ),
+    ),
+    Article(
+        id="s12-halls",
+        title="广陈镇文化礼堂建设提速",
+        date="2025-09-02",
+        source="嘉兴日报·平湖版",
+        text="本报讯 全镇首批8个农村文化礼堂已于去年建成，第二批5个礼堂总投资360万元，明年6月前建成。",
+    ),
+    Article(
+        id="s12-robots",
+        title="少年组机器人赛落幕",
+        date="2025-05-20",
+        source="嘉兴日报·平湖版",
+        text="本报讯 少年组决赛中，钟溪小学代表队夺得冠军，东湖小学代表队获得亚军，林埭小学代表队获得季军。",
     ),
 ]
 
@@ -171,19 +186,8 @@ def test_a_figure_belongs_to_the_sibling_named_before_it() -> None:
     assert other_sibling("一期占地多大？", "一期占地20亩，二期占地35亩") is None
 
 
-def test_the_extractive_reader_quotes_no_other_siblings_figure(
-    real_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    article = Article(
-        id="s12-halls",
-        title="广陈镇文化礼堂建设提速",
-        date="2025-09-02",
-        source="嘉兴日报·平湖版",
-        text="本报讯 全镇首批8个农村文化礼堂已于去年建成，第二批5个礼堂总投资360万元，明年6月前建成。",
-    )
-    index = real_index(real_settings, tmp_path_factory, "s12-halls", [article])
+def test_the_extractive_reader_quotes_no_other_siblings_figure(index: NewsIndex) -> None:
     reader = ExtractiveReader(index.settings, index)
-    from assistant._search import Searcher
 
     def read(q: str) -> str:
         return reader.read(q, Searcher(index).search(q, index.settings.k)).answer
@@ -271,21 +275,7 @@ def test_a_place_of_the_contest_is_the_one_printed_for_that_team() -> None:
     assert place_swap("曹桥小学代表队获得冠军", report) is None  # a team the evidence does not place
 
 
-def test_a_claim_giving_a_team_anothers_place_is_contradicted(
-    real_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    from assistant._check import check_claim
-
-    article = Article(
-        id="s12-robots",
-        title="少年组机器人赛落幕",
-        date="2025-05-20",
-        source="嘉兴日报·平湖版",
-        text="本报讯 少年组决赛中，钟溪小学代表队夺得冠军，东湖小学代表队获得亚军，林埭小学代表队获得季军。",
-    )
-    index = real_index(real_settings, tmp_path_factory, "s12-robots", [article])
-    from assistant._search import Searcher
-
+def test_a_claim_giving_a_team_anothers_place_is_contradicted(index: NewsIndex) -> None:
     wrong = check_claim(Searcher(index), "少年组决赛中，钟溪小学代表队获得亚军", index.settings)
     assert wrong.verdict == "contradicted", wrong
     right = check_claim(Searcher(index), "少年组决赛中，东湖小学代表队获得亚军", index.settings)
