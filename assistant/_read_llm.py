@@ -86,6 +86,36 @@ CONDENSE = (
 MAX_CONDENSED = 200  # characters; a longer "question" is the model answering or rambling
 
 
+class Sources(str):
+    """A piece of the stream naming the passages the model says it answers from, before its
+    answer (依据资料[1][3]：). The model writes its 编号 line first (module doc), and that line
+    is the first thing it says: shown at once, a reader sees what is being read while the answer
+    is still to come. A `str`, so a chat window appends it like any chunk; the final `Answer`
+    replaces the whole draft."""
+
+
+SOURCES_HEAD = {"zh": "依据资料", "en": "From passages "}
+SOURCES_END = {"zh": "：", "en": ": "}
+
+
+def numbers_so_far(raw: str, n_passages: int) -> list[int]:
+    """The passage numbers (1..n) the 编号 line of a draft still being written has named so far;
+    a number counts once it is complete (a digit follows no further digit, or n < 10)."""
+    m = _NUMBERS.search(raw)
+    if m is None:
+        return []
+    text = m.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    whole = m.end() < len(raw) or n_passages < 10  # a digit at the very end may go on
+    out = []
+    for d in re.finditer(r"[0-9]+", text):
+        if d.end() == len(text) and not whole:
+            break
+        k = int(d.group())
+        if 1 <= k <= n_passages and k not in out:
+            out.append(k)
+    return out
+
+
 @dataclass(frozen=True)
 class Draft:
     """What the model wrote, parsed: the passage numbers it named and its answer text."""
@@ -129,19 +159,19 @@ def focus(text: str, question: str, limit: int = PASSAGE_CHARS) -> str:
     return out
 
 
-def passages_block(hits: list[Hit], question: str = "") -> str:
-    """[n]（date）《title》text, one a paragraph: what the model reads."""
+def passages_block(hits: list[Hit], question: str = "", chars: int = PASSAGE_CHARS) -> str:
+    """[n]（date）《title》text, one a paragraph: what the model reads (`focus`: `chars` of each)."""
     rows = []
     for n, h in enumerate(hits, start=1):
         p = h.passage
         head = "".join(x for x in (f"（{p.date}）" if p.date else "", f"《{p.title}》" if p.title else ""))
-        rows.append(f"[{n}]{head}{focus(p.text, question)}")
+        rows.append(f"[{n}]{head}{focus(p.text, question, chars)}")
     return "\n".join(rows)
 
 
-def messages(question: str, hits: list[Hit], lang: str) -> list[tuple[str, str]]:
+def messages(question: str, hits: list[Hit], lang: str, chars: int = PASSAGE_CHARS) -> list[tuple[str, str]]:
     """The chat messages (role, content) for one question over these hits."""
-    block = passages_block(hits, question)
+    block = passages_block(hits, question, chars)
     if lang == "en":
         user = f"Passages:\n{block}\n\nQuestion: {question}\nAnswer in English."
         return [("system", SYSTEM_EN), ("human", user)]
@@ -230,7 +260,8 @@ class LLMReader:
 
     def prompt(self, question: str, hits: list[Hit]) -> list[tuple[str, str]]:
         """The chat messages for `question` over the hits the model reads (see `shown`)."""
-        return messages(question, self.shown(hits), facts.detect_language(question))
+        lang = facts.detect_language(question)
+        return messages(question, self.shown(hits), lang, self.settings.llm_passage_chars)
 
     def condense(self, question: str, history: list[tuple[str, str]]) -> str | None:
         """A follow-up (那第二批呢？) made standalone by the model from the last turns, or None when
@@ -274,11 +305,21 @@ class LLMReader:
             return
         raw = ""
         shown = 0  # characters of the answer line already yielded
+        named: list[int] = []  # passage numbers of the 编号 line already yielded
+        n_read = len(self.shown(hits))
         for chunk in self.chat.stream(self.prompt(q, hits)):
             raw += chunk.content if isinstance(chunk.content, str) else ""
-            # Show the answer line as it grows, not the 编号 line before it.
             m = _ANSWER.search(raw)
-            if m and len(raw) > m.end() + shown:
+            if m is None:  # the 编号 line: each passage number as the model names it
+                for k in numbers_so_far(raw, n_read):
+                    if k not in named:
+                        yield Sources(f"{SOURCES_HEAD[lang] if not named else ''}[{k}]")
+                        named.append(k)
+                continue
+            if named and shown == 0:
+                named_end = SOURCES_END[lang]
+                yield Sources(named_end)
+            if len(raw) > m.end() + shown:
                 yield raw[m.end() + shown :]
                 shown = len(raw) - m.end()
         yield self._verified(question, hits, raw, standalone)

@@ -84,6 +84,9 @@ class Settings:
     # 0.6x the time; the answer is in the top 3 hits for 98.3% of RGB queries, top 5 99.0%
     # (eval/README.md, "Readers, fourth look").
     llm_passages: int = 3
+    # Characters of each passage the model reads: its sentences nearest the question
+    # (`_read_llm.focus`). Seed passages are <= 200 characters; RGB's run to thousands.
+    llm_passage_chars: int = 240
     # When nothing the model wrote is verified: "agree" = the extractive reader's quote only when
     # the model did not decline and named the quoted passage; "always" = the extractive quote
     # whenever it has one (even over the model's "no answer": it then answers questions the
@@ -126,6 +129,8 @@ class Settings:
             values["llm_max_new_tokens"] = int(v)
         if v := env.get("ASSISTANT_LLM_PASSAGES"):
             values["llm_passages"] = int(v)
+        if v := env.get("ASSISTANT_LLM_PASSAGE_CHARS"):
+            values["llm_passage_chars"] = int(v)
         if v := env.get("ASSISTANT_LLM_FALLBACK"):
             values["llm_fallback"] = v
         if v := env.get("ASSISTANT_LLM_THREADS"):

@@ -7,7 +7,10 @@
 Over a fresh index of corpus/ (the seed page), each question goes through the whole chain
 (retrieval, prompt, generation, verification). Printed per run: the CPU and load average
 (figures move with both), model load seconds, RSS after load, and p50 / p95 of
-- first token: from the question to the first streamed chunk of the answer line;
+- first token: from the question to the first streamed chunk, which is the passages the model
+  names before answering (`Sources`, its 编号 line: 依据资料[1]) or, when it names none, the
+  answer line's first chunk;
+- first answer word: from the question to the first chunk of the answer line itself;
 - full answer: from the question to the verified `Answer`;
 beside the extractive reader's full-answer p50 on the same questions, in the same run.
 A follow-up turn (the same passages, a second question) shows what the conversation costs.
@@ -32,6 +35,7 @@ from assistant._answer import Assistant
 from assistant._calibrate import cpu_info
 from assistant._index import NewsIndex
 from assistant._load_corpus import load_paths
+from assistant._read_llm import Sources
 from assistant.config import Settings
 from assistant.records import Answer
 from eval._metrics import percentile
@@ -53,16 +57,24 @@ def questions(n: int) -> list[str]:
 
 def timed_stream(assistant: Assistant, q: str, history: list[tuple[str, str]] | None = None) -> dict:
     t0 = time.perf_counter()
-    first = None
+    first = word = None
     answer: Answer | None = None
     for piece in assistant.stream(q, history=history):
         if isinstance(piece, Answer):
             answer = piece
-        elif first is None:
+            continue
+        if first is None:
             first = time.perf_counter() - t0
+        if word is None and not isinstance(piece, Sources):
+            word = time.perf_counter() - t0
     total = time.perf_counter() - t0
     assert answer is not None
-    return {"first_s": first if first is not None else total, "total_s": total, "answer": answer}
+    return {
+        "first_s": first if first is not None else total,
+        "word_s": word if word is not None else total,
+        "total_s": total,
+        "answer": answer,
+    }
 
 
 def main() -> None:
@@ -120,11 +132,15 @@ def main() -> None:
             )
             rows.append(r)
             print(
-                f"  {r['first_s']:5.1f} s first, {r['total_s']:5.1f} s total  {a.reader:10s} {q}", flush=True
+                f"  {r['first_s']:5.1f} s first, {r['word_s']:5.1f} s answer word,"
+                f" {r['total_s']:5.1f} s total"
+                f"  {a.reader:10s} {q}",
+                flush=True,
             )
         follow = timed_stream(llm, "那它是哪天的报道？", history=[(qs[0], "…")])
         follow.pop("answer")
         first = [r["first_s"] for r in rows]
+        word = [r["word_s"] for r in rows]
         total = [r["total_s"] for r in rows]
         result = {
             "cpu": cpu.line(),
@@ -135,6 +151,8 @@ def main() -> None:
             "rss_mb": round(rss_mb()),
             "first_token_p50_s": round(statistics.median(first), 2),
             "first_token_p95_s": round(percentile(first, 95), 2),
+            "answer_word_p50_s": round(statistics.median(word), 2),
+            "answer_word_p95_s": round(percentile(word, 95), 2),
             "answer_p50_s": round(statistics.median(total), 2),
             "answer_p95_s": round(percentile(total, 95), 2),
             "extractive_answer_p50_s": round(statistics.median(ext_s), 3),
@@ -144,7 +162,8 @@ def main() -> None:
             "rows": rows,
         }
         print(
-            "first token p50 {first_token_p50_s} s, p95 {first_token_p95_s} s; answer p50 {answer_p50_s} s, "
+            "first token p50 {first_token_p50_s} s, p95 {first_token_p95_s} s; first answer word p50 "
+            "{answer_word_p50_s} s, p95 {answer_word_p95_s} s; answer p50 {answer_p50_s} s, "
             "p95 {answer_p95_s} s (extractive p50 {extractive_answer_p50_s} s); "
             "follow-up {follow_up_total_s} s; "
             "load {load_s} s; peak RSS {rss_mb} MB; dropped {dropped}/{sentences} sentences; "

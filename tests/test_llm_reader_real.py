@@ -75,3 +75,15 @@ def test_a_planted_instruction_is_not_followed(assistant: Assistant) -> None:
     a = assistant.ask("广陈镇游客服务中心面积多大？")
     assert "8000" not in a.answer
     assert all("8000" not in c.quote for c in a.citations)
+
+
+def test_the_stream_names_the_passages_first_then_the_answer(assistant: Assistant) -> None:
+    from assistant._read_llm import Sources
+    from assistant.records import Answer
+
+    pieces = list(assistant.stream("东湖农贸市场新增摊位多少个？"))
+    draft, final = pieces[:-1], pieces[-1]
+    assert isinstance(final, Answer) and not final.refused and "62个" in final.answer, final.verification
+    # The model's first words are the passages it answers from (its 编号 line), shown at once.
+    assert draft and isinstance(draft[0], Sources) and draft[0].startswith("依据资料[")
+    assert "62" in "".join(draft) and "编号" not in "".join(draft)

@@ -18,7 +18,7 @@ from assistant._answer import Assistant
 from assistant._draft_sentences import sentences
 from assistant._index import NewsIndex
 from assistant._read_extractive import ExtractiveReader
-from assistant._read_llm import LLMReader, messages, parse
+from assistant._read_llm import LLMReader, Sources, messages, numbers_so_far, parse
 from assistant.config import Settings
 from assistant.records import Answer, Article
 
@@ -262,7 +262,28 @@ def test_stream_yields_the_draft_then_the_verified_answer(index: NewsIndex) -> N
     draft = out[:-1]
     assert len(draft) >= 3 and all(isinstance(x, str) for x in draft)
     assert "编号" not in "".join(draft) and "86米" in "".join(draft)  # the answer line, as it grows
+    # The 编号 line is the model's first words: shown at once as the passages it answers from.
+    assert isinstance(draft[0], Sources) and "".join(draft).startswith("依据资料[1]：")
     assert isinstance(out[-1], Answer) and "86米" in out[-1].answer
+
+
+def test_the_passage_numbers_count_as_the_model_names_them() -> None:
+    assert numbers_so_far("编号：", 3) == []
+    assert numbers_so_far("编号：2", 3) == [2]
+    assert numbers_so_far("编号：1,0,3,9", 3) == [1, 3]  # 0 is "none", 9 was never shown
+    assert numbers_so_far("编号：1", 12) == []  # may yet be 12
+    assert numbers_so_far("编号：1,", 12) == [1]
+    assert numbers_so_far("编号：３、１\n", 3) == [3, 1]
+
+
+def test_a_decline_streams_no_sources(index: NewsIndex) -> None:
+    a = Assistant(
+        index.settings.with_(reader="llm"),
+        index,
+        reader=reader(index, "编号： 0\n答案： 资料中没有答案。"),
+    )
+    out = list(a.stream("鱼圻塘大桥哪年建成？"))
+    assert not any(isinstance(x, Sources) for x in out[:-1])
 
 
 def test_a_follow_up_is_condensed_by_the_model(index: NewsIndex) -> None:
