@@ -26,6 +26,7 @@ _SIBLINGS = (
     re.compile(r"今年|去年|前年|明年"),
     re.compile(r"(?:男子|女子|男|女|高中|初中|小学|少年|青年|成人|老年|中年|公开|专业|业余)组"),
     re.compile(r"[一二三四1-4]季度|上半年|下半年"),
+    facts.NUMBERED_NAME,  # 3号线 / 5号线, 205路 / 211路
 )
 
 
@@ -33,6 +34,8 @@ def _member(word: str) -> str:
     """The sibling a word names: 首批 and 第一批 are one, 2期 and 二期 are one."""
     if word.startswith("首"):
         return word.replace("首", "第1", 1)
+    if numbered := facts.NUMBERED_NAME.fullmatch(word):  # 5号线 and 5线 are one
+        return numbered.group(1) + numbered.group(2)
     digits = re.search(_NUM, word)
     if digits and re.fullmatch(rf"第?{_NUM}[批期届]", word):
         n = cn_number(digits.group(0).replace("两", "二"))
@@ -114,10 +117,13 @@ def value_sibling(question: str, sentence: str, evidence: Sequence[str]) -> tupl
     c = normalise(sentence)
     if other := other_sibling(question, c):
         return "", *other
+    names = [m.span() for m in facts.NUMBERED_NAME.finditer(c)]
     values = [
         v.text
         for v in facts.find_quantities(c)
-        if not v.ordinal and not any(f.fullmatch(v.text) for f in _SIBLINGS)  # 二期 is the sibling
+        if not v.ordinal
+        and not any(f.fullmatch(v.text) for f in _SIBLINGS)  # 二期 is the sibling
+        and not any(a <= v.start < b for a, b in names)  # the 5号 of 5号线 names it
     ]
     claim = c if any(_named(f, c) for f in _SIBLINGS) else f"{normalise(question)}\n{c}"
     texts = [normalise(e) for e in evidence]

@@ -50,9 +50,12 @@ def detect_language(text: str) -> Language:
 
 # A foreign name as Chinese prints it: 亚历山大·武契奇, 凯文·麦卡锡
 FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}")
-# A name carrying a number (211路, K3路, 320国道, 3号线, 5号楼): group 1 its number, group 2 its
-# kind. It tells one thing from its siblings, which an article often lists side by side.
-NUMBERED_NAME = re.compile(r"([A-Za-z]?\d+)号?(路|线|航线|楼|国道|省道|县道|次列车|地块|标段)")
+# A name carrying a number (211路, K3路, 320国道, 3号线, 5号楼, G7512次列车, MU5735航班): group 1
+# its number, group 2 its kind. It tells one thing from its siblings, which an article often
+# lists side by side. (G7512次 alone is not taken: 3次 is a count.)
+NUMBERED_NAME = re.compile(
+    r"(?<![A-Za-z\d])([A-Za-z]{0,2}\d+)号?(路|线|航线|航班|楼|国道|省道|县道|次列车|地块|标段)"
+)
 
 
 # ------------------------------------------------------------------ numbers

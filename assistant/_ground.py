@@ -640,7 +640,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         out.verdict = "not_found"
         return out
     gaps = [g.partition("|") for g in subject_gaps(ct, replace(ev, text=ut), guess_people=True)]
-    rivalled = [name for name, _, rival in gaps if rival]
+    rivalled = [name.lower() for name, _, rival in gaps if rival]  # codes come capitalised (K3路)
     # A name in the same slot of the same wording that differs contradicts (淡马锡 vs GIC), unless
     # it is the subject itself: another town, another 街道 is another subject, and says nothing.
     entity = []
@@ -651,7 +651,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
             entity.append(ours)
             out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
     for name, _, rival in gaps:
-        if any(name in e or e in name for e in entity):
+        if any(name.lower() in e or e in name.lower() for e in entity):
             continue
         out.other_subject.append(_say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name))
     if out.other_subject and not out.diffs:
@@ -685,7 +685,9 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     _role_check(ct, ut, out, zh)
     # A numbered name (205路) names the subject, so it may be printed in the sentence before, as
     # news does (205路调整后延伸至…。每日班次由48班增加到60班): the sibling's (211路) may not.
-    named = {m.group(1) for m in NUMBERED_NAME.finditer(ct) if m.group(0) in context}
+    named = {
+        d for m in NUMBERED_NAME.finditer(ct) if m.group(0) in context for d in _NUMBER.findall(m.group(1))
+    }
     for number in _NUMBER.findall(slots.mask(ct, c_items)):
         if number not in _NUMBER.findall(ut) and number not in named:
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed

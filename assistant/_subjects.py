@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import _slots as slots
-from ._facts import FOREIGN_NAME, SURNAMES, find_people
+from ._facts import FOREIGN_NAME, NUMBERED_NAME, SURNAMES, find_people
 from ._normalize import normalise
 
 if TYPE_CHECKING:
@@ -221,6 +221,15 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
             printed = person in article or ("·" in person and _foreign_printed(person, article))
             if person not in named and not printed:
                 gaps.append(person)
+    # A numbered name (211路, G7512次列车, MU5735航班) is the subject: a span printing a sibling of
+    # its kind (205路, 2303号航班) in its place is about that one, whatever the sentence before says.
+    printed = {(m.group(1), m.group(2)): m.group(0) for m in NUMBERED_NAME.finditer(span)}
+    for m in NUMBERED_NAME.finditer(text):
+        if (m.group(1), m.group(2)) in printed:
+            continue
+        rival = next((name for (_, k), name in printed.items() if k == m.group(2)), None)
+        if rival is not None:  # codes are printed in capitals (normalise lowers them)
+            gaps.append(f"{m.group(0).upper()}|{rival.upper()}")
     for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
         if q not in close:
             gaps.append(q)

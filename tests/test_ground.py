@@ -21,6 +21,19 @@ CASES = Path(__file__).resolve().parent.parent.parent / "shared" / "cases"
 PINGHU = "嘉兴日报·平湖版"
 
 
+def _units(*texts: str) -> list:
+    from assistant._check import EvidenceUnit
+    from assistant._split_passages import sentence_spans
+    from assistant.records import Article
+
+    out = []
+    for n, text in enumerate(texts):
+        art = Article(id=f"a{n}", title="", text=text, date="2025-06-01", source=PINGHU)
+        for s, e in sentence_spans(text):
+            out.append(EvidenceUnit(art, f"a{n}:0", s, e, n, s))
+    return out
+
+
 def verdict(claim: str, sentence: str, **kw: str) -> str:
     return align(claim, Evidence(sentence, source=PINGHU, **kw)).verdict
 
@@ -119,6 +132,36 @@ def test_a_numbered_name_may_be_printed_in_the_sentence_before() -> None:
     assert verdict("8路每日班次增加到52班", "每日班次由40班增加到52班。", context=before) != "supported"
     # ...and a number that is not part of a name must still be in the span itself
     assert verdict("新增站点12个", "新增站点若干。", context="共有12个。") != "supported"
+    # ...and a flight's code names it too (its 5735 is no figure to find in the span)
+    flight = "东航MU2317航班晚点。"
+    assert verdict("MU2317航班上有118名旅客", "机上共有118名旅客。", context=flight) == "supported"
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "context"),
+    [
+        # the sentence before names the claim's route, the span another's: the span is about 17路
+        ("23路末班车延后到21时", "17路末班车延后到21时。", "23路线路不变。"),
+        ("K7路票价为2元", "K9路票价为1元。", "K7路今起开通。"),  # was "contradicted": another route
+        ("D3015次列车8时发车", "D3027次列车8时20分发车。", ""),
+        ("CA1862航班上有96人", "1998年一架客机执行3306号航班任务时失事，机上有141人。", "CA1862航班备降。"),
+    ],
+)
+def test_a_span_about_a_sibling_with_another_number_says_nothing(
+    claim: str, sentence: str, context: str
+) -> None:
+    # A numbered name (路, 次列车, 航班) is the subject: a span printing a sibling of its kind in
+    # its place neither supports nor contradicts a claim about it.
+    assert verdict(claim, sentence, context=context) == "not_found"
+
+
+def test_a_figure_printed_after_a_sibling_is_the_siblings() -> None:
+    from assistant._check import judge_fact
+
+    units = _units("地铁2号线全长28公里，7号线全长19公里，均计划年内通车。")
+    assert judge_fact("7号线全长28公里", "7号线全长28公里", units).verdict == "not_found"
+    assert judge_fact("7号线全长19公里", "7号线全长19公里", units).verdict == "supported"
+    assert judge_fact("2号线全长28公里", "2号线全长28公里", units).verdict == "supported"
 
 
 @pytest.mark.parametrize(
