@@ -25,15 +25,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import _slots as slots
-from ._facts import (
-    NUMBERED_NAME,
-    SURNAMES,
-    TITLES,
-    detect_language,
-    find_directions,
-    find_people,
-    find_times,
-)
+from ._facts import detect_language, find_directions, find_times
+from ._names import NUMBERED_NAME, SURNAMES, TITLES, find_people
 from ._normalize import normalise
 from ._subjects import PLACE_KINDS, guessed_people, named_things, subject_gaps
 from ._values import Item, consistent, items

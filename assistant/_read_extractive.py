@@ -33,7 +33,9 @@ from . import _ground as ground
 from ._answer_kinds import prints_numbered_names
 from ._bindings import bound_sibling
 from ._index import NewsIndex
+from ._names import COUNTRIES, find_names, find_orgs, find_people, find_places, pinyin_names, to_pinyin
 from ._normalize import fold
+from ._question_types import AnswerType, answer_type
 from ._readers import REFUSAL
 from ._split_passages import sentence_spans
 from .config import Settings
@@ -119,7 +121,7 @@ class ExtractiveReader:
         rewritten = standalone if standalone and standalone != question else None
         if lang == "other" or not hits:
             return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
-        atype = facts.answer_type(q, lang)
+        atype = answer_type(q, lang)
         credit = self._credit(question, q, lang, atype, hits, rewritten)
         if credit is not None:
             return credit
@@ -143,14 +145,14 @@ class ExtractiveReader:
         if lang == "other" or not hits:
             return None
         rewritten = standalone if standalone and standalone != question else None
-        return self._credit(question, q, lang, facts.answer_type(q, lang), hits, rewritten)
+        return self._credit(question, q, lang, answer_type(q, lang), hits, rewritten)
 
     def _credit(
         self,
         question: str,
         q: str,
         lang: str,
-        atype: facts.AnswerType,
+        atype: AnswerType,
         hits: list[Hit],
         rewritten: str | None,
     ) -> Answer | None:
@@ -163,7 +165,7 @@ class ExtractiveReader:
     def explain(self, question: str, hits: list[Hit]) -> dict[str, Any]:
         """The best candidate and its features, refused or not: for calibrating thresholds."""
         lang = facts.detect_language(question)
-        atype = facts.answer_type(question, lang)
+        atype = answer_type(question, lang)
         best = self._choose(question, lang, atype, hits, accept_all=True)
         if best is None:
             return {"type": atype.kind}
@@ -236,7 +238,7 @@ class ExtractiveReader:
         return np.stack([self._vectors[t] for t in texts])
 
     def _choose(
-        self, question: str, lang: str, atype: facts.AnswerType, hits: list[Hit], accept_all: bool = False
+        self, question: str, lang: str, atype: AnswerType, hits: list[Hit], accept_all: bool = False
     ) -> _Choice | None:
         clauses = self._clauses(hits)
         if not clauses:
@@ -245,7 +247,7 @@ class ExtractiveReader:
         mask = _content_mask(question)
         asks_time = atype.kind in ("time", "duration")
         need_names = _list_size(question)
-        pinyin = facts.pinyin_names(question) if lang == "en" else []
+        pinyin = pinyin_names(question) if lang == "en" else []
         # Hard rules first: the asked kind of thing is there, qualifiers and names agree.
         eligible: list[tuple[_Clause, tuple[int, int] | None, float]] = []
         for c in clauses:
@@ -315,7 +317,7 @@ class ExtractiveReader:
         )
 
     def _byline_answer(
-        self, question: str, lang: str, atype: facts.AnswerType, hits: list[Hit]
+        self, question: str, lang: str, atype: AnswerType, hits: list[Hit]
     ) -> tuple[str, Citation] | None:
         """Who wrote / photographed / edited a piece: the answer is in its byline, not its text."""
         if atype.kind not in ("person", "other"):
@@ -370,7 +372,7 @@ class ExtractiveReader:
         if key not in self._pinyin_cache:
             # The edition's town (平湖版) is implied by every article in it, so it counts as said.
             context = f"{c.article.source} {c.article.headline} {c.sentence} {c.passage.text}"
-            self._pinyin_cache[key] = facts.to_pinyin(context)
+            self._pinyin_cache[key] = to_pinyin(context)
         return self._pinyin_cache[key]
 
     def _article_metas(self) -> list[dict[str, Any]]:
@@ -486,8 +488,8 @@ def _list_size(question: str) -> int:
 
 
 def _count_names(text: str, question: str) -> int:
-    names = {o.text for o in facts.find_orgs(text) if not all(ch in question for ch in o.text)}
-    names |= {p.text for p in facts.find_people(text) if p.text not in question}
+    names = {o.text for o in find_orgs(text) if not all(ch in question for ch in o.text)}
+    names |= {p.text for p in find_people(text) if p.text not in question}
     return len(names)
 
 
@@ -515,7 +517,7 @@ def _en_title(question: str) -> str:
 
 def _in_category(place: str, category: str) -> bool:
     if category == "国家":
-        return any(c in place for c in facts.COUNTRIES)
+        return any(c in place for c in COUNTRIES)
     if category == "城市":
         return place.endswith(("市", "城")) or "新加坡" in place
     return place.endswith(category)
@@ -532,7 +534,7 @@ def _shares_pair(a: str, b: str) -> bool:
 
 
 def _typed_focus(
-    c: _Clause, atype: facts.AnswerType, question: str, lang: str
+    c: _Clause, atype: AnswerType, question: str, lang: str
 ) -> tuple[bool, tuple[int, int] | None]:
     """(does the clause hold the asked kind of thing, where): with several (26℃ and 24℃), the
     one whose neighbouring words are the question's (沿海 24℃); None when they cannot be told apart."""
@@ -575,7 +577,7 @@ _NARROWER = re.compile(
 _GLUED_NUMERAL = rf"(?<![第\d{facts.CN_NUM_CHARS}])(?:\d+|[{facts.CN_NUM_CHARS}]+)"
 
 
-def asked_numbers(text: str, atype: facts.AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
+def asked_numbers(text: str, atype: AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
     """Offsets of the figures in `text` that fit a number question: the asked unit (家, 万元),
     an ordinal for 第几, the counted thing (多少残疾人) printed near, and not in the question."""
     rate = _ASKS_RATE.search(question)
@@ -616,7 +618,7 @@ def asked_numbers(text: str, atype: facts.AnswerType, question: str, lang: str) 
         yield qn.start, qn.end
 
 
-def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
+def _typed_spans(c: _Clause, atype: AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
     """Article offsets of the thing of the asked kind in the clause, not already in the question."""
     text, base = c.text, c.start
     kind = atype.kind
@@ -648,7 +650,7 @@ def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) 
     if kind == "person":
         title = _en_title(question) if lang == "en" else ""
         credits = _ASKS_CREDIT.search(question)
-        for p in facts.find_people(text):
+        for p in find_people(text):
             if not new(p.text):
                 continue
             if _CREDIT.search(p.role) and not credits:
@@ -663,7 +665,7 @@ def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) 
             yield base + p.start, base + p.end
         return
     if kind == "role":
-        names = [p for p in facts.find_people(c.sentence) if p.text in question and p.role]
+        names = [p for p in find_people(c.sentence) if p.text in question and p.role]
         for p in names:
             s = c.sent_start + p.start - len(p.role)
             if c.start <= s and c.sent_start + p.end <= c.end:
@@ -671,7 +673,7 @@ def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) 
         return
     if kind == "place":
         category = re.search(r"哪(?:个|座|一个|些)?(国家|小区|街区|社区|城市|镇|村)", question)
-        places = facts.find_places(text) + [n for n in facts.find_names(text) if n.kind == "place"]
+        places = find_places(text) + [n for n in find_names(text) if n.kind == "place"]
         for p in places:
             named_city = category is not None and category.group(1) == "城市" and p.kind == "place"
             if category and not (_in_category(p.text, category.group(1)) or named_city):
@@ -680,14 +682,14 @@ def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) 
                 yield base + p.start, base + p.end
         return
     if kind == "name":
-        for n in facts.find_names(text):
+        for n in find_names(text):
             name = n.text.strip("《》“”")
             # 《柯林斯英语词典》 for 柯林斯词典: the question's own thing, not an answer
             if new(name) and not any(name[i : i + 3] in question for i in range(len(name) - 2)):
                 yield base + n.start, base + n.end
         return
     if kind == "entity":
-        for o in facts.find_orgs(text):
+        for o in find_orgs(text):
             name = re.sub(r"^(?:是|与|和|同|及|了|在|的)", "", o.text)
             if new(name) and not all(ch in question for ch in name):
                 yield base + o.start, base + o.end

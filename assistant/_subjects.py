@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import _slots as slots
-from ._facts import FOREIGN_NAME, SURNAMES, find_people
+from ._names import FOREIGN_NAME, SURNAMES, find_people
 from ._normalize import normalise
 
 if TYPE_CHECKING:
