@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import _answerable as answerable
 from . import _facts as facts
+from ._match_clause import asked_numbers
 from ._names import (
     COUNTRIES,
     FOREIGN_NAME,
@@ -131,8 +132,6 @@ def gives(sentence: str, want: AnswerType, question: str) -> bool:
     if want.kind == "number" and want.unit == "元":  # money: 520万元, 687亿美元, 3000万欧元
         return any(q.unit.endswith("元") and q.text not in question for q in facts.find_quantities(s))
     if want.kind == "number":
-        from ._read_extractive import asked_numbers
-
         return any(True for _ in asked_numbers(s, want, normalise(question), "zh"))
     if want.kind in ("time", "duration"):
         quantities = facts.find_quantities(s)

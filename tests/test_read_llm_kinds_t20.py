@@ -243,7 +243,7 @@ def test_the_base_of_a_comparison_is_not_the_figures_year(index: NewsIndex) -> N
 
 
 def test_an_investment_question_asks_for_money() -> None:
-    from assistant._read_extractive import asked_numbers
+    from assistant._match_clause import asked_numbers
 
     q = "2024年全镇污水管网改造总投资多少？"
     text = "去年，全镇共完成污水管网改造46公里，总投资8600万元。"
