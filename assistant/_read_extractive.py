@@ -34,6 +34,7 @@ from . import _facts as facts
 from . import _ground as ground
 from ._answer_kinds import prints_numbered_names
 from ._bindings import bound_sibling
+from ._evidence import Evidence
 from ._index import NewsIndex
 from ._match_clause import (
     _content_mask,
@@ -86,10 +87,10 @@ class _Clause:
         return self.article.text[self.start : self.end]
 
     @property
-    def evidence(self) -> ground.Evidence:
+    def evidence(self) -> Evidence:
         # The clause is the span (one project of a ；-list); its sentence's lead, the sentence
         # before and the headline are its context.
-        return ground.Evidence.around(
+        return Evidence.around(
             self.article, self.start, self.end, self.context_start, (self.sent_start, self.sent_end)
         )
 

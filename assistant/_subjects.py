@@ -18,7 +18,7 @@ from ._names import FOREIGN_NAME, SURNAMES, find_people
 from ._normalize import normalise
 
 if TYPE_CHECKING:
-    from ._ground import Evidence
+    from ._evidence import Evidence
 
 # Kinds of named things: a name is its last word (the kind) plus the characters before it.
 _KINDS = (

@@ -7,7 +7,7 @@ import pytest
 
 from assistant._answer import Assistant
 from assistant._answerable import answers, asked_event, is_question, other_value
-from assistant._ground import Evidence
+from assistant._evidence import Evidence
 from assistant._index import NewsIndex
 from assistant._question_types import answer_type
 from assistant.config import Settings
