@@ -17,6 +17,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 
 from . import _facts as facts
 from ._index import NewsIndex
+from ._names import find_people
 from ._readers import REFUSAL, Reader, make_reader
 from ._search import Filters, NewsRetriever, Searcher, clean_query
 from .config import Settings
@@ -56,7 +57,7 @@ def rewrite(question: str, history: list[tuple[str, str]] | None) -> str:
             return prev_q.replace(topic, x, 1)
         return f"{x}{prev_q}"
     if _ZH_PRONOUN.search(q):
-        people = [p.text for p in facts.find_people(prev_q)] or [p.text for p in facts.find_people(prev_a)]
+        people = [p.text for p in find_people(prev_q)] or [p.text for p in find_people(prev_a)]
         who = people[0] if people else _topic(prev_q)
         if who:
             return _ZH_PRONOUN.sub(who, q, count=1)

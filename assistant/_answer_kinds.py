@@ -18,8 +18,19 @@ from typing import TYPE_CHECKING
 
 from . import _answerable as answerable
 from . import _facts as facts
-from ._facts import SURNAMES
+from ._match_clause import asked_numbers
+from ._names import (
+    COUNTRIES,
+    FOREIGN_NAME,
+    NUMBERED_NAME,
+    SURNAMES,
+    Mention,
+    find_names,
+    find_people,
+    find_places,
+)
 from ._normalize import normalise
+from ._question_types import AnswerType, answer_type
 
 if TYPE_CHECKING:
     from ._verify_answer import Quote
@@ -68,7 +79,7 @@ def unit_mismatch(sentence: str) -> str | None:
 _MEASURE_NAME = re.compile(r"[\u4e00-\u9fff]{2}(?:率|额)$")
 
 
-def other_measure(sentence: str, want: facts.AnswerType, question: str) -> str | None:
+def other_measure(sentence: str, want: AnswerType, question: str) -> str | None:
     """出生率 asked, 人口死亡率为7.37‰ said: a figure printed as another rate (or amount) than the
     question's. True sentences after the answer (the model copies the rest of the passage)
     otherwise stand in for an answer the verifier dropped."""
@@ -87,7 +98,7 @@ def other_measure(sentence: str, want: facts.AnswerType, question: str) -> str |
 
 
 def time_of_another_event(
-    sentence: str, question: str, want: facts.AnswerType, quotes: Sequence[Quote]
+    sentence: str, question: str, want: AnswerType, quotes: Sequence[Quote]
 ) -> str | None:
     """For a "when" question, the event asked (通车) when the sentence gives a time but neither
     it nor the sentences it quotes say that event (于2024年3月开工建设 for 哪一天通车)."""
@@ -110,19 +121,17 @@ def _people_like(s: str) -> list[str]:
         if m.group("name")[0] in SURNAMES
     ]
     names += [m.group("name") for m in _PLAYS.finditer(s)]
-    names += facts.FOREIGN_NAME.findall(s)
+    names += FOREIGN_NAME.findall(s)
     return names
 
 
-def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
+def gives(sentence: str, want: AnswerType, question: str) -> bool:
     """The sentence holds a thing of the asked kind (a number, a time, a person) that the
     question does not already say; kinds the rules cannot spot in a fragment pass."""
     s = normalise(sentence)
     if want.kind == "number" and want.unit == "元":  # money: 520万元, 687亿美元, 3000万欧元
         return any(q.unit.endswith("元") and q.text not in question for q in facts.find_quantities(s))
     if want.kind == "number":
-        from ._read_extractive import asked_numbers
-
         return any(True for _ in asked_numbers(s, want, normalise(question), "zh"))
     if want.kind in ("time", "duration"):
         quantities = facts.find_quantities(s)
@@ -142,7 +151,7 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
             return True
         if (made := _MAKER.search(q)) and _maker(s, made.group(1), q):
             return True  # 谁制作的 is answered by a studio as well as by a person
-        return any(p.text not in question for p in facts.find_people(s))
+        return any(p.text not in question for p in find_people(s))
     if want.kind == "reason":
         # A cause is often told without a word for it (虾吃杂草和害虫，排泄物又成了肥料): only a
         # sentence that gives a time and no cause word (将于8月25日至10月31日实行全封闭施工) says
@@ -154,7 +163,7 @@ def gives(sentence: str, want: facts.AnswerType, question: str) -> bool:
     if want.kind == "name" and _ROLE_HEAD.search(q):
         # 冠军 / 主演 / 总统 are answered by a name, not by where the event was held: a name
         # after 在 / 于 (…争夺战在河南新乡进行) says where, not who.
-        names = facts.find_names(s)
+        names = find_names(s)
         return any(_new(m, s, q) and not _after_locative(m, names, s) for m in names) or any(
             n not in q for n in _people_like(s)
         )
@@ -172,7 +181,7 @@ _ROLE_HEAD = re.compile(
 )
 
 
-def _after_locative(m: facts.Mention, names: list[facts.Mention], s: str) -> bool:
+def _after_locative(m: Mention, names: list[Mention], s: str) -> bool:
     """The name ends a run of names (在[河南][新乡]) that follows 在 / 于 / 位于 …"""
     begins = {n.end: n.start for n in names}
     at = m.start
@@ -220,12 +229,12 @@ _NOT_A_NAME = re.compile(r"[的是了在有不没年月日]|不知|无法|未知
 _LOCATIVE = re.compile(r"(?:在|于|位于|来到|赴|到|去|前往|抵达|从)$")
 
 
-def _places(s: str) -> list[facts.Mention]:
+def _places(s: str) -> list[Mention]:
     """Places a sentence names: jieba's ns words, place-suffixed phrases, countries, street
     addresses (泖河路88号)."""
-    found = [m for m in facts.find_names(s) if m.kind == "place"] + facts.find_places(s)
-    found += [facts.Mention(c, "place", i, i + len(c)) for c in facts.COUNTRIES if (i := s.find(c)) >= 0]
-    found += [facts.Mention(m.group(0), "place", m.start(), m.end()) for m in _ADDRESS.finditer(s)]
+    found = [m for m in find_names(s) if m.kind == "place"] + find_places(s)
+    found += [Mention(c, "place", i, i + len(c)) for c in COUNTRIES if (i := s.find(c)) >= 0]
+    found += [Mention(m.group(0), "place", m.start(), m.end()) for m in _ADDRESS.finditer(s)]
     return found
 
 
@@ -237,7 +246,7 @@ _GENERIC_PARTY = {"国家队", "代表队", "主队", "客队", "球队", "男�
 _TEAM_OF = ("队", "国家队", "代表队", "男队", "女队", "方", "政府")
 
 
-def _new(m: facts.Mention, s: str, question: str) -> bool:
+def _new(m: Mention, s: str, question: str) -> bool:
     """A name the question does not already say, and not the first word of the question's own
     subject (中国 in 中国金鸡百花电影节 when 金鸡百花电影节 is asked about)."""
     if m.text in question or m.text in _GENERIC_PARTY:
@@ -270,24 +279,24 @@ _RANKING = re.compile(
 )
 
 
-def asked_kind(question: str) -> facts.AnswerType:
+def asked_kind(question: str) -> AnswerType:
     """What the question asks for, with the keyword questions news readers type: 去世时间 (a
     time), 在哪一集 (a number), 罚了多少钱 (money in 元)."""
     from dataclasses import replace
 
     q = normalise(question)
-    want = facts.answer_type(q, "zh")
+    want = answer_type(q, "zh")
     if want.kind == "person" and _PARTY_WHO.search(q):
-        return facts.AnswerType("name")  # 主席国是谁 asks for a country, 承办方是谁 for an organisation
+        return AnswerType("name")  # 主席国是谁 asks for a country, 承办方是谁 for an organisation
     if want.kind in ("other", "entity") and _RANKING.search(q):
-        return facts.AnswerType("name")  # 卡塔尔世界杯四强: the teams
+        return AnswerType("name")  # 卡塔尔世界杯四强: the teams
     if want.kind in ("other", "place", "entity"):
         if _EPISODE.search(q):
-            return facts.AnswerType("number", ordinal=True)  # 第29集
+            return AnswerType("number", ordinal=True)  # 第29集
         if _WHEN_NOUN.search(q):
-            return facts.AnswerType("time")
+            return AnswerType("time")
     if want.kind == "other" and _WHY.search(q):
-        return facts.AnswerType("reason")  # 为什么要封闭施工: a cause, not the closure again
+        return AnswerType("reason")  # 为什么要封闭施工: a cause, not the closure again
     if want.kind == "number" and not want.unit and _MONEY.search(q):
         return replace(want, unit="元", counted="")
     return want
@@ -346,7 +355,7 @@ def credited_otherwise(
     if any(f"《{w}》" in normalise(a) for w in works for a in articles):
         works = set()  # the article names the work asked: 曾翻拍过《十二公民》的导演徐昂 is its director
     s = normalise(sentence)
-    found = [*_people_like(s), *(m.text for m in [*facts.find_people(s), *facts.find_names(s)])]
+    found = [*_people_like(s), *(m.text for m in [*find_people(s), *find_names(s)])]
     # A name a model's sentence itself credits otherwise (…主演，辛爽执导) is not given as the answer.
     claimed = [
         n
@@ -382,7 +391,7 @@ def prints_numbered_names(
     it answers about another route. An article about one road (320国道) need not repeat its name
     in every sentence. True when the question names none. `article` looks an article up by id
     (the reader's cache, or the index)."""
-    wanted = {m.group(0): m.group(2) for m in facts.NUMBERED_NAME.finditer(normalise(question))}
+    wanted = {m.group(0): m.group(2) for m in NUMBERED_NAME.finditer(normalise(question))}
     if not wanted:
         return True
     seen, siblings = "", set()
@@ -391,7 +400,7 @@ def prints_numbered_names(
         text, start = (art.text, c.start) if art is not None else (c.quote, 0)
         before = re.split(r"[。！？!?\n]", text[:start])[-2:]  # the sentence before, and the lead-in
         seen += normalise("".join(before) + c.quote)
-        siblings |= {(m.group(0), m.group(2)) for m in facts.NUMBERED_NAME.finditer(normalise(text))}
+        siblings |= {(m.group(0), m.group(2)) for m in NUMBERED_NAME.finditer(normalise(text))}
     return all(
         name in seen or not any(kind == k and other != name for other, k in siblings)
         for name, kind in wanted.items()

@@ -21,8 +21,10 @@ import functools
 import re
 
 from ._bindings import PLACES, other_sibling
-from ._facts import COUNTRIES, TITLE_PATTERN, TimeExpr, detect_language, find_times
-from ._ground import ANOTHER_TIME, PLAN_WORDS, Evidence, _say, framing_year, is_instruction, target_time
+from ._evidence import Evidence, _say
+from ._facts import TimeExpr, detect_language, find_times
+from ._ground import ANOTHER_TIME, PLAN_WORDS, framing_year, is_instruction, target_time
+from ._names import COUNTRIES, TITLE_PATTERN
 from ._normalize import cn_number, normalise
 from ._slots import is_base
 from ._subjects import subject_gaps

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from . import _facts as facts
+from ._names import NUMBERED_NAME
 from ._normalize import cn_number, normalise
 from ._slots import is_base
 
@@ -26,7 +27,7 @@ _SIBLINGS = (
     re.compile(r"今年|去年|前年|明年"),
     re.compile(r"(?:男子|女子|男|女|高中|初中|小学|少年|青年|成人|老年|中年|公开|专业|业余)组"),
     re.compile(r"[一二三四1-4]季度|上半年|下半年"),
-    facts.NUMBERED_NAME,  # 3号线 / 5号线, 205路 / 211路
+    NUMBERED_NAME,  # 3号线 / 5号线, 205路 / 211路
 )
 
 
@@ -34,7 +35,7 @@ def _member(word: str) -> str:
     """The sibling a word names: 首批 and 第一批 are one, 2期 and 二期 are one."""
     if word.startswith("首"):
         return word.replace("首", "第1", 1)
-    if numbered := facts.NUMBERED_NAME.fullmatch(word):  # 5号线 and 5线 are one
+    if numbered := NUMBERED_NAME.fullmatch(word):  # 5号线 and 5线 are one
         return numbered.group(1) + numbered.group(2)
     digits = re.search(_NUM, word)
     if digits and re.fullmatch(rf"第?{_NUM}[批期届]", word):
@@ -117,7 +118,7 @@ def value_sibling(question: str, sentence: str, evidence: Sequence[str]) -> tupl
     c = normalise(sentence)
     if other := other_sibling(question, c):
         return "", *other
-    names = [m.span() for m in facts.NUMBERED_NAME.finditer(c)]
+    names = [m.span() for m in NUMBERED_NAME.finditer(c)]
     values = [
         v.text
         for v in facts.find_quantities(c)

@@ -24,6 +24,7 @@ from . import _ground as ground
 from . import _subjects as subjects
 from ._batch import requests
 from ._bindings import place_swap, value_sibling
+from ._evidence import Alignment, Evidence, _say
 from ._facts import detect_language, find_times
 from ._normalize import normalise
 from ._search import Filters, Searcher, clean_query
@@ -78,8 +79,8 @@ class EvidenceUnit:
         return self.article.text[self.start : self.end]
 
     @property
-    def evidence(self) -> ground.Evidence:
-        return ground.Evidence.around(self.article, self.start, self.end, self.context_start)
+    def evidence(self) -> Evidence:
+        return Evidence.around(self.article, self.start, self.end, self.context_start)
 
 
 # ------------------------------------------------------------------ splitting a claim
@@ -222,7 +223,7 @@ class FactResult:
     verdict: str
     explanation: str
     unit: EvidenceUnit | None = None
-    detail: ground.Alignment | None = None
+    detail: Alignment | None = None
     score: float = 0.0
 
 
@@ -286,7 +287,7 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: b
         if o.verdict == "supported" and (swap := place_swap(fact, [u.text])):
             # 职专代表队获得亚军 over …职专代表队夺得冠军，当湖高级中学代表队获得亚军: the 亚军 is another's
             o.verdict = "contradicted"
-            o.diffs.append(ground._say(zh, "diff", c=swap[1], a=swap[2]))
+            o.diffs.append(_say(zh, "diff", c=swap[1], a=swap[2]))
         if o.verdict == "supported" and (sibling := value_sibling(claim, fact, [u.text])):
             # 女子组有520名球员 over 男子组…、女子组…，参赛球员共计520余人: another sibling's figure
             value, asked, printed = sibling
@@ -318,7 +319,7 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: b
     return best
 
 
-def _explain(fact: str, o: ground.Alignment, zh: bool) -> str:
+def _explain(fact: str, o: Alignment, zh: bool) -> str:
     """The fact that decided the verdict, in the claim's language."""
     if o.verdict == "contradicted":
         return "; ".join(dict.fromkeys(o.diffs))

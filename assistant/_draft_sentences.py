@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _facts as facts
 from . import _subjects as subjects
-from ._facts import SURNAMES
+from ._names import FOREIGN_NAME, SPEECH_VERBS, SURNAMES
 from ._normalize import normalise
 from ._slots import mask, terms
 from ._values import items
@@ -94,7 +94,7 @@ def is_fragment(sentence: str) -> bool:
     says what they are, so the question says it."""
     t = normalise(sentence)
     found = items(t)
-    rest = facts.FOREIGN_NAME.sub(" ", mask(t, found))
+    rest = FOREIGN_NAME.sub(" ", mask(t, found))
     if not terms(rest):
         return bool(found) or rest != mask(t, found)
     pieces = [p for p in re.split(r"[、，,和与及\s。！？!?]+", rest) if p]
@@ -162,7 +162,7 @@ _HOW_MUCH = re.compile(
 )
 _HOW_MANY = re.compile(rf"(?:多少|几)(?P<unit>{_COUNTER}?)")
 
-_SPEECH_VERB = rf"(?:告诉记者|{facts.SPEECH_VERBS})"
+_SPEECH_VERB = rf"(?:告诉记者|{SPEECH_VERBS})"
 _SPEECH_ONLY = re.compile(rf"^[^，,。；;：:“”\"「」]{{1,30}}?{_SPEECH_VERB}[。！!.]?$")
 
 

@@ -17,105 +17,36 @@ same subject, qualifier and date rules to an answer's quote.
 
 Rules, not a model: every verdict names the fact that decided it, in the claim's language.
 Text is compared after `_normalize.normalise` (OpenCC, cn2an, NFKC).
+The records (`Evidence`, `Alignment`) are in `_evidence`; the role rules in `_roles`, the
+分别 rules in `_fenbie`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from . import _slots as slots
-from ._facts import (
-    NUMBERED_NAME,
-    SURNAMES,
-    TITLES,
-    detect_language,
-    find_directions,
-    find_people,
-    find_times,
+from ._evidence import Alignment, Evidence, _say
+from ._facts import detect_language, find_directions, find_times
+
+# _CLAUSE_MARK, _clause_before and _DIGITS are plain text helpers the 分别 rules share with
+# the value rules here.
+from ._fenbie import (
+    _CLAUSE_MARK,
+    _DIGITS,
+    _clause_before,
+    _fenbie_in_order,
+    _fenbie_order,
+    _outside_fenbie,
+    _view,
+    fenbie_views,
 )
+from ._names import NUMBERED_NAME
 from ._normalize import normalise
-from ._subjects import PLACE_KINDS, guessed_people, named_things, subject_gaps
+from ._roles import _role_check
+from ._subjects import PLACE_KINDS, named_things, subject_gaps
 from ._values import Item, consistent, items
-from .records import Article, Verdict
-
-# ------------------------------------------------------------------ records
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A span of an article and what a reader knows around it.
-
-    text: the span as printed (a sentence or clause). context: the headline and the
-    sentence before it (news names the subject once, then says 该/当前). preceding: the
-    paragraph up to the span (an instruction block taints what follows it). article_text:
-    the whole body (a place named in the lead holds for the rest). date: the article's ISO
-    day, for 昨天 / 今年. source: paper and edition (平湖版 implies 平湖).
-    """
-
-    text: str
-    context: str = ""
-    preceding: str = ""
-    article_text: str = ""
-    date: str | None = None
-    source: str = ""
-    sentence: str = ""  # the whole sentence holding the span, when the span is a clause
-
-    @classmethod
-    def around(
-        cls,
-        article: Article,
-        start: int,
-        end: int,
-        context_start: int,
-        sentence: tuple[int, int] | None = None,
-    ) -> Evidence:
-        """`article.text[start:end]` with the headline, the text from `context_start` (the
-        sentence before, or the lead of its own sentence), its paragraph around it and, given
-        its offsets, the sentence the span belongs to."""
-        text = article.text
-        para = text.rfind("\n", 0, start) + 1
-        return cls(
-            text=text[start:end],
-            context=f"{article.headline}\n{text[context_start:start]}",
-            preceding=text[para:start],
-            article_text=text,
-            date=article.date,
-            source=article.source,
-            sentence=text[sentence[0] : sentence[1]] if sentence else "",
-        )
-
-
-@dataclass
-class Alignment:
-    """The verdict of one fact against one span, and the facts that decided it."""
-
-    verdict: Verdict
-    agrees: list[str] = field(default_factory=list)
-    diffs: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    other_subject: list[str] = field(default_factory=list)  # the span is about something else
-
-    @property
-    def checkable(self) -> bool:
-        """Something was compared: a value, a direction, a role."""
-        return bool(self.agrees or self.diffs)
-
-    def absorb(self, other: Alignment) -> None:
-        """Add what another alignment of a part of the same fact found."""
-        self.agrees += other.agrees
-        self.diffs += other.diffs
-        self.missing += other.missing
-        self.other_subject += other.other_subject
-
-    def settle(self) -> Alignment:
-        """The verdict the findings give: a difference contradicts, a gap leaves it not_found."""
-        if self.diffs:
-            self.verdict = "contradicted"
-        elif self.missing or self.other_subject:
-            self.verdict = "not_found"
-        return self
-
 
 # ------------------------------------------------------------------ instructions
 
@@ -143,156 +74,10 @@ def is_instruction(sentence: str, preceding: str = "") -> bool:
     return bool(_INSTRUCTION.search(sentence) or _BLOCK.search(preceding))
 
 
-# ------------------------------------------------------------------ bindings
-
-
-_FENBIE = re.compile(
-    r"(?P<subj>[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:[、和与及][\u4e00-\u9fffA-Za-z0-9（）()]{2,20})+)"
-    r"分别(?P<rest>[^，,。；;！？!?]*)"
-)
-
-
-def fenbie_views(text: str) -> list[tuple[str, str]]:
-    """ "A、B分别X和Y" read as "A…X" and "B…Y": [(subject, the sentence with only its value)]."""
-    views: list[tuple[str, str]] = []
-    for m in _FENBIE.finditer(text):
-        subjects = re.split(r"[、和与及]", m.group("subj"))
-        rest = m.group("rest")
-        values = [it for it in items(rest) if it.kind.startswith(("qty:", "date"))]
-        if len(values) != len(subjects) or len(subjects) < 2:
-            continue
-        head, tail = rest[: values[0].start], rest[values[-1].end :]
-        for subject, value in zip(subjects, values, strict=True):
-            one = f"{text[: m.start()]}{subject}{head}{value.text}{tail}{text[m.end() :]}"
-            views.append((subject, one))
-    return views
-
-
-_TITLE_RE = "副?(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")"  # 副秘书长 too
-_SURNAME_CLASS = "".join(sorted(SURNAMES))
-_NAME_THEN_ROLE = re.compile(
-    rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:是|任|担任|系|为)(?P<role>[^，,。；;]{{0,20}}?(?:{_TITLE_RE}))"
-)
-
-
-# 指令长是沈志航 (a claim completed from 谁是…指令长): the role first, then who holds it
-_ROLE_THEN_NAME = re.compile(
-    rf"(?<!副)(?P<role>{_TITLE_RE})(?:是|为)(?P<name>[{_SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}})(?=[，,。；;]|$)"
-)
-
-
-def _titles(role: str) -> set[str]:
-    return set(re.findall(_TITLE_RE, role))
-
-
-def roles(text: str) -> dict[str, set[str]]:
-    """The titles printed with each person: 市总工会副主席张婉强 / 沈守贤是…主席 -> {name: {titles}}."""
-    out: dict[str, set[str]] = {}
-    for p in find_people(text):
-        if p.role:
-            out.setdefault(p.text, set()).update(_titles(p.role))
-    for m in _NAME_THEN_ROLE.finditer(text):
-        name = m.group("name")
-        if any(name == p.text for p in find_people(text)) or name[0] in SURNAMES:
-            out.setdefault(name, set()).update(_titles(m.group("role")))
-    for m in _ROLE_THEN_NAME.finditer(text):
-        out.setdefault(m.group("name"), set()).update(_titles(m.group("role")))
-    return out
-
-
-def _holds(person: str, title: str, span: str, printed: dict[str, set[str]]) -> bool:
-    """The span prints `title` with `person`: 副主席陆建明, 陆建明是…副主席, or find_people's role."""
-    plain = "" if title.startswith("副") else "(?<!副)"
-    return bool(
-        title in printed.get(person, set())
-        or re.search(rf"{plain}{title}\s*{person}", span)
-        or re.search(rf"{person}(?:是|任|担任|系|为)[^，,。；;]{{0,20}}?{plain}{title}", span)
-        or _becomes(person, title, plain, span)
-    )
-
-
-_BECOMES = r"(?:并|还|也|再次|首次)?(?:成为|当选|出任|就任|升任|荣膺)"
-
-
-def _becomes(person: str, title: str, plain: str, span: str) -> bool:
-    """吴京的个人总票房达到300亿元，成为中国影史首个300亿票房演员: a later clause with no
-    subject of its own (…，成为 / 以高票当选 …) speaks of the person the sentence began with, as
-    long as no other person is named in between."""
-    chain = rf"{person}(?P<between>[^。；;！？!?]{{0,40}}?){_BECOMES}[^，,。；;]{{0,20}}?{plain}{title}"
-    for m in re.finditer(chain, span):
-        between = m.group("between")
-        if not find_people(between) and not guessed_people(between):
-            return True
-    return False
-
-
-def _holders(title: str, span: str, person: str) -> list[str]:
-    """Other people the span prints `title` with."""
-    plain = "" if title.startswith("副") else "(?<!副)"
-    found = [
-        m.group("n")
-        for m in re.finditer(rf"{plain}{title}(?P<n>[{_SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}})", span)
-    ]
-    return [n for n in found if not person.startswith(n[:2])]
-
-
-_BASE_TITLES = sorted({t.removeprefix("副") for t in TITLES})
-
-
-def _deputy_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
-    """担任…副站长 claimed, 担任…站长 printed (or the reverse): the deputy is another post."""
-    for base in _BASE_TITLES:
-        if base not in claim or base not in span:
-            continue
-        ours = (f"副{base}" in claim, bool(re.search(rf"(?<!副){base}", claim)))
-        theirs = (f"副{base}" in span, bool(re.search(rf"(?<!副){base}", span)))
-        if ours != theirs and sum(ours) == 1 and sum(theirs) == 1:
-            c, a = (f"副{base}", base) if ours[0] else (base, f"副{base}")
-            out.diffs.append(_say(zh, "diff", c=c, a=a))
-
-
-def _role_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
-    _deputy_check(claim, span, out, zh)
-    claimed = roles(claim)
-    if not claimed:
-        return
-    printed = roles(span)
-    for person, titles in claimed.items():
-        for title in titles:
-            if _holds(person, title, span, printed):
-                out.agrees.append(f"{person} {title}")
-                continue
-            holders = _holders(title, span, person)
-            if holders and any(person in d and holders[0] in d for d in out.diffs):
-                continue  # the names' slot already said it: 声称张婉强，报道为沈守贤
-            if holders:
-                out.diffs.append(
-                    f"报道中{title}是{holders[0]}，不是{person}"
-                    if zh
-                    else f"the article gives {title} to {holders[0]}, not {person}"
-                )
-            else:
-                out.missing.append(f"{person}{title}")
-
-
 # ------------------------------------------------------------------ one fact, one span
 
 
-def _say(zh: bool, key: str, **kw: str) -> str:
-    texts = {
-        "diff": ("声称{c}，报道为{a}", "claim {c}, article {a}"),
-        "frame": ("报道说的是{a}，不是{c}", "the archive speaks of {a}, not {c}"),
-        "rival": ("报道说的是{a}，不是{c}", "the archive's sentence is about {a}, not {c}"),
-        "absent": ("报道没有提到{c}", "the archive's sentence does not say {c}"),
-        "instruction": ("该句是写给系统的指令，不是报道", "the sentence is an instruction, not reporting"),
-        "measure": ("报道的{c}是{a}，不是{o}", "the archive's {c} is {a}, not {o}"),
-    }
-    zh_text, en_text = texts[key]
-    return (zh_text if zh else en_text).format(**kw)
-
-
 _NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿]*")  # with its magnitude: 1.14亿 is not 1.14万
-_CLAUSE_MARK = re.compile(r"[，,；;。：:]")
 PLAN_WORDS = r"将|计划|预计|目标|力争|有望|拟|预期"  # a figure or a time said of a plan, not of a result
 _PLAN = re.compile(PLAN_WORDS)
 
@@ -418,88 +203,6 @@ def _same_measure(ct: str, c_at: int, ut: str, u_at: int) -> bool:
     either names none (同比增长 after a figure)."""
     ours, theirs = _measure(ct, c_at), _measure(ut, u_at)
     return not ours or not theirs or bool(set(ours) & set(theirs))
-
-
-def _view(ct: str, ut: str) -> str:
-    """The span as the claim's subject reads it: one side of a 分别 sentence."""
-    if "分别" in ct:
-        return ut
-    views = [v for subject, v in fenbie_views(ut) if subject and subject in ct]
-    return views[0] if len(views) == 1 else ut
-
-
-_FENBIE_TAIL = re.compile(r"分别[^，,。；;！？!?（(]*")
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _after_fenbie(text: str) -> list[Item]:
-    m = _FENBIE_TAIL.search(text)
-    return [it for it in items(m.group(0))] if m else []
-
-
-def _fenbie_order(ct: str, ut: str) -> tuple[str, str] | None:
-    """The figures after 分别, in print order, when both sentences list as many but not the
-    same (长、宽、高分别为4440mm、1840mm… with two swapped; 第25、26位 as 第26、25位): figures
-    the value parser does not read (mm, ranks, impossible dates) still have an order."""
-    ours = _FENBIE_TAIL.search(ct)
-    if not ours:
-        return None
-    a = _DIGITS.findall(ours.group(0))
-    head = slots.terms(_clause_before(ct, ours.start()))
-    for theirs in _FENBIE_TAIL.finditer(ut):  # the span's 分别 clause about the same things
-        b = _DIGITS.findall(theirs.group(0))
-        if len(a) < 2 or len(a) != len(b) or a == b:
-            continue
-        if _skeleton(ours.group(0)) != _skeleton(theirs.group(0)):
-            continue  # 分别增长5.2%和37.8% is not 分别进出口2260.7亿元和1379.8亿元
-        if head and slots.coverage(head, _clause_before(ut, theirs.start())) < 0.75:
-            continue  # another list of things
-        return "、".join(a), "、".join(b)
-    return None
-
-
-def _skeleton(text: str) -> str:
-    return _DIGITS.sub("", text).replace(" ", "")
-
-
-def _clause_before(text: str, end: int) -> str:
-    start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, end)), default=0)
-    return text[start:end]
-
-
-def _outside_fenbie(text: str) -> str:
-    """The sentence without the values its 分别 binds (nor the word): what the rest states
-    (the year, the subjects, figures in brackets, 增长 or 下降) is checked like any fact."""
-    m = _FENBIE_TAIL.search(text)
-    if not m:
-        return text
-    tail = m.group(0)
-    for it in sorted(items(tail), key=lambda it: -it.start):
-        tail = tail[: it.start] + tail[it.end :]
-    tail = _DIGITS.sub("", tail)
-    return text[: m.start()] + tail[len("分别") :] + text[m.end() :]
-
-
-def _fenbie_in_order(ct: str, ut: str) -> Alignment | None:
-    """The values after 分别, in order, when the subjects could not be paired one by one
-    (采矿和采石业、制造业…): the n-th value of the claim against the n-th of the span."""
-    ours, theirs = _after_fenbie(ct), _after_fenbie(ut)
-    if (
-        len(ours) < 2
-        or len(ours) != len(theirs)
-        or any(a.kind != b.kind for a, b in zip(ours, theirs, strict=True))
-    ):
-        return None
-    head = ct[: ct.find("分别")]
-    if head.strip("，, ") and slots.coverage(slots.terms(head), ut) < 0.75:
-        return None  # another list of things
-    out = Alignment("supported")
-    for a, b in zip(ours, theirs, strict=True):
-        if consistent(a, b):
-            out.agrees.append(a.text)
-        else:
-            out.diffs.append(_say(detect_language(ct) != "en", "diff", c=a.text, a=b.text))
-    return out
 
 
 def _with_rest(out: Alignment, ct: str, ut: str, ev: Evidence) -> Alignment:

@@ -16,12 +16,14 @@ text. Otherwise it refuses, in the question's language.
 Matching runs on folded text (`_normalize.fold`: simplified script, half-width,
 offset for offset), so a simplified question reads a traditional article; quotes
 are cut from the article as printed.
+
+(1) and (2) are the rules of `_match_clause`; `_quote_clause` cuts sentences into clauses
+and the quote out of the clause chosen.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -32,8 +34,21 @@ from . import _facts as facts
 from . import _ground as ground
 from ._answer_kinds import prints_numbered_names
 from ._bindings import bound_sibling
+from ._evidence import Evidence
 from ._index import NewsIndex
+from ._match_clause import (
+    _content_mask,
+    _count_names,
+    _coverage_chars,
+    _coverage_en,
+    _list_size,
+    _typed_focus,
+    _weighted_terms,
+)
+from ._names import pinyin_names, to_pinyin
 from ._normalize import fold
+from ._question_types import AnswerType, answer_type
+from ._quote_clause import _clause_spans, _compose, _quote_window
 from ._readers import REFUSAL
 from ._split_passages import sentence_spans
 from .config import Settings
@@ -46,8 +61,6 @@ MIN_COVERAGE = 0.45
 MIN_COVERAGE_UNTYPED = 0.6  # "what/which" questions have no answer type to lean on
 MIN_DENSE_EN = 0.75
 EN_TOP_MARGIN = 0.02
-MAX_QUOTE = 90  # characters; longer clauses without a typed answer are cut here
-SHORT_QUOTE = 48  # characters around a typed answer (the 16家): one short sentence
 
 
 _BYLINE_ZH = re.compile(r"作者|记者|摄影|谁拍|拍的|拍摄|谁写|撰写|署名|统筹|编辑")
@@ -56,7 +69,6 @@ _BYLINE_EN = re.compile(
     r"|reported (?:on )?(?:the|this) (?:story|article|report|piece))\b",
     re.I,
 )
-_SUBCLAUSE = re.compile(r"[，,；;：:]")
 
 
 @dataclass(frozen=True)
@@ -75,10 +87,10 @@ class _Clause:
         return self.article.text[self.start : self.end]
 
     @property
-    def evidence(self) -> ground.Evidence:
+    def evidence(self) -> Evidence:
         # The clause is the span (one project of a ；-list); its sentence's lead, the sentence
         # before and the headline are its context.
-        return ground.Evidence.around(
+        return Evidence.around(
             self.article, self.start, self.end, self.context_start, (self.sent_start, self.sent_end)
         )
 
@@ -119,7 +131,7 @@ class ExtractiveReader:
         rewritten = standalone if standalone and standalone != question else None
         if lang == "other" or not hits:
             return Answer(question, REFUSAL[lang], True, (), tuple(hits), lang, rewritten)
-        atype = facts.answer_type(q, lang)
+        atype = answer_type(q, lang)
         credit = self._credit(question, q, lang, atype, hits, rewritten)
         if credit is not None:
             return credit
@@ -143,14 +155,14 @@ class ExtractiveReader:
         if lang == "other" or not hits:
             return None
         rewritten = standalone if standalone and standalone != question else None
-        return self._credit(question, q, lang, facts.answer_type(q, lang), hits, rewritten)
+        return self._credit(question, q, lang, answer_type(q, lang), hits, rewritten)
 
     def _credit(
         self,
         question: str,
         q: str,
         lang: str,
-        atype: facts.AnswerType,
+        atype: AnswerType,
         hits: list[Hit],
         rewritten: str | None,
     ) -> Answer | None:
@@ -163,7 +175,7 @@ class ExtractiveReader:
     def explain(self, question: str, hits: list[Hit]) -> dict[str, Any]:
         """The best candidate and its features, refused or not: for calibrating thresholds."""
         lang = facts.detect_language(question)
-        atype = facts.answer_type(question, lang)
+        atype = answer_type(question, lang)
         best = self._choose(question, lang, atype, hits, accept_all=True)
         if best is None:
             return {"type": atype.kind}
@@ -236,7 +248,7 @@ class ExtractiveReader:
         return np.stack([self._vectors[t] for t in texts])
 
     def _choose(
-        self, question: str, lang: str, atype: facts.AnswerType, hits: list[Hit], accept_all: bool = False
+        self, question: str, lang: str, atype: AnswerType, hits: list[Hit], accept_all: bool = False
     ) -> _Choice | None:
         clauses = self._clauses(hits)
         if not clauses:
@@ -245,7 +257,7 @@ class ExtractiveReader:
         mask = _content_mask(question)
         asks_time = atype.kind in ("time", "duration")
         need_names = _list_size(question)
-        pinyin = facts.pinyin_names(question) if lang == "en" else []
+        pinyin = pinyin_names(question) if lang == "en" else []
         # Hard rules first: the asked kind of thing is there, qualifiers and names agree.
         eligible: list[tuple[_Clause, tuple[int, int] | None, float]] = []
         for c in clauses:
@@ -315,7 +327,7 @@ class ExtractiveReader:
         )
 
     def _byline_answer(
-        self, question: str, lang: str, atype: facts.AnswerType, hits: list[Hit]
+        self, question: str, lang: str, atype: AnswerType, hits: list[Hit]
     ) -> tuple[str, Citation] | None:
         """Who wrote / photographed / edited a piece: the answer is in its byline, not its text."""
         if atype.kind not in ("person", "other"):
@@ -370,7 +382,7 @@ class ExtractiveReader:
         if key not in self._pinyin_cache:
             # The edition's town (平湖版) is implied by every article in it, so it counts as said.
             context = f"{c.article.source} {c.article.headline} {c.sentence} {c.passage.text}"
-            self._pinyin_cache[key] = facts.to_pinyin(context)
+            self._pinyin_cache[key] = to_pinyin(context)
         return self._pinyin_cache[key]
 
     def _article_metas(self) -> list[dict[str, Any]]:
@@ -380,381 +392,3 @@ class ExtractiveReader:
             self._metas = self.index.list_articles()
             self._metas_count = count
         return self._metas
-
-
-# ------------------------------------------------------------------ helpers
-
-
-def _clause_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """A sentence cut at semicolons (and 那…… runs), the unit an answer quotes."""
-    out = []
-    pos = s
-    for m in re.finditer(r"[；;]|…{2,}", text[s:e]):
-        out.append((pos, s + m.start()))
-        pos = s + m.end()
-    out.append((pos, e))
-    return [_trim(text, a, b) for a, b in out if text[a:b].strip("，,。；;：: ")]
-
-
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a] in " \n，,。；;：:":
-        a += 1
-    while b > a and text[b - 1] in " \n，,；;：:":
-        b -= 1
-    return a, b
-
-
-def _weighted_terms(question: str, lang: str) -> list[tuple[str, float]]:
-    """Key words with weights (longer is more specific); for byline lookups and English questions."""
-    raw = facts.content_terms(question) if lang == "zh" else facts.cjk_runs(question)
-    return [(t, 0.5 if len(t) == 1 else float(min(len(t), 4))) for t in raw]
-
-
-# Characters of a question that ask rather than name: they need not be found in the answer.
-_ASKING = re.compile(
-    r"多少|几[月号位所家个条次天年]?|什么时候|什么|怎么样|怎样|怎么|如何|哪里|哪儿|哪些|哪个|哪家|哪位|哪天|哪|谁|"
-    r"何时|何处|是否|吗|呢|请问|一共|总共|多久|多远|多大|多高|第几|[是的了在有和与及把被将会能要也都还就又]"
-)
-
-
-def _content_mask(question: str) -> list[bool]:
-    """True for the Chinese characters of a question that name the thing asked."""
-    mask = [bool(re.match(r"[\u4e00-\u9fff]", ch)) for ch in question]
-    for m in _ASKING.finditer(question):
-        for i in range(m.start(), m.end()):
-            mask[i] = False
-    return mask
-
-
-def _matched(question: str, mask: list[bool], text: str) -> list[bool]:
-    """Which content characters lie in a run of two or more question characters found in `text`."""
-    out = [False] * len(question)
-    n = len(question)
-    for i in range(n):
-        j, best = i + 2, 0
-        while j <= n and question[i:j] in text:
-            best = j
-            j += 1
-        for x in range(i, best):
-            out[x] = True
-    return [o and m for o, m in zip(out, mask, strict=True)]
-
-
-def _coverage_chars(c: _Clause, question: str, mask: list[bool], passage: bool = True) -> float:
-    """Share of the question's naming characters found in the clause (1), sentence (.8) or passage (.5).
-
-    Runs of characters, not words: no word segmenter can split 仲旭东 or 臻品之选 wrongly here.
-    """
-    total = sum(mask)
-    if not total:
-        return 0.0
-    layers = [(c.text, 1.0), (c.sentence, 0.8)]
-    if passage:
-        layers.append((c.passage.text + " " + c.article.headline, 0.5))
-    got = [0.0] * len(question)
-    for text, weight in layers:
-        for i, hit in enumerate(_matched(question, mask, text)):
-            if hit:
-                got[i] = max(got[i], weight)
-    return sum(got) / total
-
-
-def _coverage_en(c: _Clause, terms: list[tuple[str, float]]) -> float:
-    """For English questions: the share of their Chinese names (in parentheses) found around the clause."""
-    if not terms:
-        return 0.0
-    context = c.passage.text + " " + c.article.headline
-    got = sum(
-        w * (1.0 if t in c.text else 0.8 if t in c.sentence else 0.5 if t in context else 0.0)
-        for t, w in terms
-    )
-    return got / sum(w for _, w in terms)
-
-
-_UNIT_FAMILY = {"人": "人", "名": "人", "位": "人", "℃": "度", "度": "度", "个月": "月", "月": "月"}
-
-
-def _list_size(question: str) -> int:
-    """哪三方 -> 3, 哪几所 -> 2 (at least two), else 1."""
-    m = re.search(r"哪([一二两三四五六七八九十\d]+|几)", question)
-    if not m:
-        return 1
-    if m.group(1) == "几":
-        return 2
-    n = facts.chinese_to_number(m.group(1))
-    return int(n) if n else 1
-
-
-def _count_names(text: str, question: str) -> int:
-    names = {o.text for o in facts.find_orgs(text) if not all(ch in question for ch in o.text)}
-    names |= {p.text for p in facts.find_people(text) if p.text not in question}
-    return len(names)
-
-
-_EN_TITLES = {
-    "chair": "主席",
-    "chairman": "主席",
-    "chairwoman": "主席",
-    "director": "主任",
-    "manager": "经理",
-    "secretary": "书记",
-    "mayor": "市长",
-    "head": "负责人",
-    "president": "院长",
-    "principal": "校长",
-}
-
-
-def _en_title(question: str) -> str:
-    """A title named in an English question, as printed in Chinese: chair -> 主席."""
-    for w in re.findall(r"[a-z]+", question.lower()):
-        if w in _EN_TITLES:
-            return _EN_TITLES[w]
-    return ""
-
-
-def _in_category(place: str, category: str) -> bool:
-    if category == "国家":
-        return any(c in place for c in facts.COUNTRIES)
-    if category == "城市":
-        return place.endswith(("市", "城")) or "新加坡" in place
-    return place.endswith(category)
-
-
-def _unit_ok(asked: str, found: str) -> bool:
-    if not asked:
-        return True
-    return asked == found or _UNIT_FAMILY.get(asked, asked) == _UNIT_FAMILY.get(found, found)
-
-
-def _shares_pair(a: str, b: str) -> bool:
-    return any(a[i : i + 2] in b for i in range(len(a) - 1))
-
-
-def _typed_focus(
-    c: _Clause, atype: facts.AnswerType, question: str, lang: str
-) -> tuple[bool, tuple[int, int] | None]:
-    """(does the clause hold the asked kind of thing, where): with several (26℃ and 24℃), the
-    one whose neighbouring words are the question's (沿海 24℃); None when they cannot be told apart."""
-    spans = list(dict.fromkeys(_typed_spans(c, atype, question, lang)))
-    if len(spans) <= 1:
-        return bool(spans), spans[0] if spans else None
-    mask = _content_mask(question)
-    text = c.article.text
-
-    def near(span: tuple[int, int]) -> int:
-        # The words right by it, within its phrase: 内陆26℃ / 沿海24℃, 8508171(平语)
-        before = re.split(r"[，,；;。]", text[max(c.start, span[0] - 4) : span[0]])[-1]
-        after = re.split(r"[，,；;。]", text[span[1] : min(c.end, span[1] + 6)])[0]
-        window = before + "|" + after
-        return sum(_matched(question, mask, window))
-
-    ranked = sorted(spans, key=near, reverse=True)
-    if near(ranked[0]) > near(ranked[1]):
-        return True, ranked[0]
-    return True, None
-
-
-_ASKS_RATE = re.compile(
-    r"率|比例|比重|占比|百分|增长|增速|增幅|下降|降幅|上涨|涨|跌|降|[%‰]|多少成|几成|percent", re.I
-)
-# Asks for a share, printed with % / ‰ / 成 (汇率 is a price, 增长了多少 may be a count).
-_ASKS_SHARE = re.compile(r"(?<!汇)率|比例|比重|占比|百分之?几|多少成|几成|percent", re.I)
-_ASKS_MONEY = re.compile(
-    r"多少钱|罚款|罚了|赔偿|金额|总额|营收|收入|票房|GDP|售价|价格|投资额|逃税|市值|利润|亏损|毛利"
-    # 总投资多少 / 补贴资金有多少: an amount of money, not 110公里 (a new user's 2025年…总投资多少)
-    r"|总投资|投资总额|资金|经费|奖金|费用|成本|造价|预算|产值|成交额|销售额|营业额"
-)
-_CURRENCY = ("元", "美元", "欧元", "英镑", "日元", "港元", "港币", "韩元", "卢布")
-# Words that make a figure's measure narrower than the question's: 人均GDP is not GDP.
-_NARROWER = re.compile(
-    r"人均|日均|月均|年均|平均|新能源|境外|境内|海外|一季度|二季度|三季度|四季度|上半年|下半年|前三季度"
-)
-
-
-_GLUED_NUMERAL = rf"(?<![第\d{facts.CN_NUM_CHARS}])(?:\d+|[{facts.CN_NUM_CHARS}]+)"
-
-
-def asked_numbers(text: str, atype: facts.AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
-    """Offsets of the figures in `text` that fit a number question: the asked unit (家, 万元),
-    an ordinal for 第几, the counted thing (多少残疾人) printed near, and not in the question."""
-    rate = _ASKS_RATE.search(question)
-    share = _ASKS_SHARE.search(question)
-    money = not rate and not atype.unit and "和" not in question and _ASKS_MONEY.search(question)
-    quantities = facts.find_quantities(text)
-    if atype.counted and not atype.unit and not atype.ordinal and lang == "zh":
-        # 双向几车道 is answered by 双向六车道: a numeral glued to the counted noun, no measure
-        # word between, is no quantity to find_quantities (四川 must not be one) but is here,
-        # where the question named the noun.
-        taken = [(q.start, q.end) for q in quantities]
-        for m in re.finditer(rf"{_GLUED_NUMERAL}(?={re.escape(atype.counted)})", text):
-            if m.group(0) + atype.counted not in question and not any(a <= m.start() < b for a, b in taken):
-                yield m.start(), m.end()
-    for qn in quantities:
-        if qn.text in question or not _unit_ok(atype.unit, qn.unit):
-            continue
-        if share and qn.unit not in ("%", "‰", "个百分点", "成"):
-            continue  # 城镇化率 asked: 城镇常住人口91425万人 is a count, not the rate
-        if qn.unit in ("%", "‰") and not rate:
-            continue  # 销量 asked: 占全球销量的34% is a share, not the amount
-        if money and not (qn.unit.endswith(_CURRENCY) or (not qn.unit and qn.text[-1] in "万亿")):
-            continue  # 多少钱 asked: 第五十七条 or 3年 is no sum of money
-        phrase = re.split(r"[，,；;。：:]", text[: qn.start])[-1]
-        narrower = [m.group(0) for m in _NARROWER.finditer(phrase) if m.group(0) not in question]
-        if narrower and lang == "zh":
-            continue  # GDP asked: 人均GDP 2.69万美元 is another measure
-        if atype.ordinal and not qn.ordinal:
-            continue
-        if qn.unit in ("号",) and atype.unit != "号":
-            continue
-        if atype.counted and lang == "zh" and len(atype.counted) >= 2:
-            window = text[max(0, qn.start - 10) : qn.end + 12]
-            if not _shares_pair(atype.counted, window) and not (
-                len(atype.counted) == 2 and set(atype.counted) & set(window)
-            ):
-                continue
-        yield qn.start, qn.end
-
-
-def _typed_spans(c: _Clause, atype: facts.AnswerType, question: str, lang: str) -> Iterator[tuple[int, int]]:
-    """Article offsets of the thing of the asked kind in the clause, not already in the question."""
-    text, base = c.text, c.start
-    kind = atype.kind
-
-    def new(s: str) -> bool:
-        return s not in question
-
-    if kind == "number":
-        for s, e in asked_numbers(text, atype, question, lang):
-            yield base + s, base + e
-        return
-    if kind in ("time", "duration"):
-        if kind == "duration":
-            for qn in facts.find_quantities(text):
-                if qn.unit in ("个月", "天", "年", "周", "小时", "分钟") and new(qn.text):
-                    yield base + qn.start, base + qn.end
-        for t in facts.find_times(text):
-            if not new(t.text):
-                continue
-            if t.text in ("连日来", "近日", "日前", "当天", "当日"):
-                continue  # narrative markers, not an answer to "when"
-            if kind == "time" and t.frequency and t.month is None:
-                continue
-            relative = t.day_offset is not None or t.year_offset is not None
-            if kind == "time" and t.year is None and t.month is None and t.day is None and not relative:
-                continue  # 上半年 alone names no date
-            yield base + t.start, base + t.end
-        return
-    if kind == "person":
-        title = _en_title(question) if lang == "en" else ""
-        credits = _ASKS_CREDIT.search(question)
-        for p in facts.find_people(text):
-            if not new(p.text):
-                continue
-            if _CREDIT.search(p.role) and not credits:
-                continue  # （记者 朱晓峰）: who wrote the story, not who won or said anything
-            if title:  # "the chair" is 主席, not 副主席
-                role = p.role
-                at = role.rfind(title)
-                if at < 0 or (role[at - 1 : at] == "副") != bool(
-                    re.search(r"\b(?:vice|deputy)\b", question, re.I)
-                ):
-                    continue
-            yield base + p.start, base + p.end
-        return
-    if kind == "role":
-        names = [p for p in facts.find_people(c.sentence) if p.text in question and p.role]
-        for p in names:
-            s = c.sent_start + p.start - len(p.role)
-            if c.start <= s and c.sent_start + p.end <= c.end:
-                yield s, c.sent_start + p.end
-        return
-    if kind == "place":
-        category = re.search(r"哪(?:个|座|一个|些)?(国家|小区|街区|社区|城市|镇|村)", question)
-        places = facts.find_places(text) + [n for n in facts.find_names(text) if n.kind == "place"]
-        for p in places:
-            named_city = category is not None and category.group(1) == "城市" and p.kind == "place"
-            if category and not (_in_category(p.text, category.group(1)) or named_city):
-                continue
-            if new(p.text) and not all(ch in question for ch in p.text):
-                yield base + p.start, base + p.end
-        return
-    if kind == "name":
-        for n in facts.find_names(text):
-            name = n.text.strip("《》“”")
-            # 《柯林斯英语词典》 for 柯林斯词典: the question's own thing, not an answer
-            if new(name) and not any(name[i : i + 3] in question for i in range(len(name) - 2)):
-                yield base + n.start, base + n.end
-        return
-    if kind == "entity":
-        for o in facts.find_orgs(text):
-            name = re.sub(r"^(?:是|与|和|同|及|了|在|的)", "", o.text)
-            if new(name) and not all(ch in question for ch in name):
-                yield base + o.start, base + o.end
-        return
-    return
-
-
-_CREDIT = re.compile(r"记者|通讯员|摄影|编辑|主编|总编辑|作者")
-_ASKS_CREDIT = re.compile(
-    r"记者|通讯员|摄影|拍的|拍摄|编辑|作者|谁写|撰写|reporter|photograph|editor|author", re.I
-)
-
-
-def _quote_window(c: _Clause, focus: tuple[int, int] | None) -> tuple[int, int]:
-    """The comma-phrases around the answer (a short sentence), or a whole clause of modest length."""
-    text = c.article.text
-    if focus is None:
-        if c.end - c.start <= 2 * MAX_QUOTE:
-            return _balance(text, c.start, c.end)
-        # Cut a long clause at its last comma or list mark, never mid-word (…产业基础等情).
-        head = text[c.start : c.start + MAX_QUOTE]
-        cut = max(head.rfind(mark) for mark in "，,；;：:、")
-        end = c.start + (cut if cut >= MAX_QUOTE // 3 else MAX_QUOTE)
-        return _balance(text, *_trim(text, c.start, end))
-    cuts = [c.start] + [c.start + m.end() for m in _SUBCLAUSE.finditer(text[c.start : c.end])] + [c.end]
-    phrases = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
-    idx = next((i for i, (a, b) in enumerate(phrases) if a <= focus[0] < b), 0)
-    lo = hi = idx
-    # The phrase before usually names the subject (我市…, 集团…); the one after only when the
-    # answer's own phrase is too short to read alone.
-    if lo > 0 and phrases[hi][1] - phrases[lo - 1][0] <= SHORT_QUOTE:
-        lo -= 1
-    if (
-        phrases[hi][1] - phrases[hi][0] < 12
-        and hi + 1 < len(phrases)
-        and phrases[hi + 1][1] - phrases[lo][0] <= SHORT_QUOTE
-    ):
-        hi += 1
-    a, b = _trim(text, phrases[lo][0], phrases[hi][1])
-    if not (a <= focus[0] and focus[1] <= b):
-        a, b = focus
-    return _balance(text, a, b)
-
-
-def _balance(text: str, a: int, b: int) -> tuple[int, int]:
-    """Drop a quotation mark left open or closed at either edge: “今年,… reads as 今年,…."""
-    a, b = _trim(text, a, b)
-    for _ in range(2):
-        quote = text[a:b]
-        if b - a > 1 and quote[0] in "“‘「" and not any(q in quote[1:] for q in "”’」"):
-            a += 1
-        if b - a > 1 and quote[-1] in "”’」" and not any(q in quote[:-1] for q in "“‘「"):
-            b -= 1
-        if b - a > 2 and quote[-1] in "”’」" and quote[-2] in "。！？" and quote[0] not in "“‘「":
-            b -= 1
-    return a, b
-
-
-def _compose(c: Citation, lang: str) -> str:
-    if lang == "en":
-        quote = _quoted(c.quote, '"', '"')
-        return f"According to {c.named('en')} ({c.date or 'date unknown'}): {quote} [{c.n}]"
-    return f"据{c.named()}（{c.date or '日期不详'}）：{_quoted(c.quote, '“', '”')}[{c.n}]"
-
-
-def _quoted(quote: str, left: str, right: str) -> str:
-    """The quote in quotation marks, unless it is already a whole quotation (no ““…””)."""
-    if quote[:1] in "“「『" and quote[-1:] in "”」』":
-        return quote
-    return f"{left}{quote}{right}"

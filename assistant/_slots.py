@@ -13,15 +13,8 @@ import difflib
 import itertools
 import re
 
-from ._facts import (
-    _DIRECTIONS,
-    BATCH_MARKER,
-    FOREIGN_NAME,
-    SURNAMES,
-    content_terms,
-    find_directions,
-    find_people,
-)
+from ._facts import _DIRECTIONS, BATCH_MARKER, content_terms, find_directions
+from ._names import FOREIGN_NAME, SURNAMES, find_people
 from ._values import Item, consistent
 
 PROPER = ("nr", "ns", "nt", "nz", "eng", "nrt", "nrfg")

@@ -14,11 +14,11 @@ import re
 from typing import TYPE_CHECKING
 
 from . import _slots as slots
-from ._facts import FOREIGN_NAME, NUMBERED_NAME, SURNAMES, find_people
+from ._names import FOREIGN_NAME, NUMBERED_NAME, SURNAMES, find_people
 from ._normalize import normalise
 
 if TYPE_CHECKING:
-    from ._ground import Evidence
+    from ._evidence import Evidence
 
 # Kinds of named things: a name is its last word (the kind) plus the characters before it.
 _KINDS = (

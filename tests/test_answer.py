@@ -304,7 +304,7 @@ def test_names_in_the_question_must_be_in_the_article() -> None:
     # engine reads the names of the question (jieba's tags, no HMM guesses) and needs each
     # printed with the answer (a long name by its head: 沿海地区 asked, 沿海 printed).
     from assistant._answerable import answers
-    from assistant._ground import Evidence
+    from assistant._evidence import Evidence
     from assistant._subjects import proper_names
 
     assert "美国" in proper_names("美国2021年GDP增长多少")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import _facts as facts
 from assistant._answer import Assistant
 from assistant._answerable import answers, asked_event, is_question, other_value
-from assistant._ground import Evidence
+from assistant._evidence import Evidence
 from assistant._index import NewsIndex
+from assistant._question_types import answer_type
 from assistant.config import Settings
 from assistant.records import Article
 
@@ -34,12 +34,12 @@ def _ev(text: str, **kw: str) -> Evidence:
     ],
 )
 def test_noun_phrase_questions_get_an_answer_type(question: str, kind: str) -> None:
-    assert facts.answer_type(question, "zh").kind == kind
+    assert answer_type(question, "zh").kind == kind
 
 
 def test_a_bare_count_head_keeps_the_word_before_it() -> None:
     # 参考人数 asks who sat the exam, not any 人数 printed nearby
-    assert facts.answer_type("今年公务员考试实际参考人数", "zh").counted.endswith("参考人数")
+    assert answer_type("今年公务员考试实际参考人数", "zh").counted.endswith("参考人数")
 
 
 def test_a_question_printed_in_an_article_answers_nothing() -> None:

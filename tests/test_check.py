@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant._check import check_batch, check_claim, split_facts
-from assistant._ground import Evidence, align
+from assistant._evidence import Evidence
+from assistant._ground import align
 from assistant._index import NewsIndex
 from assistant._load_corpus import load_paths
 from assistant._normalize import normalise

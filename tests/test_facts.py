@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import _facts as facts
+from assistant._names import find_people, pinyin_names
+from assistant._question_types import answer_type
 
 
 @pytest.mark.parametrize(
@@ -103,7 +105,7 @@ def test_people_with_roles() -> None:
         "市总工会副主席张婉强说,市政协副主席、总工会主席许静说,纳铁福传动系统(平湖)有限公司李怀亮、"
         "林哲浩等4位工匠。王大伟说道。"
     )
-    people = {p.text: p for p in facts.find_people(text)}
+    people = {p.text: p for p in find_people(text)}
     assert people["张婉强"].role == "市总工会副主席"
     assert people["许静"].role == "总工会主席"
     assert "李怀亮" in people and "王大伟" in people and people["王大伟"].role == ""
@@ -130,13 +132,13 @@ def test_people_with_roles() -> None:
     ],
 )
 def test_answer_types(question: str, kind: str, unit: str) -> None:
-    t = facts.answer_type(question)
+    t = answer_type(question)
     assert (t.kind, t.unit) == (kind, unit)
 
 
 def test_counted_thing() -> None:
-    assert facts.answer_type("今年平湖有多少残疾人实现了就业？").counted == "残疾人"
-    assert facts.answer_type("第二批助残共富项目一共有多少个？").counted.endswith("助残共富项目")
+    assert answer_type("今年平湖有多少残疾人实现了就业？").counted == "残疾人"
+    assert answer_type("第二批助残共富项目一共有多少个？").counted.endswith("助残共富项目")
 
 
 @pytest.mark.parametrize(
@@ -153,11 +155,11 @@ def test_language(text: str, lang: str) -> None:
 
 
 def test_pinyin_names() -> None:
-    assert facts.pinyin_names("How much will Yinfeng Robotics invest in its Pinghu project?") == [
+    assert pinyin_names("How much will Yinfeng Robotics invest in its Pinghu project?") == [
         "yinfeng",
         "pinghu",
     ]
-    assert facts.pinyin_names("What does the Marriott hotel in China offer?") == []
+    assert pinyin_names("What does the Marriott hotel in China offer?") == []
 
 
 def test_content_terms_drop_question_words() -> None:
@@ -175,4 +177,4 @@ def test_content_terms_drop_question_words() -> None:
     ],
 )
 def test_which_group_or_channel_is_no_place(question: str, kind: str) -> None:
-    assert facts.answer_type(question).kind == kind
+    assert answer_type(question).kind == kind

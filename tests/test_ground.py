@@ -12,8 +12,11 @@ import pytest
 
 from assistant._answerable import answers
 from assistant._check import check_claim
-from assistant._ground import Evidence, align, fenbie_views, is_instruction, roles
+from assistant._evidence import Evidence
+from assistant._fenbie import fenbie_views
+from assistant._ground import align, is_instruction
 from assistant._normalize import cn_number, fold, normalise
+from assistant._roles import roles
 from assistant._subjects import named_things
 from assistant._values import dated_times
 

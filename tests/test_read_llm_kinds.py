@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import _facts as facts
 from assistant._index import NewsIndex
+from assistant._names import find_people
 from assistant.config import Settings
 from assistant.records import Answer, Article
 
@@ -94,7 +94,7 @@ def test_an_english_date_may_carry_the_articles_own_year(index: NewsIndex) -> No
 
 
 def test_a_title_holder_then_a_duty_verb_names_a_person() -> None:
-    people = facts.find_people("副镇长沈家明担任现场总指挥，消防救援站站长周凯负责技术指导。")
+    people = find_people("副镇长沈家明担任现场总指挥，消防救援站站长周凯负责技术指导。")
     assert {p.text for p in people} == {"沈家明", "周凯"}
 
 

@@ -254,14 +254,14 @@ def test_a_direction_of_another_measure_denies_nothing() -> None:
 
 def test_a_clause_going_on_from_a_plan_is_planned_too() -> None:
     from assistant import _ground as g
+    from assistant._evidence import Evidence
 
     span = "今年全镇将在去年3200亩的基础上，把高标准农田扩大到5000亩，覆盖6个村。"
-    ev = g.Evidence(text=span, date="2025-03-12")
+    ev = Evidence(text=span, date="2025-03-12")
     assert g.align("全镇高标准农田将扩大到5000亩", ev).verdict == "supported"
     done = "去年全镇高标准农田扩大到3200亩，覆盖4个村。"
     assert (
-        g.align("全镇高标准农田将扩大到3200亩", g.Evidence(text=done, date="2025-03-12")).verdict
-        != "supported"
+        g.align("全镇高标准农田将扩大到3200亩", Evidence(text=done, date="2025-03-12")).verdict != "supported"
     )
 
 

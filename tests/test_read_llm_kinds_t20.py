@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import _facts as facts
 from assistant._draft_sentences import completed
 from assistant._index import NewsIndex
+from assistant._names import find_people
+from assistant._question_types import answer_type
 from assistant._subjects import abbreviates
 from assistant.config import Settings
 from assistant.records import Article
@@ -97,7 +98,7 @@ def test_an_abbreviated_hospital_is_the_one_printed_in_full(index: NewsIndex) ->
 
 def test_people_named_before_their_title_or_with_their_team() -> None:
     def names(text: str) -> list[str]:
-        return [p.text for p in facts.find_people(text)]
+        return [p.text for p in find_people(text)]
 
     assert names("江南大学食品学院教授孙海燕团队将在新仓镇建试验田。") == ["孙海燕"]
     assert names("江南大学食品学院孙海燕教授团队将在新仓镇建试验田。") == ["孙海燕"]
@@ -151,10 +152,10 @@ def test_an_address_answers_where_and_weekdays_answer_which_days() -> None:
     from assistant._answer_kinds import gives
 
     where = "新仓镇便民服务中心的地址在哪里？"
-    assert gives("新仓镇芦川路126号", facts.answer_type(where), where)
+    assert gives("新仓镇芦川路126号", answer_type(where), where)
     days = "图书馆每周哪几天延长开放？"
-    assert facts.answer_type(days).kind == "time"
-    assert gives("图书馆每周三、周六延长开放至21时。", facts.answer_type(days), days)
+    assert answer_type(days).kind == "time"
+    assert gives("图书馆每周三、周六延长开放至21时。", answer_type(days), days)
 
 
 def test_an_award_of_one_grade_is_no_answer_for_another(index: NewsIndex) -> None:
@@ -242,11 +243,11 @@ def test_the_base_of_a_comparison_is_not_the_figures_year(index: NewsIndex) -> N
 
 
 def test_an_investment_question_asks_for_money() -> None:
-    from assistant._read_extractive import asked_numbers
+    from assistant._match_clause import asked_numbers
 
     q = "2024年全镇污水管网改造总投资多少？"
     text = "去年，全镇共完成污水管网改造46公里，总投资8600万元。"
-    atype = facts.answer_type(q)
+    atype = answer_type(q)
     assert [text[a:b] for a, b in asked_numbers(text, atype, q, "zh")] == ["8600万元"]
     assert list(asked_numbers("去年，全镇共完成污水管网改造46公里。", atype, q, "zh")) == []
 

@@ -634,10 +634,10 @@ def test_a_sentence_said_twice_is_composed_once() -> None:
     ],
 )
 def test_a_rate_question_takes_a_share_not_a_count(question: str, text: str, figures: list[str]) -> None:
-    from assistant import _facts as facts
-    from assistant._read_extractive import asked_numbers
+    from assistant._match_clause import asked_numbers
+    from assistant._question_types import answer_type
 
-    want = facts.answer_type(question, "zh")
+    want = answer_type(question, "zh")
     assert [text[s:e] for s, e in asked_numbers(text, want, question, "zh")] == figures
 
 

@@ -1,0 +1,121 @@
+"""分别 sentences: "A、B分别X和Y" gives X to A and Y to B.
+
+News prints the figures of several subjects in one sentence with 分别 (长、宽、高分别为4440mm、
+1840mm…), so a claim about one subject must meet its own value, not the list. These rules read
+each subject's view of such a sentence, the figures after 分别 in print order, and the rest of
+the sentence, which is checked like any fact; the engine (`_ground.align`) aligns a 分别 claim
+with a 分别 span side by side through them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import _slots as slots
+from ._evidence import Alignment, _say
+from ._facts import detect_language
+from ._values import Item, consistent, items
+
+_FENBIE = re.compile(
+    r"(?P<subj>[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:[、和与及][\u4e00-\u9fffA-Za-z0-9（）()]{2,20})+)"
+    r"分别(?P<rest>[^，,。；;！？!?]*)"
+)
+
+
+def fenbie_views(text: str) -> list[tuple[str, str]]:
+    """ "A、B分别X和Y" read as "A…X" and "B…Y": [(subject, the sentence with only its value)]."""
+    views: list[tuple[str, str]] = []
+    for m in _FENBIE.finditer(text):
+        subjects = re.split(r"[、和与及]", m.group("subj"))
+        rest = m.group("rest")
+        values = [it for it in items(rest) if it.kind.startswith(("qty:", "date"))]
+        if len(values) != len(subjects) or len(subjects) < 2:
+            continue
+        head, tail = rest[: values[0].start], rest[values[-1].end :]
+        for subject, value in zip(subjects, values, strict=True):
+            one = f"{text[: m.start()]}{subject}{head}{value.text}{tail}{text[m.end() :]}"
+            views.append((subject, one))
+    return views
+
+
+def _view(ct: str, ut: str) -> str:
+    """The span as the claim's subject reads it: one side of a 分别 sentence."""
+    if "分别" in ct:
+        return ut
+    views = [v for subject, v in fenbie_views(ut) if subject and subject in ct]
+    return views[0] if len(views) == 1 else ut
+
+
+_FENBIE_TAIL = re.compile(r"分别[^，,。；;！？!?（(]*")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_CLAUSE_MARK = re.compile(r"[，,；;。：:]")
+
+
+def _after_fenbie(text: str) -> list[Item]:
+    m = _FENBIE_TAIL.search(text)
+    return [it for it in items(m.group(0))] if m else []
+
+
+def _fenbie_order(ct: str, ut: str) -> tuple[str, str] | None:
+    """The figures after 分别, in print order, when both sentences list as many but not the
+    same (长、宽、高分别为4440mm、1840mm… with two swapped; 第25、26位 as 第26、25位): figures
+    the value parser does not read (mm, ranks, impossible dates) still have an order."""
+    ours = _FENBIE_TAIL.search(ct)
+    if not ours:
+        return None
+    a = _DIGITS.findall(ours.group(0))
+    head = slots.terms(_clause_before(ct, ours.start()))
+    for theirs in _FENBIE_TAIL.finditer(ut):  # the span's 分别 clause about the same things
+        b = _DIGITS.findall(theirs.group(0))
+        if len(a) < 2 or len(a) != len(b) or a == b:
+            continue
+        if _skeleton(ours.group(0)) != _skeleton(theirs.group(0)):
+            continue  # 分别增长5.2%和37.8% is not 分别进出口2260.7亿元和1379.8亿元
+        if head and slots.coverage(head, _clause_before(ut, theirs.start())) < 0.75:
+            continue  # another list of things
+        return "、".join(a), "、".join(b)
+    return None
+
+
+def _skeleton(text: str) -> str:
+    return _DIGITS.sub("", text).replace(" ", "")
+
+
+def _clause_before(text: str, end: int) -> str:
+    start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, end)), default=0)
+    return text[start:end]
+
+
+def _outside_fenbie(text: str) -> str:
+    """The sentence without the values its 分别 binds (nor the word): what the rest states
+    (the year, the subjects, figures in brackets, 增长 or 下降) is checked like any fact."""
+    m = _FENBIE_TAIL.search(text)
+    if not m:
+        return text
+    tail = m.group(0)
+    for it in sorted(items(tail), key=lambda it: -it.start):
+        tail = tail[: it.start] + tail[it.end :]
+    tail = _DIGITS.sub("", tail)
+    return text[: m.start()] + tail[len("分别") :] + text[m.end() :]
+
+
+def _fenbie_in_order(ct: str, ut: str) -> Alignment | None:
+    """The values after 分别, in order, when the subjects could not be paired one by one
+    (采矿和采石业、制造业…): the n-th value of the claim against the n-th of the span."""
+    ours, theirs = _after_fenbie(ct), _after_fenbie(ut)
+    if (
+        len(ours) < 2
+        or len(ours) != len(theirs)
+        or any(a.kind != b.kind for a, b in zip(ours, theirs, strict=True))
+    ):
+        return None
+    head = ct[: ct.find("分别")]
+    if head.strip("，, ") and slots.coverage(slots.terms(head), ut) < 0.75:
+        return None  # another list of things
+    out = Alignment("supported")
+    for a, b in zip(ours, theirs, strict=True):
+        if consistent(a, b):
+            out.agrees.append(a.text)
+        else:
+            out.diffs.append(_say(detect_language(ct) != "en", "diff", c=a.text, a=b.text))
+    return out
