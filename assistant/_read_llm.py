@@ -63,6 +63,7 @@ SYSTEM_EN = (
 
 _NUMBERS = re.compile(r"(?:编号|passages?|sources?)\s*[:：]\s*([\[\]0-9０-９,，、\s和and]*)", re.I)
 _MARKER_RE = re.compile(r"\[\d+\]")
+_HEAD = re.compile(r"\s*(?:编号|passages?|sources?|answer|答案)", re.I)  # how a labelled draft starts
 _ANSWER = re.compile(r"(?:答案|answer)\s*[:：]\s*", re.I)
 _DECLINE = re.compile(
     r"资料中?(?:并)?没有(?:提到|提及|给出|说明|相关|答案|关于)|没有(?:找到)?答案"
@@ -304,24 +305,30 @@ class LLMReader:
             yield credit
             return
         raw = ""
+        start: int | None = None  # where the answer line begins in the draft, once known
         shown = 0  # characters of the answer line already yielded
         named: list[int] = []  # passage numbers of the 编号 line already yielded
         n_read = len(self.shown(hits))
         for chunk in self.chat.stream(self.prompt(q, hits)):
             raw += chunk.content if isinstance(chunk.content, str) else ""
-            m = _ANSWER.search(raw)
-            if m is None:  # the 编号 line: each passage number as the model names it
-                for k in numbers_so_far(raw, n_read):
-                    if k not in named:
-                        yield Sources(f"{SOURCES_HEAD[lang] if not named else ''}[{k}]")
-                        named.append(k)
-                continue
-            if named and shown == 0:
-                named_end = SOURCES_END[lang]
-                yield Sources(named_end)
-            if len(raw) > m.end() + shown:
-                yield raw[m.end() + shown :]
-                shown = len(raw) - m.end()
+            if start is None:
+                if m := _ANSWER.search(raw):
+                    start = m.end()
+                elif len(raw.strip()) >= 8 and not _HEAD.match(raw):
+                    start = len(raw) - len(raw.lstrip())  # no 编号 line, no label (English often)
+                else:  # the 编号 line: each passage number as the model names it
+                    for k in numbers_so_far(raw, n_read):
+                        if k not in named:
+                            yield Sources(f"{SOURCES_HEAD[lang] if not named else ''}[{k}]")
+                            named.append(k)
+                    continue
+                if named:
+                    yield Sources(SOURCES_END[lang])
+            if shown == 0:  # the line's first words, not the space after its label
+                start += len(raw[start:]) - len(raw[start:].lstrip())
+            if len(raw) > start + shown:
+                yield raw[start + shown :]
+                shown = len(raw) - start
         yield self._verified(question, hits, raw, standalone)
 
     def credit(self, question: str, hits: list[Hit], *, standalone: str | None = None) -> Answer | None:

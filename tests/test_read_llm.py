@@ -267,6 +267,29 @@ def test_stream_yields_the_draft_then_the_verified_answer(index: NewsIndex) -> N
     assert isinstance(out[-1], Answer) and "86米" in out[-1].answer
 
 
+def test_a_draft_without_labels_streams_as_it_is_written(index: NewsIndex) -> None:
+    # English drafts often have no 编号 line and no label: shown as they grow, not held back.
+    a = Assistant(
+        index.settings.with_(reader="llm"),
+        index,
+        reader=reader(index, "The Yuqitang bridge is 86 metres long. [1]"),
+    )
+    out = list(a.stream("How long is the Yuqitang bridge (鱼圻塘大桥)?"))
+    draft = out[:-1]
+    assert len(draft) >= 2 and not any(isinstance(x, Sources) for x in draft)
+    assert "".join(draft) == "The Yuqitang bridge is 86 metres long. [1]"
+
+
+def test_the_sources_are_closed_once(index: NewsIndex) -> None:
+    a = Assistant(
+        index.settings.with_(reader="llm"),
+        index,
+        reader=reader(index, "编号： 1\n答案： 鱼圻塘大桥 全长 86米。 [1]"),
+    )
+    draft = "".join(x for x in a.stream("鱼圻塘大桥全长多少米？") if isinstance(x, str))
+    assert draft.count("：") == 1 and draft.startswith("依据资料[1]：鱼圻塘大桥")
+
+
 def test_the_passage_numbers_count_as_the_model_names_them() -> None:
     assert numbers_so_far("编号：", 3) == []
     assert numbers_so_far("编号：2", 3) == [2]
