@@ -27,6 +27,7 @@ _SIBLINGS = (
     re.compile(r"今年|去年|前年|明年"),
     re.compile(r"(?:男子|女子|男|女|高中|初中|小学|少年|青年|成人|老年|中年|公开|专业|业余)组"),
     re.compile(r"[一二三四1-4]季度|上半年|下半年"),
+    re.compile(r"[早晚]?高峰|平峰|低峰"),
     NUMBERED_NAME,  # 3号线 / 5号线, 205路 / 211路
 )
 
@@ -35,8 +36,8 @@ def _member(word: str) -> str:
     """The sibling a word names: 首批 and 第一批 are one, 2期 and 二期 are one."""
     if word.startswith("首"):
         return word.replace("首", "第1", 1)
-    if numbered := NUMBERED_NAME.fullmatch(word):  # 5号线 and 5线 are one
-        return numbered.group(1) + numbered.group(2)
+    if numbered := NUMBERED_NAME.fullmatch(word):  # 5号线 and 5线 are one, K1路 and k1路 too
+        return (numbered.group(1) + numbered.group(2)).lower()
     digits = re.search(_NUM, word)
     if digits and re.fullmatch(rf"第?{_NUM}[批期届]", word):
         n = cn_number(digits.group(0).replace("两", "二"))

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from . import _ground as ground
 from . import _subjects as subjects
 from ._batch import requests
-from ._bindings import place_swap, value_sibling
+from ._bindings import other_sibling, place_swap, value_sibling
 from ._evidence import Alignment, Evidence, _say
 from ._facts import detect_language, find_times
 from ._normalize import normalise
@@ -298,7 +298,17 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: b
             else:
                 why = f"报道的{said}属于{printed}，不是{asked}" if zh else f"{said}: {printed}, not {asked}"
             o.other_subject.append(why)
-        if o.verdict == "supported" and told and story[u.article.id] < STORY_COVERAGE:
+        if o.verdict == "contradicted" and (other := other_sibling(claim, u.text)):
+            # 男子组冠军张伟…1小时08分32秒 over 女子组冠军由李娜获得，成绩为1小时19分05秒: another group's
+            o.verdict = "not_found"
+            o.other_subject.append(_say(zh, "rival", a=other[1], c=other[0]))
+        if o.verdict != "not_found" and (rivals := subjects.numbered_rivals(nc, normalise(u.text))):
+            # 103路全长20公里，设站35个: its 设站35个 is still 103路's, not 101路's printed here
+            o.verdict = "not_found"
+            o.other_subject.append(_say(zh, "rival", a=rivals[0][1], c=rivals[0][0]))
+        if o.verdict != "not_found" and told and story[u.article.id] < STORY_COVERAGE:
+            # another story neither supports nor denies a part of the claim (a bus route's 设站35个,
+            # a race's 医疗点16个)
             o.verdict = "not_found"
             o.other_subject.append(
                 "该句出自另一篇报道，与声明的其余内容无关" if zh else "the sentence is from another story"

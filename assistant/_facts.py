@@ -85,6 +85,13 @@ _QUANTITY = re.compile(
     rf"(?:(?:到|至|~|-|—)(?P<hi>{_NUM_RE})(?P<himag>{_MAG_RE}))?"
     rf"(?P<approx>多|余|来)?(?P<unit>{_UNIT_RE})?"
 )
+# A time of a race or a run as one figure (1小时08分32秒, 2分05秒12, 10秒85, 3小时05分钟): in
+# seconds, so 1小时09分15秒 is not "1小时" agreeing with 1小时08分32秒.
+_DURATION = re.compile(
+    r"(?<![\d.])(?:(?P<h>\d+)小时(?P<hm>\d{1,2})分(?:钟)?(?:(?P<hs>\d{1,2})秒(?P<hf>\d{1,2})?)?"
+    r"|(?P<m>\d+)分(?P<ms>\d{1,2})秒(?P<mf>\d{1,2})?"
+    r"|(?P<s>\d+)秒(?P<sf>\d{1,2})(?![\d.]))"
+)
 _TIME_UNITS = {"年", "天", "周", "小时", "分钟", "个月"}
 _SAME_UNIT = {"摄氏度": "℃", "千克": "公斤", "％": "%"}
 # Chinese numerals inside set phrases are not quantities: 一键, 一体, 一年四季, 一个都不能少.
@@ -109,7 +116,17 @@ def find_quantities(text: str) -> list[Quantity]:
     """Numbers with their units; dates and times are left to `find_times`."""
     times = [(t.start, t.end) for t in find_times(text)]
     out: list[Quantity] = []
+    for d in _DURATION.finditer(text):
+        g = {k: int(v) if v else 0 for k, v in d.groupdict().items()}
+        seconds = (
+            g["h"] * 3600 + g["hm"] * 60 + g["hs"] + g["hf"] / 100
+            + g["m"] * 60 + g["ms"] + g["mf"] / 100 + g["s"] + g["sf"] / 100
+        )  # fmt: skip
+        out.append(Quantity(value=seconds, unit="秒", text=d.group(0), start=d.start(), end=d.end()))
+    durations = [(q.start, q.end) for q in out]
     for m in _QUANTITY.finditer(text):
+        if any(s <= m.start() < e for s, e in durations):
+            continue
         num, unit = m.group("num").replace(",", ""), m.group("unit") or ""
         is_digit = num[0].isdigit()
         if m.group("ord") == "首":
@@ -156,7 +173,7 @@ def find_quantities(text: str) -> list[Quantity]:
                 ordinal=bool(m.group("ord")),
             )
         )
-    return out
+    return sorted(out, key=lambda q: q.start)
 
 
 # ------------------------------------------------------------------ dates and times

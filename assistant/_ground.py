@@ -321,10 +321,12 @@ def _figures_moved(ct: str, ut: str) -> tuple[str, str] | None:
     parts = _DIGITS.split(ct.strip("。 "))
     if sum(len(p) for p in parts) < 8:
         return None  # too little wording to be the same sentence
-    m = re.search(r"(\d+(?:\.\d+)?)".join(re.escape(p) for p in parts), ut)
-    if m is None or list(m.groups()) == numbers:
+    # Every place the wording is printed: 12路发车间隔为8分钟，15路发车间隔为20分钟 prints the
+    # claim's 15路…20分钟 second, and the first is the sibling's, not the claim's moved.
+    found = [list(m.groups()) for m in re.finditer(r"(\d+(?:\.\d+)?)".join(re.escape(p) for p in parts), ut)]
+    if not found or numbers in found:
         return None
-    return "、".join(numbers), "、".join(m.groups())
+    return "、".join(numbers), "、".join(found[0])
 
 
 def _align(fact: str, ev: Evidence) -> Alignment:
@@ -356,19 +358,23 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     for name, _, rival in gaps:
         if any(name.lower() in e or e in name.lower() for e in entity):
             continue
+        m = re.search(re.escape(name), fact, re.I)  # as the claim writes it: K2路, not k2路
+        name = m.group(0) if m else name
         out.other_subject.append(_say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name))
     if out.other_subject and not out.diffs:
         out.verdict = "not_found"
         return out
     past = _figure_of_another_time(ct, ut, c_items)
     _values(ct, ut, c_items, u_items, out, zh, past, report_year(ev))
-    # An ordinal or a date that names the event (第三届, 今年一季度) may be printed only in the
-    # headline or the sentence before; counts and amounts must be in the span itself.
+    # An ordinal or a date that names the event (第三届, 今年一季度, a project's 二期) may be printed
+    # only in the headline or the sentence before; counts and amounts must be in the span itself.
     context = normalise(ev.context)
     framing = [
         u
         for u in items(context, ev.date)
-        if not past and not u.kind.startswith("qty:") and not target_time(context, u.start, u.end)
+        if not past
+        and (not u.kind.startswith("qty:") or u.kind == "qty:期")  # 二期 is read as a count of 期
+        and not target_time(context, u.start, u.end)
     ]
     for c in c_items:
         if c.text in out.missing and any(f.kind == c.kind and consistent(c, f) for f in framing):
@@ -391,7 +397,15 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     named = {
         d for m in NUMBERED_NAME.finditer(ct) if m.group(0) in context for d in _NUMBER.findall(m.group(1))
     }
-    for number in _NUMBER.findall(slots.mask(ct, c_items)):
+    # ...and so does a number the headline or the sentence before prints inside the claim's own
+    # words (2026平湖半程马拉松: the event's name, not a figure of the span)
+    masked = slots.mask(ct, c_items)
+    named |= {
+        m.group(0)
+        for m in _NUMBER.finditer(masked)
+        if len(ct[m.start() : m.end() + 2]) >= len(m.group(0)) + 2 and ct[m.start() : m.end() + 2] in context
+    }
+    for number in _NUMBER.findall(masked):
         if number not in _NUMBER.findall(ut) and number not in named:
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed
     if "分别" in ct and (order := _fenbie_order(ct, ut)):

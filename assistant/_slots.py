@@ -14,7 +14,7 @@ import itertools
 import re
 
 from ._facts import _DIRECTIONS, BATCH_MARKER, content_terms, find_directions
-from ._names import FOREIGN_NAME, SURNAMES, find_people
+from ._names import FOREIGN_NAME, NUMBERED_NAME, SURNAMES, find_people
 from ._values import Item, consistent
 
 PROPER = ("nr", "ns", "nt", "nz", "eng", "nrt", "nrfg")
@@ -149,7 +149,7 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
             or any(a in claim_text for a in _antonyms(word))
         )
 
-    def score(u: Item) -> tuple[int, int, int, int, int]:
+    def score(u: Item) -> tuple[int, int, int, int, int, int]:
         # The words printed either side of the number (沿海24℃, 12人死亡): one the claim
         # repeats marks its slot; words the claim lacks (内陆26℃) mark another slot.
         words = [w for w in (_label(unit_text, u), _counted(unit_text, u)) if w]
@@ -160,7 +160,15 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
         # 比去年增长15%: the base of a comparison is not the figure's own time or amount, unless
         # the claim's figure is a base too (今年…128公里，比去年增长15% states 今年's 128公里).
         role = int(is_base(unit_text, u.start) == claim_base)
-        return role, int(hit or not words), int(consistent(c, u)), int(hit), near
+        # 高峰发车间隔缩短为8分钟，平峰发车间隔15分钟 for 高峰…为8分钟: a figure printed after another
+        # sibling (平峰, 15路, 二期) than the claim names is that sibling's, whatever its label says.
+        named = any(a <= u.start < b for a, b in numbered)  # the 7 of 7号线 is the name's own
+        own = int(named or bound_sibling(claim_text, unit_text, u.start) is None)
+        return own, role, int(hit or not words), int(consistent(c, u)), int(hit), near
+
+    from ._bindings import bound_sibling  # _bindings reads is_base from here
+
+    numbered = [m.span() for m in NUMBERED_NAME.finditer(unit_text)]
 
     claim_base = is_base(claim_text, c.start)
     return max(same, key=score)

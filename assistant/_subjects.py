@@ -86,10 +86,12 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     that way must be printed, but as a rival in a span only a bridge or a road counts (当前中心
     or 示范小区 are no rivals to anything).
     """
+    numbered = [m.span() for m in NUMBERED_NAME.finditer(text)]
     return [
         (m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind")))
         for m in _NAMED.finditer(text)
         if not _straddles(text, m)
+        and not any(a <= m.start() < b for a, b in numbered)  # 路线路 of 15路线路: 15路's 线路
         and (
             (not _common_word_tail(m.group("core"), m.group("kind")) and _is_name_core(m.group("core")))
             or (
@@ -221,16 +223,23 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
             printed = person in article or ("·" in person and _foreign_printed(person, article))
             if person not in named and not printed:
                 gaps.append(person)
-    # A numbered name (211路, G7512次列车, MU5735航班) is the subject: a span printing a sibling of
-    # its kind (205路, 2303号航班) in its place is about that one, whatever the sentence before says.
-    printed = {(m.group(1), m.group(2)): m.group(0) for m in NUMBERED_NAME.finditer(span)}
-    for m in NUMBERED_NAME.finditer(text):
-        if (m.group(1), m.group(2)) in printed:
-            continue
-        rival = next((name for (_, k), name in printed.items() if k == m.group(2)), None)
-        if rival is not None:  # codes are printed in capitals (normalise lowers them)
-            gaps.append(f"{m.group(0).upper()}|{rival.upper()}")
+    gaps += [f"{name}|{rival}" for name, rival in numbered_rivals(text, span)]
     for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
         if q not in close:
             gaps.append(q)
     return gaps
+
+
+def numbered_rivals(text: str, span: str) -> list[tuple[str, str]]:
+    """(name, rival) for each numbered name of `text` (211路, G7512次列车, MU5735航班) the span
+    does not print while it prints a sibling of its kind (205路, 2303号航班): the span is about
+    that one, whatever the sentence before says. Codes come capitalised (normalise lowers them)."""
+    printed = {(m.group(1).lower(), m.group(2)): m.group(0) for m in NUMBERED_NAME.finditer(span)}
+    out = []
+    for m in NUMBERED_NAME.finditer(text):
+        if (m.group(1).lower(), m.group(2)) in printed:  # the claim may come unnormalised (K1路)
+            continue
+        rival = next((name for (_, k), name in printed.items() if k == m.group(2)), None)
+        if rival is not None:
+            out.append((m.group(0).upper(), rival.upper()))
+    return out

@@ -162,7 +162,8 @@ def test_a_figure_printed_after_a_sibling_is_the_siblings() -> None:
     from assistant._check import judge_fact
 
     units = _units("地铁2号线全长28公里，7号线全长19公里，均计划年内通车。")
-    assert judge_fact("7号线全长28公里", "7号线全长28公里", units).verdict == "not_found"
+    # 28公里 is 2号线's; 7号线's own figure (19公里) is the one to compare with
+    assert judge_fact("7号线全长28公里", "7号线全长28公里", units).verdict == "contradicted"
     assert judge_fact("7号线全长19公里", "7号线全长19公里", units).verdict == "supported"
     assert judge_fact("2号线全长28公里", "2号线全长28公里", units).verdict == "supported"
 
@@ -558,3 +559,96 @@ def test_a_figure_of_another_time_is_not_dated_by_the_reports_year() -> None:
         s, context="县运动会报名启动\n今年全县共有32支代表队报名，比上届增加4支。", date="2026-08-10"
     )
     assert align("2026年全县运动会参赛运动员为860人", before).verdict != "supported"
+
+
+# ---------------------------------------------------------------- a reporter's try (new sentences)
+
+
+def test_a_figure_after_another_time_of_day_is_that_ones() -> None:
+    # The claim's 早高峰 figure sits after 缩短为, the 平峰 one right after 间隔: the sibling
+    # named before a figure, not the nearest label, says whose it is.
+    s = "调整后，6路早高峰发车间隔缩短为6分钟，平峰发车间隔12分钟。"
+    assert verdict("6路早高峰发车间隔为6分钟", s) == "supported"
+    assert verdict("6路平峰发车间隔为6分钟", s) == "contradicted"
+    assert verdict("6路平峰发车间隔为12分钟", s) == "supported"
+
+
+def test_wording_printed_twice_with_two_siblings_figures_is_not_a_swap() -> None:
+    s = "据统计，3路日均客流5200人次，9路日均客流3100人次。"
+    assert verdict("9路日均客流3100人次", s) == "supported"
+    assert verdict("9路日均客流5200人次", s) == "contradicted"
+
+
+def test_a_project_phase_in_the_headline_frames_its_figures() -> None:
+    head = "城西污水处理厂三期工程投入运行\n城西污水处理厂三期工程昨天投入运行。"
+    s = "工程总投资4.6亿元，新增日处理能力5万吨。"
+    assert verdict("污水处理厂三期工程总投资4.6亿元", s, context=head) == "supported"
+    # ...but the phase must be the article's own
+    assert verdict("污水处理厂二期工程总投资4.6亿元", s, context=head) != "supported"
+
+
+def test_a_route_followed_by_the_word_route_names_no_place() -> None:
+    assert named_things("8路线路全长16.2公里", loose=True) == []
+    assert verdict("8路线路全长16.2公里", "8路线路全长16.2公里，设站28个。") == "supported"
+
+
+def test_a_building_or_line_number_is_no_day_of_the_month() -> None:
+    from assistant._dates import resolve_relative_dates
+
+    assert resolve_relative_dates("3号楼有几层？", "2026-06-10") == []
+    assert resolve_relative_dates("地铁4号线哪天开通？", "2026-06-10") == []
+    assert [m.surface for m in resolve_relative_dates("3号那天的演练在哪里？", "2026-06-10")] == ["3号"]
+
+
+def test_route_codes_match_whatever_their_case() -> None:
+    from assistant._bindings import bound_sibling
+
+    text = "K5路全长20公里，每天开行30个班次。"
+    assert bound_sibling("K5路每天开行多少个班次？", text, text.index("30")) is None
+    a = align("K2路日均客流7600人次", Evidence("12路日均客流7600人次。", source=PINGHU))
+    assert a.verdict == "not_found" and any("K2" in x for x in a.other_subject)
+
+
+def test_a_race_time_is_one_figure() -> None:
+    # 1小时09分15秒 is not "1小时" agreeing with the winner's 1小时08分32秒 (a false supported).
+    s = "女子组比赛中，王芳以1小时21分07秒夺得冠军，李静以1小时22分40秒获得亚军。"
+    assert verdict("王芳以1小时22分40秒夺得冠军", s) == "contradicted"
+    assert verdict("王芳以1小时21分07秒夺得冠军", s) == "supported"
+    assert verdict("李静的成绩为1小时22分40秒", s) == "supported"
+    assert verdict("龙舟队以3分12秒45夺冠", "东湖龙舟队以3分12秒45夺冠。") == "supported"
+    assert verdict("龙舟队以3分21秒45夺冠", "东湖龙舟队以3分12秒45夺冠。") == "contradicted"
+
+
+def test_a_later_part_of_a_claim_keeps_its_routes_number() -> None:
+    from assistant._check import judge_fact
+
+    units = _units("6路全长15.2公里，设站26个；9路全长11公里，设站19个。")
+    claim = "平湖7路公交全长15.2公里，设站26个"
+    assert judge_fact("设站26个", claim, units).verdict == "not_found"  # 7路 is never printed
+    claim = "6路全长15.2公里，设站29个"
+    assert judge_fact("设站29个", claim, units).verdict == "contradicted"
+
+
+def test_another_groups_sentence_does_not_deny_a_claim() -> None:
+    from assistant._check import judge_fact
+
+    units = _units("男子组比赛中，陈刚以2小时31分05秒夺冠；女子组冠军由周琳获得，成绩为2小时48分10秒。")
+    claim = "男子组冠军陈刚的成绩为2小时31分05秒"
+    assert judge_fact(claim, claim, units).verdict == "supported"
+    claim = "女子组冠军周琳的成绩为2小时31分05秒"
+    assert judge_fact(claim, claim, units).verdict == "contradicted"  # her own group's time differs
+
+
+def test_a_number_in_the_events_name_may_stand_in_the_headline() -> None:
+    head = "2026平湖西瓜灯节开幕\n本报讯 昨天，2026平湖西瓜灯节开幕。"
+    s = "本届灯节共展出西瓜灯860盏。"
+    assert verdict("2026平湖西瓜灯节共展出西瓜灯860盏", s, context=head) == "supported"
+
+
+def test_another_story_neither_supports_nor_denies_part_of_a_claim() -> None:
+    from assistant._check import judge_fact
+
+    units = _units("本次运动会设置医疗点16个、补给站9个。", "新埭镇今年新建农村公路12公里，设站28个。")
+    claim = "新埭镇今年新建农村公路12公里，设站35个"
+    r = judge_fact("设站35个", claim, units)  # the race's 16个 says nothing of the road's stops
+    assert r.verdict == "contradicted" and "28" in r.explanation and "16" not in r.explanation
