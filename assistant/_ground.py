@@ -129,6 +129,11 @@ def _values(
     counts = any(c.kind.startswith("qty:") for c in c_items)  # a figure a date may be said to date
     for c in c_items:
         u = slots.slot(ct, c, ut, u_items)
+        if u is not None and c.kind.startswith("qty:") and _planned(ut, u) != _planned(ct, c):
+            # 到2028年将建成12个，目前已建成7个 for 目前已建成12个: the figure done so far is its slot
+            same = [x for x in u_items if not x.kind.startswith("qty:") or _planned(ut, x) == _planned(ct, c)]
+            done = slots.slot(ct, c, ut, same)
+            u = done if done is not None and slots.label_said(ct, ut, done) else u  # 建成 said both times
         if (
             past
             and u is not None

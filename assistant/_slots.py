@@ -81,6 +81,12 @@ def _label(text: str, it: Item) -> str:
     return words[-1] if words else ""
 
 
+def label_said(claim_text: str, unit_text: str, it: Item) -> bool:
+    """The word printed just before the article's number (建成 in 目前已建成7个) is in the claim."""
+    label = _label(unit_text, it)
+    return bool(label) and label in claim_text
+
+
 def _counted(text: str, it: Item) -> str:
     """The word printed just after a number: 社区 in 8个社区建设."""
     import jieba

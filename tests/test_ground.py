@@ -652,3 +652,12 @@ def test_another_story_neither_supports_nor_denies_part_of_a_claim() -> None:
     claim = "新埭镇今年新建农村公路12公里，设站35个"
     r = judge_fact("设站35个", claim, units)  # the race's 16个 says nothing of the road's stops
     assert r.verdict == "contradicted" and "28" in r.explanation and "16" not in r.explanation
+
+
+def test_a_target_stated_as_done_is_denied_by_the_figure_done() -> None:
+    s = "根据规划，到2029年全市将建成口袋公园40个，目前已建成23个。"
+    assert verdict("全市目前已建成口袋公园40个", s) == "contradicted"  # 23 done, not the target's 40
+    assert verdict("全市目前已建成口袋公园23个", s) == "supported"
+    assert verdict("到2029年全市将建成口袋公园40个", s) == "supported"
+    # ...but a figure of another measure is not taken for it (设点 is not 建成)
+    assert verdict("全市设点40个", s) != "contradicted"
