@@ -80,8 +80,11 @@ def write_corpus(folder: Path) -> Path:
     return folder
 
 
-def start_app(index: Path, corpus: Path, log_path: Path, timeout: float = START_TIMEOUT_S) -> RunningApp:
-    """`python app.py` as a person runs it; returns once the page is up and the index is ready."""
+def start_app(
+    index: Path, corpus: Path, log_path: Path, timeout: float = START_TIMEOUT_S, extra: tuple[str, ...] = ()
+) -> RunningApp:
+    """`python app.py` as a person runs it (with `extra` options); returns once the page is up and
+    the index is ready."""
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
     env.pop("GRADIO_SERVER_PORT", None)
@@ -94,6 +97,7 @@ def start_app(index: Path, corpus: Path, log_path: Path, timeout: float = START_
         str(index),
         "--corpus",
         str(corpus),
+        *extra,
     ]
     log = log_path.open("w", encoding="utf-8")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)

@@ -57,7 +57,7 @@ def page(browser: Any, running: RunningApp) -> Iterator[Any]:
     ctx.close()
 
 
-def ask(pg: Any, question: str) -> Any:
+def ask(pg: Any, question: str, timeout_ms: int = ANSWER_TIMEOUT_MS) -> Any:
     """Type a question, send it, and return the newest answer once it has finished streaming."""
     before = pg.locator("#lna-chat .lna-answer, #lna-chat .lna-error").count()
     pg.fill("#lna-question textarea", question)
@@ -67,7 +67,7 @@ def ask(pg: Any, question: str) -> Any:
         "([sel, n]) => document.querySelectorAll(sel).length > n"
         " && !document.querySelector('.lna-streaming')",
         arg=[done, before],
-        timeout=ANSWER_TIMEOUT_MS,
+        timeout=timeout_ms,
     )
     return pg.locator("#lna-chat .lna-answer").last
 
@@ -236,3 +236,44 @@ def test_archive_tab_uploads_lists_answers_and_removes(page: Any, tmp_path: Path
     page.get_by_role("tab", name="问答 · Ask").click()
     again = ask(page, UPLOAD_QUESTION)
     assert again.locator(".lna-refusal").count() == 1 and again.locator(".lna-card").count() == 0
+
+
+# Every piece the chat window shows while an answer streams, in order (a MutationObserver, so a
+# piece that is on screen for a fraction of a second is still seen).
+_WATCH_STREAM = """
+window.__streamed = [];
+new MutationObserver(() => {
+  const s = document.querySelector('#lna-chat .lna-streaming');
+  if (s && window.__streamed[window.__streamed.length - 1] !== s.innerText) window.__streamed.push(s.innerText);
+}).observe(document.body, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def test_the_llm_reader_streams_the_passages_it_reads_then_the_verified_answer(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # `python app.py --reader llm` with the packaged model: the model's first words (the passages
+    # it names, 依据资料[1]) show while it writes, then the verified answer with its cards.
+    pytest.importorskip("openvino_genai")
+    from tests.test_app import start_app, write_corpus
+
+    tmp = tmp_path_factory.mktemp("app-llm")
+    app = start_app(tmp / "index", write_corpus(tmp / "corpus"), tmp / "app.log", extra=("--reader", "llm"))
+    try:
+        ctx = browser.new_context(viewport={"width": 1100, "height": 1100}, locale="zh-CN")
+        pg = ctx.new_page()
+        pg.goto(app.url)
+        pg.wait_for_function("document.querySelector('#lna-status')?.innerText.includes('Ready')")
+        pg.evaluate(_WATCH_STREAM)
+        # the model loads and compiles while the first question waits (~20-60 s on 2 cores)
+        answer = ask(pg, "平湖首批设立了多少家劳模工匠学堂？", timeout_ms=300_000)
+        streamed = pg.evaluate("window.__streamed")
+        assert streamed and streamed[0].startswith("依据资料["), streamed  # the model's first words
+        assert not any("编号" in s for s in streamed)  # the prompt's label is not shown
+        assert "16" in answer.locator(".lna-text").inner_text()
+        reader = answer.locator(".lna-reader").inner_text()  # which reader answered, shown
+        assert "语言模型" in reader and "Qwen" in reader, reader
+        assert answer.locator(".lna-card").count() >= 1
+        ctx.close()
+    finally:
+        app.stop()
