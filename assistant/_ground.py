@@ -45,7 +45,7 @@ from ._fenbie import (
 from ._names import NUMBERED_NAME
 from ._normalize import normalise
 from ._roles import _role_check
-from ._subjects import PLACE_KINDS, named_things, subject_gaps
+from ._subjects import PLACE_KINDS, borrowed_modifiers, named_things, subject_gaps
 from ._values import Item, consistent, items
 
 # ------------------------------------------------------------------ instructions
@@ -80,6 +80,13 @@ def is_instruction(sentence: str, preceding: str = "") -> bool:
 _NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿]*")  # with its magnitude: 1.14亿 is not 1.14万
 PLAN_WORDS = r"将|计划|预计|目标|力争|有望|拟|预期"  # a figure or a time said of a plan, not of a result
 _PLAN = re.compile(PLAN_WORDS)
+
+
+def _coarser(frame: Item, claimed: Item) -> bool:
+    """A frame that names less than the claim's date (4月 of a headline for 4月1日): it frames the
+    month, and does not state the day."""
+    f, c = frame.time, claimed.time
+    return f is not None and c is not None and c.day is not None and f.day is None and f.day_offset is None
 
 
 def _planned(text: str, it: Item) -> bool:
@@ -366,6 +373,12 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         m = re.search(re.escape(name), fact, re.I)  # as the claim writes it: K2路, not k2路
         name = m.group(0) if m else name
         out.other_subject.append(_say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name))
+    for word in borrowed_modifiers(ct, replace(ev, text=ut)):
+        out.other_subject.append(
+            f"报道在另一句提到{word}，这句说的不是{word}"
+            if zh
+            else f"{word} is from another sentence of the report"
+        )
     if out.other_subject and not out.diffs:
         out.verdict = "not_found"
         return out
@@ -382,7 +395,9 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         and not target_time(context, u.start, u.end)
     ]
     for c in c_items:
-        if c.text in out.missing and any(f.kind == c.kind and consistent(c, f) for f in framing):
+        if c.text in out.missing and any(
+            f.kind == c.kind and consistent(c, f) and not _coarser(f, c) for f in framing
+        ):
             out.missing.remove(c.text)
             out.agrees.append(c.text)
     # ...and the one year a report prints frames a span that names none (2023年土耳其地震的震级为

@@ -10,6 +10,7 @@ grounding engine (`_ground.align`) and by `_answerable.answers`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -242,4 +243,32 @@ def numbered_rivals(text: str, span: str) -> list[tuple[str, str]]:
         rival = next((name for (_, k), name in printed.items() if k == m.group(2)), None)
         if rival is not None:
             out.append((m.group(0).upper(), rival.upper()))
+    return out
+
+
+def borrowed_modifiers(text: str, ev: Evidence) -> list[str]:
+    """Words of `text` that narrow a thing the span prints (骨科 of 骨科夜间门诊 over …将从4月1日起开设
+    夜间门诊) and that the article prints only in another sentence (…再决定是否增加骨科、眼科等科室):
+    the claim joins two sentences into one fact that neither states. A word the span, the sentence
+    before or the headline prints is the span's own; one printed nowhere is left to the coverage
+    checks (a paraphrase)."""
+    import jieba.posseg
+
+    span = normalise(ev.text)
+    near = span + "\n" + normalise(ev.context) + "\n" + normalise(ev.sentence)
+    article = normalise(ev.article_text)
+    words = [(p.word, p.flag) for p in jieba.posseg.lcut(normalise(text), HMM=False)]
+    out = []
+    for (w, flag), (after, _) in itertools.pairwise(words):
+        if (
+            len(w) >= 2
+            and flag == "n"  # a common noun: names of places, people and bodies are subject_gaps' job
+            and len(after) >= 2
+            and after in span
+            and w + after not in span
+            and w not in near
+            and w not in normalise(ev.source)
+            and w in article
+        ):
+            out.append(w)
     return out
