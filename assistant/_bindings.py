@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from . import _facts as facts
-from ._names import NUMBERED_NAME
+from ._names import NUMBERED_NAME, numbered_spans
 from ._normalize import cn_number, normalise
 from ._slots import is_base
 
@@ -119,13 +119,13 @@ def value_sibling(question: str, sentence: str, evidence: Sequence[str]) -> tupl
     c = normalise(sentence)
     if other := other_sibling(question, c):
         return "", *other
-    names = [m.span() for m in NUMBERED_NAME.finditer(c)]
+    names = numbered_spans(c)
     values = [
         v.text
         for v in facts.find_quantities(c)
         if not v.ordinal
         and not any(f.fullmatch(v.text) for f in _SIBLINGS)  # 二期 is the sibling
-        and not any(a <= v.start < b for a, b in names)  # the 5号 of 5号线 names it
+        and not any(v.start in r for r in names)  # the 5号 of 5号线 names it
     ]
     claim = c if any(_named(f, c) for f in _SIBLINGS) else f"{normalise(question)}\n{c}"
     texts = [normalise(e) for e in evidence]

@@ -26,7 +26,7 @@ from ._batch import requests
 from ._bindings import other_sibling, place_swap, value_sibling
 from ._evidence import Alignment, Evidence, _say
 from ._facts import detect_language, find_times
-from ._normalize import normalise
+from ._normalize import as_written, normalise
 from ._search import Filters, Searcher, clean_query
 from ._slots import coverage, mask, terms
 from ._split_passages import sentence_spans
@@ -305,7 +305,8 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: b
         if o.verdict != "not_found" and (rivals := subjects.numbered_rivals(nc, normalise(u.text))):
             # 103路全长20公里，设站35个: its 设站35个 is still 103路's, not 101路's printed here
             o.verdict = "not_found"
-            o.other_subject.append(_say(zh, "rival", a=rivals[0][1], c=rivals[0][0]))
+            name, rival = as_written(rivals[0][0], claim), as_written(rivals[0][1], u.text)
+            o.other_subject.append(_say(zh, "rival", a=rival, c=name))
         if o.verdict != "not_found" and told and story[u.article.id] < STORY_COVERAGE:
             # another story neither supports nor denies a part of the claim (a bus route's 设站35个,
             # a race's 医疗点16个)

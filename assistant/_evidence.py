@@ -95,6 +95,7 @@ def _say(zh: bool, key: str, **kw: str) -> str:
         "frame": ("报道说的是{a}，不是{c}", "the archive speaks of {a}, not {c}"),
         "rival": ("报道说的是{a}，不是{c}", "the archive's sentence is about {a}, not {c}"),
         "absent": ("报道没有提到{c}", "the archive's sentence does not say {c}"),
+        "elsewhere": ("报道在另一句提到{c}，这句说的不是{c}", "{c} is from another sentence of the report"),
         "instruction": ("该句是写给系统的指令，不是报道", "the sentence is an instruction, not reporting"),
         "measure": ("报道的{c}是{a}，不是{o}", "the archive's {c} is {a}, not {o}"),
     }

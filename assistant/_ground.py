@@ -43,7 +43,7 @@ from ._fenbie import (
     fenbie_views,
 )
 from ._names import NUMBERED_NAME
-from ._normalize import normalise
+from ._normalize import as_written, normalise
 from ._roles import _role_check
 from ._subjects import PLACE_KINDS, borrowed_modifiers, named_things, subject_gaps
 from ._values import Item, consistent, items
@@ -80,6 +80,11 @@ def is_instruction(sentence: str, preceding: str = "") -> bool:
 _NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿]*")  # with its magnitude: 1.14亿 is not 1.14万
 PLAN_WORDS = r"将|计划|预计|目标|力争|有望|拟|预期"  # a figure or a time said of a plan, not of a result
 _PLAN = re.compile(PLAN_WORDS)
+
+
+# A number and the two characters after it (2026平湖 of 2026平湖半程马拉松): printed so in the
+# headline or the sentence before, it is part of the event's name.
+_NAME_NUMBER = re.compile(r"(\d+(?:\.\d+)?)[\u4e00-\u9fff]{2}")
 
 
 def _coarser(frame: Item, claimed: Item) -> bool:
@@ -357,7 +362,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         out.verdict = "not_found"
         return out
     gaps = [g.partition("|") for g in subject_gaps(ct, replace(ev, text=ut), guess_people=True)]
-    rivalled = [name.lower() for name, _, rival in gaps if rival]  # codes come capitalised (K3路)
+    rivalled = [name for name, _, rival in gaps if rival]
     # A name in the same slot of the same wording that differs contradicts (淡马锡 vs GIC), unless
     # it is the subject itself: another town, another 街道 is another subject, and says nothing.
     entity = []
@@ -368,17 +373,12 @@ def _align(fact: str, ev: Evidence) -> Alignment:
             entity.append(ours)
             out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
     for name, _, rival in gaps:
-        if any(name.lower() in e or e in name.lower() for e in entity):
+        if any(name in e or e in name for e in entity):
             continue
-        m = re.search(re.escape(name), fact, re.I)  # as the claim writes it: K2路, not k2路
-        name = m.group(0) if m else name
+        name, rival = as_written(name, fact), as_written(rival, ev.text)  # K2路, not k2路
         out.other_subject.append(_say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name))
     for word in borrowed_modifiers(ct, replace(ev, text=ut)):
-        out.other_subject.append(
-            f"报道在另一句提到{word}，这句说的不是{word}"
-            if zh
-            else f"{word} is from another sentence of the report"
-        )
+        out.other_subject.append(_say(zh, "elsewhere", c=word))
     if out.other_subject and not out.diffs:
         out.verdict = "not_found"
         return out
@@ -420,11 +420,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     # ...and so does a number the headline or the sentence before prints inside the claim's own
     # words (2026平湖半程马拉松: the event's name, not a figure of the span)
     masked = slots.mask(ct, c_items)
-    named |= {
-        m.group(0)
-        for m in _NUMBER.finditer(masked)
-        if len(ct[m.start() : m.end() + 2]) >= len(m.group(0)) + 2 and ct[m.start() : m.end() + 2] in context
-    }
+    named |= {m.group(1) for m in _NAME_NUMBER.finditer(masked) if m.group(0) in context}
     for number in _NUMBER.findall(masked):
         if number not in _NUMBER.findall(ut) and number not in named:
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed

@@ -24,6 +24,12 @@ NUMBERED_NAME = re.compile(
 )
 
 
+def numbered_spans(text: str) -> list[range]:
+    """Where `text` prints a numbered name (offsets): `at in r` for a number or a word inside one
+    (the 5 of 5号线 is its name's, not a figure; the 线路 of 15路线路 is no place 路线路)."""
+    return [range(*m.span()) for m in NUMBERED_NAME.finditer(text)]
+
+
 # ------------------------------------------------------------------ people and organisations
 
 SURNAMES = set(

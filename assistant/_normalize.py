@@ -73,6 +73,13 @@ _PERCENT = re.compile(rf"百分之([{CN_NUMERALS}\d.]+)")
 _QUOTES = re.compile(r"[“”„‟「」『』〝〞＂]")
 
 
+def as_written(word: str, text: str) -> str:
+    """`word` as `text` prints it, for an explanation: a normalised name (k2路, found by matching
+    normalised text) shown in the writer's case (K2路). The word itself when `text` lacks it."""
+    m = re.search(re.escape(word), text, re.I)
+    return m.group(0) if m else word
+
+
 def normalise(text: str) -> str:
     """For comparing values: folded, lower-case, 百分之X as X%, ℃ one way, quotes one way.
 

@@ -33,13 +33,13 @@ from ._answerable import other_rank, unranked
 from ._readers import REFUSAL, Reader
 from ._split_passages import sentence_spans
 from ._verify_answer import Verifier, compose, same_answer
+from .config import Settings
 from .records import Answer, Hit
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from ._index import NewsIndex
-    from .config import Settings
 
 SYSTEM_ZH = (
     "你是嘉兴日报·平湖版的新闻问答助手。用户会给出编号的新闻资料和一个问题。"
@@ -78,7 +78,7 @@ _DECLINE = re.compile(
 
 
 MAX_SENTENCES = 3  # of the verified ones, in the model's order: the prompt asks for one or two
-PASSAGE_CHARS = 240  # characters of each passage the model reads (seed passages are <= 200)
+PASSAGE_CHARS = Settings.llm_passage_chars  # characters of each passage the model reads (the default)
 
 CONDENSE = (
     "把对话中最后一个追问改写成一个完整、独立的问题：补全它所指的人、事、地点和时间，"
@@ -99,14 +99,15 @@ SOURCES_HEAD = {"zh": "依据资料", "en": "From passages "}
 SOURCES_END = {"zh": "：", "en": ": "}
 
 
-def numbers_so_far(raw: str, n_passages: int) -> list[int]:
-    """The passage numbers (1..n) the 编号 line of a draft still being written has named so far;
-    a number counts once it is complete (a digit follows no further digit, or n < 10)."""
+def numbers_so_far(raw: str, n_passages: int, *, done: bool = False) -> list[int]:
+    """The passage numbers (1..n, full-width digits too) the 编号 line of a draft names, in order;
+    while the draft is still being written (not `done`) a number counts once it is complete (a
+    digit follows no further digit, or n < 10)."""
     m = _NUMBERS.search(raw)
     if m is None:
         return []
     text = m.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    whole = m.end() < len(raw) or n_passages < 10  # a digit at the very end may go on
+    whole = done or m.end() < len(raw) or n_passages < 10  # a digit at the very end may go on
     out = []
     for d in re.finditer(r"[0-9]+", text):
         if d.end() == len(text) and not whole:
@@ -183,13 +184,8 @@ def parse(raw: str, n_passages: int) -> Draft:
     """The model's two lines -> `Draft`. Tolerant: a missing 编号 line, a missing 答案 label,
     full-width digits, numbers out of range (dropped)."""
     text = raw.strip()
-    numbers: list[int] = []
+    numbers = numbers_so_far(text, n_passages, done=True)
     m = _NUMBERS.search(text)
-    if m:
-        for d in re.findall(r"[0-9０-９]+", m.group(1)):
-            k = int(d.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
-            if 1 <= k <= n_passages and k not in numbers:
-                numbers.append(k)
     if m is None:  # no 编号 line (English drafts often): the passages its sentences cite
         for d in re.findall(r"\[(\d+)\]", text):
             if 1 <= int(d) <= n_passages and int(d) not in numbers:

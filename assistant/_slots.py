@@ -14,7 +14,7 @@ import itertools
 import re
 
 from ._facts import _DIRECTIONS, BATCH_MARKER, content_terms, find_directions
-from ._names import FOREIGN_NAME, NUMBERED_NAME, SURNAMES, find_people
+from ._names import FOREIGN_NAME, SURNAMES, find_people, numbered_spans
 from ._values import Item, consistent
 
 PROPER = ("nr", "ns", "nt", "nz", "eng", "nrt", "nrfg")
@@ -168,13 +168,13 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
         role = int(is_base(unit_text, u.start) == claim_base)
         # 高峰发车间隔缩短为8分钟，平峰发车间隔15分钟 for 高峰…为8分钟: a figure printed after another
         # sibling (平峰, 15路, 二期) than the claim names is that sibling's, whatever its label says.
-        named = any(a <= u.start < b for a, b in numbered)  # the 7 of 7号线 is the name's own
+        named = any(u.start in r for r in numbered)  # the 7 of 7号线 is the name's own
         own = int(named or bound_sibling(claim_text, unit_text, u.start) is None)
         return own, role, int(hit or not words), int(consistent(c, u)), int(hit), near
 
     from ._bindings import bound_sibling  # _bindings reads is_base from here
 
-    numbered = [m.span() for m in NUMBERED_NAME.finditer(unit_text)]
+    numbered = numbered_spans(unit_text)
 
     claim_base = is_base(claim_text, c.start)
     return max(same, key=score)

@@ -10,12 +10,13 @@ grounding engine (`_ground.align`) and by `_answerable.answers`.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from typing import TYPE_CHECKING
 
 from . import _slots as slots
-from ._names import FOREIGN_NAME, NUMBERED_NAME, SURNAMES, find_people
+from ._names import FOREIGN_NAME, NUMBERED_NAME, SURNAMES, find_people, numbered_spans
 from ._normalize import normalise
 
 if TYPE_CHECKING:
@@ -87,12 +88,12 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     that way must be printed, but as a rival in a span only a bridge or a road counts (当前中心
     or 示范小区 are no rivals to anything).
     """
-    numbered = [m.span() for m in NUMBERED_NAME.finditer(text)]
+    numbered = numbered_spans(text)
     return [
         (m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind")))
         for m in _NAMED.finditer(text)
         if not _straddles(text, m)
-        and not any(a <= m.start() < b for a, b in numbered)  # 路线路 of 15路线路: 15路's 线路
+        and not any(m.start() in r for r in numbered)  # 路线路 of 15路线路: 15路's 线路
         and (
             (not _common_word_tail(m.group("core"), m.group("kind")) and _is_name_core(m.group("core")))
             or (
@@ -105,18 +106,25 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     ]
 
 
+@functools.lru_cache(maxsize=4096)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's (word, tag) pairs, no HMM guesses. Cached: a claim's text is tagged once, not
+    once for each evidence unit it is aligned with."""
+    import jieba.posseg
+
+    return tuple((p.word, p.flag) for p in jieba.posseg.lcut(text, HMM=False))
+
+
 def proper_names(text: str) -> list[str]:
     """People, places and organisations named in text: jieba's tags (no HMM guesses), people
     by title or speech verb, and named places."""
-    import jieba.posseg
-
     names = [
-        p.word
-        for p in jieba.posseg.lcut(text, HMM=False)
-        if (p.flag in _PROPER or p.flag == "eng")
-        and len(p.word) >= 2
-        and not re.fullmatch(r"[\d.]+", p.word)
-        and (not p.flag.startswith("nr") or p.word[0] in SURNAMES)  # 比比 in 占比比去年 is no one's
+        word
+        for word, flag in _tagged(text)
+        if (flag in _PROPER or flag == "eng")
+        and len(word) >= 2
+        and not re.fullmatch(r"[\d.]+", word)
+        and (not flag.startswith("nr") or word[0] in SURNAMES)  # 比比 in 占比比去年 is no one's
     ]
     names += [p.text for p in find_people(text)]
     names += [n for n, _ in named_things(text, loose=True)]
@@ -234,15 +242,16 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
 def numbered_rivals(text: str, span: str) -> list[tuple[str, str]]:
     """(name, rival) for each numbered name of `text` (211路, G7512次列车, MU5735航班) the span
     does not print while it prints a sibling of its kind (205路, 2303号航班): the span is about
-    that one, whatever the sentence before says. Codes come capitalised (normalise lowers them)."""
+    that one, whatever the sentence before says. Each as its own text prints it; codes compare
+    in any case (the claim may come unnormalised: K1路, the span normalised: k1路)."""
     printed = {(m.group(1).lower(), m.group(2)): m.group(0) for m in NUMBERED_NAME.finditer(span)}
     out = []
     for m in NUMBERED_NAME.finditer(text):
-        if (m.group(1).lower(), m.group(2)) in printed:  # the claim may come unnormalised (K1路)
+        if (m.group(1).lower(), m.group(2)) in printed:
             continue
         rival = next((name for (_, k), name in printed.items() if k == m.group(2)), None)
         if rival is not None:
-            out.append((m.group(0).upper(), rival.upper()))
+            out.append((m.group(0), rival))
     return out
 
 
@@ -252,14 +261,11 @@ def borrowed_modifiers(text: str, ev: Evidence) -> list[str]:
     the claim joins two sentences into one fact that neither states. A word the span, the sentence
     before or the headline prints is the span's own; one printed nowhere is left to the coverage
     checks (a paraphrase)."""
-    import jieba.posseg
-
     span = normalise(ev.text)
     near = span + "\n" + normalise(ev.context) + "\n" + normalise(ev.sentence)
     article = normalise(ev.article_text)
-    words = [(p.word, p.flag) for p in jieba.posseg.lcut(normalise(text), HMM=False)]
     out = []
-    for (w, flag), (after, _) in itertools.pairwise(words):
+    for (w, flag), (after, _) in itertools.pairwise(_tagged(normalise(text))):
         if (
             len(w) >= 2
             and flag == "n"  # a common noun: names of places, people and bodies are subject_gaps' job

@@ -81,3 +81,18 @@ def real_seed_index(real_settings: Settings):  # -> NewsIndex; read-only for the
     index = NewsIndex(real_settings, get_embedder(real_settings))
     index.ingest(load_paths([SEED_PAGE]).articles)
     return index
+
+
+def evidence_units(*texts: str) -> list:
+    """Each text an article (dated 2025-06-01, 嘉兴日报·平湖版), each of its sentences an evidence
+    unit with itself as context: for the claim checker's rules without an index."""
+    from assistant._check import EvidenceUnit
+    from assistant._split_passages import sentence_spans
+    from assistant.records import Article
+
+    out = []
+    for n, text in enumerate(texts):
+        art = Article(id=f"a{n}", title="", text=text, date="2025-06-01", source="嘉兴日报·平湖版")
+        for s, e in sentence_spans(text):
+            out.append(EvidenceUnit(art, f"a{n}:0", s, e, n, s))
+    return out

@@ -19,7 +19,7 @@ from assistant._values import consistent, items
 from assistant.config import Settings
 from assistant.errors import EmptyQueryError, InputError
 
-from .conftest import SEED_PAGE
+from .conftest import SEED_PAGE, evidence_units
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CLAIMS = ROOT / "eval" / "seed_claims.jsonl"
@@ -252,25 +252,12 @@ def test_empty_or_huge_claim_is_a_clear_error(seed_searcher: Searcher) -> None:
         _check(seed_searcher, "。".join(f"平湖第{i}批设立了{i}家学堂" for i in range(1, 20)))
 
 
-def _units(*texts: str) -> list:
-    from assistant._check import EvidenceUnit
-    from assistant._split_passages import sentence_spans
-    from assistant.records import Article
-
-    out = []
-    for n, text in enumerate(texts):
-        art = Article(id=f"a{n}", title="", text=text, date="2025-06-01", source="嘉兴日报·平湖版")
-        for s, e in sentence_spans(text):
-            out.append(EvidenceUnit(art, f"a{n}:0", s, e, n, s))
-    return out
-
-
 def test_part_of_a_claim_is_not_supported_by_another_story() -> None:
     # Found on the perturbation dev split: 同比增长8.0% was supported by an article about
     # something else while the claim's own article said 13.4%. New sentences here.
     from assistant._check import judge_fact
 
-    units = _units(
+    units = evidence_units(
         "据统计，全镇今年新增农家乐23家，同比增长13.4%。",
         "另据了解，全省快递业务量同比增长8.0%，继续保持较快增长。",
     )

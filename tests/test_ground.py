@@ -20,21 +20,10 @@ from assistant._roles import roles
 from assistant._subjects import named_things
 from assistant._values import dated_times
 
+from .conftest import evidence_units
+
 CASES = Path(__file__).resolve().parent.parent.parent / "shared" / "cases"
 PINGHU = "嘉兴日报·平湖版"
-
-
-def _units(*texts: str) -> list:
-    from assistant._check import EvidenceUnit
-    from assistant._split_passages import sentence_spans
-    from assistant.records import Article
-
-    out = []
-    for n, text in enumerate(texts):
-        art = Article(id=f"a{n}", title="", text=text, date="2025-06-01", source=PINGHU)
-        for s, e in sentence_spans(text):
-            out.append(EvidenceUnit(art, f"a{n}:0", s, e, n, s))
-    return out
 
 
 def verdict(claim: str, sentence: str, **kw: str) -> str:
@@ -161,7 +150,7 @@ def test_a_span_about_a_sibling_with_another_number_says_nothing(
 def test_a_figure_printed_after_a_sibling_is_the_siblings() -> None:
     from assistant._check import judge_fact
 
-    units = _units("地铁2号线全长28公里，7号线全长19公里，均计划年内通车。")
+    units = evidence_units("地铁2号线全长28公里，7号线全长19公里，均计划年内通车。")
     # 28公里 is 2号线's; 7号线's own figure (19公里) is the one to compare with
     assert judge_fact("7号线全长28公里", "7号线全长28公里", units).verdict == "contradicted"
     assert judge_fact("7号线全长19公里", "7号线全长19公里", units).verdict == "supported"
@@ -622,7 +611,7 @@ def test_a_race_time_is_one_figure() -> None:
 def test_a_later_part_of_a_claim_keeps_its_routes_number() -> None:
     from assistant._check import judge_fact
 
-    units = _units("6路全长15.2公里，设站26个；9路全长11公里，设站19个。")
+    units = evidence_units("6路全长15.2公里，设站26个；9路全长11公里，设站19个。")
     claim = "平湖7路公交全长15.2公里，设站26个"
     assert judge_fact("设站26个", claim, units).verdict == "not_found"  # 7路 is never printed
     claim = "6路全长15.2公里，设站29个"
@@ -632,7 +621,9 @@ def test_a_later_part_of_a_claim_keeps_its_routes_number() -> None:
 def test_another_groups_sentence_does_not_deny_a_claim() -> None:
     from assistant._check import judge_fact
 
-    units = _units("男子组比赛中，陈刚以2小时31分05秒夺冠；女子组冠军由周琳获得，成绩为2小时48分10秒。")
+    units = evidence_units(
+        "男子组比赛中，陈刚以2小时31分05秒夺冠；女子组冠军由周琳获得，成绩为2小时48分10秒。"
+    )
     claim = "男子组冠军陈刚的成绩为2小时31分05秒"
     assert judge_fact(claim, claim, units).verdict == "supported"
     claim = "女子组冠军周琳的成绩为2小时31分05秒"
@@ -648,7 +639,9 @@ def test_a_number_in_the_events_name_may_stand_in_the_headline() -> None:
 def test_another_story_neither_supports_nor_denies_part_of_a_claim() -> None:
     from assistant._check import judge_fact
 
-    units = _units("本次运动会设置医疗点16个、补给站9个。", "新埭镇今年新建农村公路12公里，设站28个。")
+    units = evidence_units(
+        "本次运动会设置医疗点16个、补给站9个。", "新埭镇今年新建农村公路12公里，设站28个。"
+    )
     claim = "新埭镇今年新建农村公路12公里，设站35个"
     r = judge_fact("设站35个", claim, units)  # the race's 16个 says nothing of the road's stops
     assert r.verdict == "contradicted" and "28" in r.explanation and "16" not in r.explanation

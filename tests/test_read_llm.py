@@ -251,14 +251,15 @@ def test_json_names_the_reader_and_the_verification(index: NewsIndex) -> None:
     assert d["reader"] == "llm" and d["verification"][1]["kept"] is True
 
 
+def stream(index: NewsIndex, question: str, draft: str) -> list[str | Answer]:
+    """What the chat window gets for `question` when the model writes `draft` (the fake model
+    streams at spaces, so the draft arrives in several chunks)."""
+    a = Assistant(index.settings.with_(reader="llm"), index, reader=reader(index, draft))
+    return list(a.stream(question))
+
+
 def test_stream_yields_the_draft_then_the_verified_answer(index: NewsIndex) -> None:
-    a = Assistant(
-        index.settings.with_(reader="llm"),
-        index,
-        # The fake model streams at spaces: the draft arrives in several chunks.
-        reader=reader(index, "编号： 1\n答案： 鱼圻塘大桥 全长 86米。 [1]"),
-    )
-    out = list(a.stream("鱼圻塘大桥全长多少米？"))
+    out = stream(index, "鱼圻塘大桥全长多少米？", "编号： 1\n答案： 鱼圻塘大桥 全长 86米。 [1]")
     draft = out[:-1]
     assert len(draft) >= 3 and all(isinstance(x, str) for x in draft)
     assert "编号" not in "".join(draft) and "86米" in "".join(draft)  # the answer line, as it grows
@@ -269,24 +270,17 @@ def test_stream_yields_the_draft_then_the_verified_answer(index: NewsIndex) -> N
 
 def test_a_draft_without_labels_streams_as_it_is_written(index: NewsIndex) -> None:
     # English drafts often have no 编号 line and no label: shown as they grow, not held back.
-    a = Assistant(
-        index.settings.with_(reader="llm"),
-        index,
-        reader=reader(index, "The Yuqitang bridge is 86 metres long. [1]"),
+    out = stream(
+        index, "How long is the Yuqitang bridge (鱼圻塘大桥)?", "The Yuqitang bridge is 86 metres long. [1]"
     )
-    out = list(a.stream("How long is the Yuqitang bridge (鱼圻塘大桥)?"))
     draft = out[:-1]
     assert len(draft) >= 2 and not any(isinstance(x, Sources) for x in draft)
     assert "".join(draft) == "The Yuqitang bridge is 86 metres long. [1]"
 
 
 def test_the_sources_are_closed_once(index: NewsIndex) -> None:
-    a = Assistant(
-        index.settings.with_(reader="llm"),
-        index,
-        reader=reader(index, "编号： 1\n答案： 鱼圻塘大桥 全长 86米。 [1]"),
-    )
-    draft = "".join(x for x in a.stream("鱼圻塘大桥全长多少米？") if isinstance(x, str))
+    out = stream(index, "鱼圻塘大桥全长多少米？", "编号： 1\n答案： 鱼圻塘大桥 全长 86米。 [1]")
+    draft = "".join(x for x in out if isinstance(x, str))
     assert draft.count("：") == 1 and draft.startswith("依据资料[1]：鱼圻塘大桥")
 
 
@@ -300,12 +294,7 @@ def test_the_passage_numbers_count_as_the_model_names_them() -> None:
 
 
 def test_a_decline_streams_no_sources(index: NewsIndex) -> None:
-    a = Assistant(
-        index.settings.with_(reader="llm"),
-        index,
-        reader=reader(index, "编号： 0\n答案： 资料中没有答案。"),
-    )
-    out = list(a.stream("鱼圻塘大桥哪年建成？"))
+    out = stream(index, "鱼圻塘大桥哪年建成？", "编号： 0\n答案： 资料中没有答案。")
     assert not any(isinstance(x, Sources) for x in out[:-1])
 
 
