@@ -104,7 +104,7 @@ class CpuInfo:
 
 def cpu_info() -> CpuInfo:
     """Model name and flags from /proc/cpuinfo (Linux); the platform's words elsewhere."""
-    from assistant._embed import cpu_threads
+    from assistant._embed_backend import cpu_threads
 
     model, flags, family, number = "", (), "", ""
     try:

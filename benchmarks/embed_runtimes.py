@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant._calibrate import cpu_info  # noqa: E402
-from assistant._embed import RUNTIMES, Embedder, cpu_threads  # noqa: E402
+from assistant._embed import RUNTIMES, Embedder  # noqa: E402
+from assistant._embed_backend import cpu_threads  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 
 RGB_ZH = ROOT.parent / "shared" / "data" / "rgb" / "zh_refine.json"
