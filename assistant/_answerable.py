@@ -23,7 +23,7 @@ import re
 from ._bindings import PLACES, other_sibling
 from ._evidence import Evidence, _say
 from ._facts import TimeExpr, detect_language, find_times
-from ._ground import ANOTHER_TIME, PLAN_WORDS, framing_year, is_instruction, target_time
+from ._ground import ANOTHER_TIME, PLAN_WORDS, framing_year, is_instruction, planned, target_time
 from ._names import COUNTRIES, TITLE_PATTERN
 from ._normalize import cn_number, normalise
 from ._slots import is_base
@@ -235,6 +235,10 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
     other = other_value(q, span, close)
     if other:
         return _say(zh, "frame", a=other[1], c=other[0])
+    figures = [u for u in items(span, ev.date) if u.kind.startswith("qty:")]
+    if _ACTUAL.search(q) and figures and all(planned(span, u) for u in figures):
+        # 实际日均供餐多少份 asked, 我们预计日均供餐量在120份左右 printed: a forecast, not what happened
+        return "报道给的是预计数，不是实际数" if zh else "the report gives a forecast, not the actual figure"
     if asks_time:
         if _UNTIL.search(q) and only_starts(ev.sentence or ev.text):
             # 到哪天结束 asked, 将于9月10日起实行半幅封闭施工 printed: a start, not an end
@@ -286,6 +290,7 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
 
 # a question about a plan (到2027年要建成多少): its target year answers it
 _PLANNED = re.compile(rf"{PLAN_WORDS}|要")
+_ACTUAL = re.compile(r"实际|真正|到底已经|实有")  # a question asking what happened, not what is planned
 _CLAUSE_RUN = re.compile(r"[^，,；;。！？!?]+")
 
 

@@ -17,6 +17,7 @@ from . import _facts as facts
 from ._names import NUMBERED_NAME, numbered_spans
 from ._normalize import cn_number, normalise
 from ._slots import is_base
+from ._subjects import tagged
 
 _NUM = r"[一二三四五六七八九十两\d]+"
 # Families of siblings; a member is named by what it counts (批 2), or by its word (女子组).
@@ -96,7 +97,116 @@ def bound_sibling(question: str, text: str, at: int) -> tuple[str, str] | None:
         sentence = _start(text, at, _SENTENCE_END)
         if _TOTAL.search(text, clause, at) and len(_named(family, text[sentence:clause])) > 1:
             return next(iter(asked.values())), "合计"
+    return _bound_place(q, text, at)
+
+
+_JOINED = {"和", "与", "及", "、"}
+_EACH = re.compile(r"各|分别|均|都|每")
+
+
+def _joint(claim: str, text: str, at: int) -> tuple[str, str] | None:
+    """(asked, "合计") when the figure at `at` is printed for two things together (周边餐饮和住宿营业额
+    约为460万元) and the claim names one of them only (住宿营业额为460万元): a total is not a part's.
+    Not when the figure is each one's (各, 分别, 均), nor in a list of things each with its own
+    figure (售价29元的帆布袋、售价59元的保温杯)."""
+    clause = _start(text, at, _CLAUSE_END)
+    if re.search(r"\d", text[clause:at]):
+        return None
+    words = [w for w, _ in tagged(text[clause:at])]
+    for i in range(1, len(words) - 1):
+        a, b = words[i - 1], words[i + 1]
+        if words[i] not in _JOINED or not all(re.fullmatch(r"[\u4e00-\u9fff]{2,}", w) for w in (a, b)):
+            continue
+        if _EACH.search("".join(words[i + 2 :])):
+            continue
+        named = [w for w in (a, b) if w in claim]
+        if len(named) == 1:
+            return named[0], "合计"
     return None
+
+
+# Places and sections are siblings too (其中，当湖街道今年已完工23台，钟埭街道已完工11台; 平湖经济技术
+# 开发区专区有企业108家…；独山港经济开发区专区有企业78家): a figure is the place's named last before
+# it in its sentence. A place is its kind word and the characters before it, up to punctuation,
+# a digit or 和/与/及, known by its last two (平湖钟埭 and 钟埭 are one). 全镇, 各村, 18个村, 乡镇
+# and 示范社区 name no one place; 小区 is left out (示范小区, 老旧小区 are what most of them are).
+# 村民, 村里, 镇级, 村委, 镇长 are no place's kind word; nor is the 乡 of 乡村 / 乡镇.
+_PLACE_KIND = re.compile(
+    r"(?:街道|社区|开发区|[专展片赛校院厂园新景]区|村|镇|乡(?![村镇]))(?![民里级委内外干长])"
+)
+_NAME_CUT = re.compile(r"[^\u4e00-\u9fff]|[和与及]")
+_NO_NAME_END = set("全各该本我每个其此这那等哪几多些的在是有为城乡农山渔集村镇")
+_GENERIC = re.compile(
+    r"(?:示范|文明|和谐|美丽|先进|未来|老旧|住宅|星级|特色|精品|新型|农村|城市|智慧|数字|工业)$"
+)
+
+
+_LEVEL = {"街道": "镇", "乡": "镇"}  # a city's towns and 街道 are one level: 当湖街道's 260个 is no 乍浦镇's
+
+
+def _places(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, str, int]]:
+    """(name, kind, offset) of each place `text[start:end]` names, in order; name without kind,
+    kind by level (街道 and 乡 are 镇)."""
+    out = []
+    for m in _PLACE_KIND.finditer(text, start, len(text) if end is None else end):
+        i = m.start()
+        while i > start and not _NAME_CUT.match(text[i - 1]) and m.start() - i < 10:
+            i -= 1
+        name = text[i : m.start()]
+        if len(name) >= 2 and name[-1] not in _NO_NAME_END and not _GENERIC.search(name):
+            out.append((name, _LEVEL.get(m.group(0), m.group(0)), m.start()))
+    return out
+
+
+def _same_place(a: str, b: str) -> bool:
+    return a[-2:] == b[-2:]
+
+
+def _bound_place(claim: str, text: str, at: int) -> tuple[str, str] | None:
+    """(asked, printed) when the claim names one place of a kind (钟埭街道) and the one of that kind
+    named last before offset `at` in its sentence of `text` is another (当湖街道), with the asked
+    one not in the same clause (虹霓村和海港村并列榜首，得分均为96.5分 is both's)."""
+    sentence = _start(text, at, _SENTENCE_END)
+    before = _places(text, sentence, at)
+    for kind in dict.fromkeys(k for _, k, _ in _places(claim)):
+        asked = [n for n, k, _ in _places(claim) if k == kind]
+        if any(not _same_place(asked[0], n) for n in asked[1:]):
+            continue  # the claim names two of them
+        printed = [(n, o) for n, k, o in before if k == kind]
+        if not printed:
+            continue
+        # The places named in the clause of the last one: with the asked one among others
+        # (独山港镇和乍浦镇合计承担320个), the figure is theirs together unless each has it (均, 各).
+        clause = _start(text, printed[-1][1], _CLAUSE_END)
+        together = {n[-2:] for n, k, _ in _places(text, clause, at) if k == kind}
+        if _same_place(asked[0], printed[-1][0]) and len(together) == 1:
+            continue
+        if asked[0][-2:] in together:
+            if len(together) == 1 or _EACH.search(text, printed[-1][1], at):
+                continue
+            return _as_printed(claim, asked[0]), "合计"
+        return _as_printed(claim, asked[0]), _as_printed(text, printed[-1][0])
+    return None
+
+
+def place_rival(claim: str, span: str) -> tuple[str, str] | None:
+    """(claim's place, the span's) when the span names places of the level of the one the claim
+    names (当湖街道、钟埭街道、曹桥街道…分别为260个… for 乍浦镇) and never the claim's: the span is
+    about those places, whatever it says."""
+    ours = _places(claim)
+    for name, kind, _ in ours:
+        if len({n[-2:] for n, k, _ in ours if k == kind}) > 1:
+            continue  # a list of places (当湖街道队、乍浦镇队…): each item is checked on its own
+        theirs = [n for n, k, _ in _places(span) if k == kind]
+        if theirs and not any(_same_place(name, n) for n in theirs):
+            return _as_printed(claim, name), _as_printed(span, theirs[0])
+    return None
+
+
+def _as_printed(text: str, name: str) -> str:
+    """The name with the kind word its text prints after it (钟埭 -> 钟埭街道)."""
+    m = _PLACE_KIND.match(text, text.find(name) + len(name))
+    return name + (m.group(0) if m else "")
 
 
 def other_sibling(question: str, span: str) -> tuple[str, str] | None:
@@ -134,7 +244,13 @@ def value_sibling(question: str, sentence: str, evidence: Sequence[str]) -> tupl
         number = re.match(r"[\d.,]+(?:万|亿)?", value)
         printed = re.escape(number.group(0)) if number else re.escape(value)
         where = rf"(?<![\d.]){printed}(?![\d.])"
-        bound = [bound_sibling(claim, t, m.start()) for t in texts for m in re.finditer(where, t)]
+        # A total of two things (餐饮和住宿) is read against the whole claim only: a fact split off
+        # from 新建和改造…32公里 names one of them, the claim both.
+        bound = [
+            bound_sibling(claim, t, m.start()) or _joint(claim, t, m.start())
+            for t in texts
+            for m in re.finditer(where, t)
+        ]
         if bound and all(b is not None for b in bound):
             return value, *bound[0]  # type: ignore[misc]
     return None

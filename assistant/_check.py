@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from . import _ground as ground
 from . import _subjects as subjects
 from ._batch import requests
-from ._bindings import other_sibling, place_swap, value_sibling
+from ._bindings import other_sibling, place_rival, place_swap, value_sibling
 from ._evidence import Alignment, Evidence, _say
 from ._facts import detect_language, find_times
 from ._normalize import as_written, normalise
@@ -52,7 +52,7 @@ STORY_COVERAGE = 0.5
 HITS_PER_QUERY = 8
 MAX_FACTS = 12  # each fact is a search: a pasted article is not a claim
 
-_FACT_SPLIT = re.compile(r"[，,；;。！？!?]+|并且|而且|同时")
+_FACT_SPLIT = re.compile(r"(?:[，；;。！？!?]|,(?!\d{3}))+|并且|而且|同时")  # 8,000 is one number
 _AND_SPLIT = re.compile(r"[、和及并]")
 _UNIT_SPLIT = re.compile(r"[；;]")
 
@@ -272,6 +272,7 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: b
         return FactResult(fact, "not_found", nothing)
     decided: list[FactResult] = []
     closest: FactResult | None = None
+    top: FactResult | None = None  # the unit holding most of the fact's words
     story: dict[str, float] = {}
     if story_words and one_story:
         for _, _, u in scored[:12]:
@@ -302,6 +303,10 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: b
             # 男子组冠军张伟…1小时08分32秒 over 女子组冠军由李娜获得，成绩为1小时19分05秒: another group's
             o.verdict = "not_found"
             o.other_subject.append(_say(zh, "rival", a=other[1], c=other[0]))
+        if o.verdict != "not_found" and (rival := place_rival(nc, normalise(u.text))):
+            # 乍浦镇…320个 over 当湖街道、钟埭街道、曹桥街道今年的建设任务分别为260个…: other places' figures
+            o.verdict = "not_found"
+            o.other_subject.append(_say(zh, "rival", a=rival[1], c=rival[0]))
         if o.verdict != "not_found" and (rivals := subjects.numbered_rivals(nc, normalise(u.text))):
             # 103路全长20公里，设站35个: its 设站35个 is still 103路's, not 101路's printed here
             o.verdict = "not_found"
@@ -315,6 +320,7 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: b
                 "该句出自另一篇报道，与声明的其余内容无关" if zh else "the sentence is from another story"
             )
         r = FactResult(fact, o.verdict, _explain(fact, o, zh), u, o, score)
+        top = top or r
         if o.verdict == "not_found":
             closest = closest or r
         else:
@@ -327,7 +333,21 @@ def judge_fact(fact: str, claim: str, units: list[EvidenceUnit], *, one_story: b
         support = next((r for r in decided if r.verdict == "supported"), None)
         if support and support.score >= best.score - SUPPORT_MARGIN:
             return support
+        if top is not None and top.verdict == "not_found" and _prints_disputed(top, best):
+            # The best-worded sentence prints the claim's figure and lacks only a word (单日接待
+            # 游客1.9万人次 for …最多的一天来了1.9万人次): another sentence's other figure (三项活动
+            # 共吸引游客2.3万人次) is another measure's, not a denial.
+            return top
     return best
+
+
+def _prints_disputed(top: FactResult, best: FactResult) -> bool:
+    """`top` agrees with a figure that `best` says differs, and names no other subject."""
+    t, b = top.detail, best.detail
+    if t is None or b is None or t.other_subject or t.diffs or top.score <= best.score:
+        return False
+    agreed = [a.split(" = ")[0] for a in t.agrees]
+    return any(a in d for a in agreed for d in b.diffs)
 
 
 def _explain(fact: str, o: Alignment, zh: bool) -> str:
@@ -358,6 +378,10 @@ def check_claim(
     which and what differs), otherwise not_found. Citations quote the evidence verbatim."""
     claim = clean_query(claim, settings)
     filters = filters or Filters()
+    if detect_language(claim) == "en":
+        # The engine compares a claim's own words and figures with the articles' Chinese text;
+        # an English claim shares neither, so every part of it would be "not found" for no reason.
+        return CheckResult(claim, "not_found", EN_CLAIM, (), ())
     facts = split_facts(claim)
     if len(facts) > MAX_FACTS:
         raise InputError(
@@ -399,9 +423,7 @@ def check_claim(
     if "contradicted" in verdicts:
         verdict = "contradicted"
         bad = [r for r in results if r.verdict == "contradicted"]
-        explanation = "; ".join(
-            (f"“{r.fact}” is contradicted: " if many else "") + r.explanation for r in bad
-        )
+        explanation = "; ".join((f"“{r.fact}”与报道不符：" if many else "") + r.explanation for r in bad)
     elif all(v == "supported" for v in verdicts):
         verdict = "supported"
         explanation = "; ".join((f"“{r.fact}”: " if many else "") + r.explanation for r in results)
@@ -410,6 +432,12 @@ def check_claim(
         missing = [r for r in results if r.verdict == "not_found"]
         explanation = "; ".join((f"“{r.fact}”: " if many else "") + r.explanation for r in missing)
     return CheckResult(claim, verdict, explanation, tuple(citations), tuple(fact_dicts))  # type: ignore[arg-type]
+
+
+EN_CLAIM = (
+    "English claims cannot be checked: the checker compares a claim's words and figures with the "
+    "Chinese text of the articles. Write the claim in Chinese (e.g. 平湖今年加装电梯目标120台) to check it."
+)
 
 
 def check_batch(searcher: Searcher, lines: Iterable[str], settings: Settings) -> Iterator[dict[str, Any]]:

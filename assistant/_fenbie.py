@@ -27,15 +27,32 @@ def fenbie_views(text: str) -> list[tuple[str, str]]:
     views: list[tuple[str, str]] = []
     for m in _FENBIE.finditer(text):
         subjects = re.split(r"[、和与及]", m.group("subj"))
+        subjects, shared = _shared_tail(subjects)
         rest = m.group("rest")
         values = [it for it in items(rest) if it.kind.startswith(("qty:", "date"))]
         if len(values) != len(subjects) or len(subjects) < 2:
             continue
         head, tail = rest[: values[0].start], rest[values[-1].end :]
         for subject, value in zip(subjects, values, strict=True):
-            one = f"{text[: m.start()]}{subject}{head}{value.text}{tail}{text[m.end() :]}"
+            one = f"{text[: m.start()]}{subject}{shared}{head}{value.text}{tail}{text[m.end() :]}"
             views.append((subject, one))
     return views
+
+
+def _shared_tail(subjects: list[str]) -> tuple[list[str], str]:
+    """当湖街道、钟埭街道的任务分别为…: the last subject holds the words all share (的任务); cut them
+    off where the others end (街道), so each subject is its name: (subjects, the shared words)."""
+    if len(subjects) < 2:
+        return subjects, ""
+    *others, last = subjects
+    for n in (2, 1):
+        ends = {o[-n:] for o in others}
+        if len(ends) == 1 and len(others[0]) > n:
+            at = last.find(next(iter(ends)))
+            if at >= 0 and at + n < len(last):
+                return [*others, last[: at + n]], last[at + n :]
+            break
+    return subjects, ""
 
 
 def _view(ct: str, ut: str) -> str:

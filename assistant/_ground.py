@@ -94,7 +94,7 @@ def _coarser(frame: Item, claimed: Item) -> bool:
     return f is not None and c is not None and c.day is not None and f.day is None and f.day_offset is None
 
 
-def _planned(text: str, it: Item) -> bool:
+def planned(text: str, it: Item) -> bool:
     """The figure is a plan or forecast (将超过500个), not something done. A clause that goes on
     from the one before (今年我市将在去年8600亩的基础上，把…扩大到1.2万亩) takes its 将 too."""
     clause = _clause_before(text, it.start)
@@ -141,9 +141,9 @@ def _values(
     counts = any(c.kind.startswith("qty:") for c in c_items)  # a figure a date may be said to date
     for c in c_items:
         u = slots.slot(ct, c, ut, u_items)
-        if u is not None and c.kind.startswith("qty:") and _planned(ut, u) != _planned(ct, c):
+        if u is not None and c.kind.startswith("qty:") and planned(ut, u) != planned(ct, c):
             # 到2028年将建成12个，目前已建成7个 for 目前已建成12个: the figure done so far is its slot
-            same = [x for x in u_items if not x.kind.startswith("qty:") or _planned(ut, x) == _planned(ct, c)]
+            same = [x for x in u_items if not x.kind.startswith("qty:") or planned(ut, x) == planned(ct, c)]
             done = slots.slot(ct, c, ut, same)
             u = done if done is not None and slots.label_said(ct, ut, done) else u  # 建成 said both times
         if (
@@ -156,7 +156,7 @@ def _values(
         if u is not None:
             placed.append((c, u))
         named = u is not None and slots.same_name(ct, c, ut, u)  # 天舟九号: a name, not a figure
-        if u is not None and c.kind.startswith("qty:") and not named and _planned(ut, u) != _planned(ct, c):
+        if u is not None and c.kind.startswith("qty:") and not named and planned(ut, u) != planned(ct, c):
             u = None  # a plan does not state a result, nor a result a plan
         if (
             u is not None
@@ -209,9 +209,16 @@ _FILLER = re.compile(
 )
 
 
+# 种植面积比去年的4200亩增加660亩: the comparison's base stands between the measure and its direction
+_COMPARED = re.compile(r"(?<![对同环])(?:比|较)(?![赛例重分])[^，,；;。]{0,14}$")
+
+
 def _measure(text: str, at: int) -> str:
-    """The up to four characters naming what moves before a direction word (推广面积 of 推广面积将扩大)."""
-    head = re.split(r"[^\u4e00-\u9fff]", text[max(0, at - 12) : at])[-1]
+    """The up to four characters naming what moves before a direction word (推广面积 of 推广面积将扩大;
+    种植面积 of 种植面积比去年增加). A clause that only names the base (，比去年同期的2.52万吨下降8.3%)
+    names none: the measure is the clause's before it."""
+    window = _COMPARED.sub("", text[max(0, at - 20) : at])
+    head = re.split(r"[^\u4e00-\u9fff]", window)[-1]
     return _FILLER.sub("", head)[-4:]
 
 

@@ -87,6 +87,10 @@ def label_said(claim_text: str, unit_text: str, it: Item) -> bool:
     return bool(label) and label in claim_text
 
 
+# Stages of a piece of work: a figure of one is no figure of another.
+_STAGE = re.compile(r"开工|在建|施工|建成|完工|竣工|投运|投用|投产|签约|落地|开业")
+
+
 def _counted(text: str, it: Item) -> str:
     """The word printed just after a number: 社区 in 8个社区建设."""
     import jieba
@@ -155,7 +159,7 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
             or any(a in claim_text for a in _antonyms(word))
         )
 
-    def score(u: Item) -> tuple[int, int, int, int, int, int]:
+    def score(u: Item) -> tuple[int, int, int, int, int, int, int]:
         # The words printed either side of the number (沿海24℃, 12人死亡): one the claim
         # repeats marks its slot; words the claim lacks (内陆26℃) mark another slot.
         words = [w for w in (_label(unit_text, u), _counted(unit_text, u)) if w]
@@ -163,20 +167,27 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
         prev_end = max((x.end for x in cands if x.end <= u.start), default=0)
         window = unit_text[max(prev_end, u.start - 20) : u.start]
         near = sum(t in window for t in claim_terms)
+        # 已开工建设公共充电桩310个，建成投运126个 for 已建成投运…310个: a stage of the work printed in
+        # the figure's own clause (开工) other than the claim's (建成, 投运) marks another slot,
+        # whether or not the values agree.
+        clause = re.split(r"[,，;；:：。]", window)[-1]
+        theirs = set(_STAGE.findall(clause))
+        other_stage = int(bool(ours_stage and theirs and not ours_stage & theirs))
+        named = any(u.start in r for r in numbered)  # the 7 of 7号线 is the name's own
         # 比去年增长15%: the base of a comparison is not the figure's own time or amount, unless
         # the claim's figure is a base too (今年…128公里，比去年增长15% states 今年's 128公里).
         role = int(is_base(unit_text, u.start) == claim_base)
         # 高峰发车间隔缩短为8分钟，平峰发车间隔15分钟 for 高峰…为8分钟: a figure printed after another
         # sibling (平峰, 15路, 二期) than the claim names is that sibling's, whatever its label says.
-        named = any(u.start in r for r in numbered)  # the 7 of 7号线 is the name's own
         own = int(named or bound_sibling(claim_text, unit_text, u.start) is None)
-        return own, role, int(hit or not words), int(consistent(c, u)), int(hit), near
+        return own, role, int(hit or not words), -other_stage, int(consistent(c, u)), int(hit), near
 
     from ._bindings import bound_sibling  # _bindings reads is_base from here
 
     numbered = numbered_spans(unit_text)
 
     claim_base = is_base(claim_text, c.start)
+    ours_stage = set(_STAGE.findall(re.split(r"[,，;；:：。]", claim_text[: c.start])[-1]))
     return max(same, key=score)
 
 

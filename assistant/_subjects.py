@@ -70,7 +70,7 @@ def _straddles(text: str, m: re.Match[str]) -> bool:
 
     core, kind = m.group("core"), m.group("kind")
     tags = jieba.posseg.dt.word_tag_tab
-    if len(kind) != 1 or core[-1] + kind not in tags or core in tags:
+    if len(kind) != 1 or core[-1] + kind not in tags:
         return False
     if core[0] in "据届任赴由往经对被把给让将":  # 据|香港: a preposition or a measure word before it
         return True
@@ -107,7 +107,7 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
     """jieba's (word, tag) pairs, no HMM guesses. Cached: a claim's text is tagged once, not
     once for each evidence unit it is aligned with."""
     import jieba.posseg
@@ -120,7 +120,7 @@ def proper_names(text: str) -> list[str]:
     by title or speech verb, and named places."""
     names = [
         word
-        for word, flag in _tagged(text)
+        for word, flag in tagged(text)
         if (flag in _PROPER or flag == "eng")
         and len(word) >= 2
         and not re.fullmatch(r"[\d.]+", word)
@@ -234,9 +234,13 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
                 gaps.append(person)
     gaps += [f"{name}|{rival}" for name, rival in numbered_rivals(text, span)]
     for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
-        if q not in close:
+        if q not in close and not (q in _SAID_AS and re.search(_SAID_AS[q], close)):
             gaps.append(q)
     return gaps
+
+
+# A qualifier the news spells out: 同比 is 比去年同期, 环比 比上月.
+_SAID_AS = {"同比": r"(?:比|较|与)(?:去年|上年)同期", "环比": r"(?:比|较)上(?:个)?(?:月|季度|周)"}
 
 
 def numbered_rivals(text: str, span: str) -> list[tuple[str, str]]:
@@ -265,7 +269,7 @@ def borrowed_modifiers(text: str, ev: Evidence) -> list[str]:
     near = span + "\n" + normalise(ev.context) + "\n" + normalise(ev.sentence)
     article = normalise(ev.article_text)
     out = []
-    for (w, flag), (after, _) in itertools.pairwise(_tagged(normalise(text))):
+    for (w, flag), (after, _) in itertools.pairwise(tagged(normalise(text))):
         if (
             len(w) >= 2
             and flag == "n"  # a common noun: names of places, people and bodies are subject_gaps' job

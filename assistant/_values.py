@@ -20,8 +20,11 @@ from ._dates import resolve_relative_dates
 from ._facts import BATCH_MARKER, UNITS, TimeExpr, find_quantities, find_times
 
 # Units _facts does not list, and spellings that mean the same unit.
-_EXTRA_UNIT = re.compile(r"美元|欧元|港元|港币|英镑|日元|韩元|卢布|摄氏度")
-_UNIT_AFTER = re.compile("|".join(sorted((*UNITS, *_EXTRA_UNIT.pattern.split("|")), key=len, reverse=True)))
+_CURRENCIES = "美元|欧元|港元|港币|英镑|日元|韩元|卢布|摄氏度"
+# 分 after a bare number is points (得分96.5分, 积分26万分, 分数线548分): a time's 30分 is no
+# figure (7时30分, see items), a race's 1小时08分 is the duration's, 5分钟 a unit of its own.
+_EXTRA_UNIT = re.compile(rf"{_CURRENCIES}|分(?![钟之])")
+_UNIT_AFTER = re.compile("|".join(sorted((*UNITS, *_CURRENCIES.split("|")), key=len, reverse=True)))
 SAME_UNIT = {"名": "人", "位": "人", "摄氏度": "℃", "度": "℃", "％": "%", "港币": "港元"}
 _ABOVE_BEFORE = ("超过", "超", "逾", "多于", "高于", "大于", "突破")
 _AT_LEAST_BEFORE = ("至少", "不少于")
@@ -152,8 +155,8 @@ def items(text: str, article_date: str | None = None) -> list[Item]:
             q = replace(q, value=value, text=text[q.start : end], end=end)
         if not unit:
             m = _EXTRA_UNIT.match(text, q.end)
-            if not m:
-                continue  # a bare number: nothing says what it counts
+            if not m or (m.group(0) == "分" and re.search(r"\d[时点]$", text[: q.start])):
+                continue  # a bare number: nothing says what it counts (or 7时30分, a time of day)
             unit, end = m.group(0), m.end()
         unit = SAME_UNIT.get(unit, unit)
         number = q.text[1:] if q.ordinal and q.text.startswith("第") else q.text

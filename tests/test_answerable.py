@@ -268,3 +268,14 @@ def test_the_first_day_is_not_the_third() -> None:
     assert answers(q, _ev("春节假期第三天，全市接待游客12万人次。")) is not None
     assert answers(q, _ev("春节假期首日，全市接待游客15万人次。")) is None
     assert answers(q, _ev("春节假期第一天，全市接待游客15万人次。")) is None
+
+
+def test_a_forecast_does_not_answer_what_actually_happened() -> None:
+    # 实际日均供餐多少份 over …我们预计日均供餐量在120份左右 (trial t28's near miss; new sentences)
+    from assistant._answerable import answers
+
+    ev = Evidence(text="城市书房负责人说，开放后预计每天接待读者约300人次。")
+    assert answers("城市书房开放后实际每天接待多少读者？", ev) == "报道给的是预计数，不是实际数"
+    assert answers("城市书房预计每天接待多少读者？", ev) is None
+    done = Evidence(text="开放首月，城市书房日均接待读者280人次。")
+    assert answers("城市书房开放后实际每天接待多少读者？", done) is None

@@ -6,6 +6,7 @@ sample of a kind of fault, and each kind is pinned here with sentences of its ow
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -677,3 +678,136 @@ def test_a_fact_joined_from_two_sentences_is_not_supported() -> None:
     assert judge_fact(claim, claim, units).verdict != "supported"
     claim = "市中医院周末门诊从6月1日起开设"
     assert judge_fact(claim, claim, units).verdict == "supported"
+
+
+def _verdicts(units: list) -> Callable[[str], str]:
+    """claim -> judge_fact's verdict of it, as a whole, over these units."""
+    from assistant._check import judge_fact
+
+    return lambda claim: judge_fact(claim, claim, units).verdict
+
+
+def _units_with_context(text: str, title: str = "") -> list:
+    """Each sentence of one article an evidence unit, with the sentence before it as context."""
+    from assistant._check import EvidenceUnit
+    from assistant._split_passages import sentence_spans
+    from assistant.records import Article
+
+    art = Article(id="y", title=title, text=text, date="2026-08-01", source=PINGHU)
+    spans = sentence_spans(text)
+    return [EvidenceUnit(art, "y:0", s, e, 0, spans[i - 1][0] if i else s) for i, (s, e) in enumerate(spans)]
+
+
+def test_a_figure_is_the_place_named_before_it() -> None:
+    # A reporter's try (2026-12-07): places side by side in one sentence, or a village's figure in
+    # the sentence after another village's, were "supported" for the wrong place. New sentences.
+
+    units = _units_with_context(
+        "本报讯 今年全市新建口袋公园30个。其中，乍浦镇已建成9个，新仓镇已建成6个，其余分布在各街道。"
+        "星火村共有党员86名，今年新发展党员4名。金星村有党员62名，今年新发展党员7名。"
+        "本次展会设两个展区：嘉兴港区展区有参展企业64家；平湖经济开发区展区有参展企业41家。"
+    )
+    verdict = _verdicts(units)
+
+    assert verdict("新仓镇今年已建成口袋公园9个") == "contradicted"  # 9个 is 乍浦镇's
+    assert verdict("乍浦镇今年已建成口袋公园6个") == "contradicted"
+    assert verdict("新仓镇今年已建成口袋公园6个") == "supported"
+    assert verdict("乍浦镇今年已建成口袋公园9个") == "supported"
+    assert verdict("星火村今年新发展党员7名") != "supported"  # 7名 is 金星村's
+    assert verdict("金星村今年新发展党员7名") == "supported"
+    assert verdict("平湖经济开发区展区有参展企业64家") != "supported"
+    assert verdict("平湖经济开发区展区有参展企业41家") == "supported"
+
+
+def test_a_total_of_two_things_is_neither_ones() -> None:
+    from assistant._check import judge_fact
+
+    units = _units_with_context(
+        "本报讯 国庆假期，东湖景区接待游客6.2万人次，景区周边酒店和民宿入住率达到92%，"
+        "全市文旅消费和交通出行相关收入合计1.3亿元。"
+    )
+    claim = "国庆假期东湖景区周边民宿入住率达到92%"
+    assert judge_fact(claim, claim, units).verdict == "not_found"
+    claim = "国庆假期东湖景区周边酒店和民宿入住率达到92%"
+    assert judge_fact(claim, claim, units).verdict == "supported"
+
+
+def test_a_comparisons_base_between_measure_and_direction() -> None:
+    # 面积达到4860亩，比去年的4200亩增加660亩: the base stands between the measure and 增加, which
+    # was then "missing", and another sentence's figure "contradicted" a true claim.
+
+    units = _units_with_context(
+        "本报讯 今年全市蓝莓种植面积达到3150亩，比去年的2700亩增加450亩；其中，曹桥街道种植面积980亩。"
+        "上半年全市快递业务量为1.86亿件，比去年同期的2.05亿件下降9.3%；其中农产品寄递量比去年同期增加120万件。"
+    )
+    verdict = _verdicts(units)
+
+    assert verdict("今年全市蓝莓种植面积比去年增加了450亩") == "supported"
+    assert verdict("今年全市蓝莓种植面积比去年减少了450亩") == "contradicted"
+    assert verdict("上半年全市快递业务量比去年同期下降9.3%") == "supported"
+    assert verdict("上半年全市快递业务量同比下降9.3%") == "supported"  # 同比 is 比去年同期
+    assert verdict("上半年全市快递业务量同比增长9.3%") == "contradicted"
+
+
+def test_the_best_worded_sentence_printing_the_figure_blocks_another_measures_denial() -> None:
+    from assistant._check import judge_fact
+
+    units = _units_with_context(
+        "本报讯 今年五一假期，南北湖景区共接待游客12万人次。其中，5月2日单日接待游客3.1万人次，创历史新高。"
+        "“外地游客占了六成以上。”景区负责人说。假期里，景区举办的灯光秀、音乐节两项活动共吸引游客4.5万人次参与。",
+        title="南北湖景区五一假期接待游客12万人次",
+    )
+    claim = "南北湖景区单日接待游客最多的一天来了3.1万人次"
+    assert judge_fact(claim, claim, units).verdict != "contradicted"
+    claim = "南北湖景区单日接待游客3.5万人次"
+    assert judge_fact(claim, claim, units).verdict == "contradicted"
+
+
+def test_points_are_a_figure_and_a_time_of_day_is_not() -> None:
+    from assistant._values import items
+
+    assert [i.kind for i in items("该村第三季度考核得分为93.5分")] == ["qty:分"]
+    assert [i.kind for i in items("累计兑换积分12万分")] == ["qty:分"]
+    assert items("上午8时30分开幕") == []
+
+
+def test_a_common_word_is_no_place_name() -> None:
+    from assistant._subjects import named_things
+
+    assert named_things("截至10月底已完成城镇新增就业9800人") == []  # 完成|城镇, not 成城镇
+    assert named_things("新仓镇") == [("新仓镇", "镇")]
+
+
+def test_two_places_figure_together_and_other_places_figures() -> None:
+    # A second reporter's try: a figure two towns share (合计) was "supported" for one of them;
+    # a 分别 list of 街道 "contradicted" a town's figure. New sentences.
+
+    units = _units_with_context(
+        "本报讯 今年全市计划新建乡村驿站60个。从各地看，当湖街道、钟埭街道的任务分别为12个和9个。"
+        "广陈镇和林埭镇合计承担18个，主要布局在景区周边。"
+    )
+    verdict = _verdicts(units)
+
+    assert verdict("林埭镇今年承担建设任务18个") == "not_found"  # 18个 is both towns'
+    assert verdict("广陈镇和林埭镇合计承担18个") == "supported"
+    assert verdict("钟埭街道今年的任务为9个") == "supported"
+    assert verdict("钟埭街道今年的任务为12个") == "contradicted"  # 12个 is 当湖街道's
+
+
+def test_a_figure_of_another_stage_of_the_work() -> None:
+    # 已开工建设…310个，建成投运126个: 310 is begun, not finished (was "supported")
+
+    units = _units_with_context("本报讯 截至6月底，全市已开工建设保障性租赁住房2300套，建成交付860套。")
+    verdict = _verdicts(units)
+
+    assert verdict("截至6月底，全市已建成交付保障性租赁住房2300套") == "contradicted"
+    assert verdict("截至6月底，全市已建成交付保障性租赁住房860套") == "supported"
+    assert verdict("截至6月底，全市已开工建设保障性租赁住房2300套") == "supported"
+
+
+def test_a_list_of_places_has_no_rival_in_a_span_naming_some_of_them() -> None:
+    from assistant._bindings import place_rival
+
+    # a model's answer listing three towns' teams, checked against the clause naming two of them
+    assert place_rival("广陈镇队、林埭镇队、钟埭街道队", "林埭镇队、钟埭街道队分获亚军和季军") is None
+    assert place_rival("林埭镇承担18个", "当湖街道、曹桥街道的任务分别为12个和9个") == ("林埭镇", "当湖街道")
