@@ -44,7 +44,7 @@ from ._fenbie import (
 )
 from ._names import NUMBERED_NAME
 from ._normalize import as_written, normalise
-from ._roles import _role_check
+from ._roles import _role_check, work_check
 from ._subjects import PLACE_KINDS, borrowed_modifiers, named_things, subject_gaps
 from ._values import Item, consistent, items
 
@@ -264,10 +264,11 @@ ANOTHER_TIME = re.compile(
 
 
 _SINCE = re.compile(r"\s*(?:以来|起|开始)")
+_MONTH_RANGE = re.compile(r"(\d+)\s*[至到\-～~—]\s*\d+\s*月")
 _PLAN_BEFORE = re.compile(rf"(?:{PLAN_WORDS})(?:是|为|在|于|到|至)?\s*$")
 _PLAN_AFTER = re.compile(rf"\s*[^，,；;。]{{0,8}}?(?:{PLAN_WORDS})")
 _BY_YEAR = re.compile(r"\s*(?:年?底?前|之前|以前)")
-_TO_YEAR = re.compile(r"(?<!截)(?:到|至)\s*$")
+_TO_YEAR = re.compile(r"(?<![截\d一二三四五六七八九十月日号])(?:到|至)\s*$")  # 1至9月 is a range
 
 
 def _of_another_time(text: str, start: int, end: int) -> bool:
@@ -419,6 +420,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
                 out.missing.remove(c.text)
                 out.agrees.append(c.text)
     _role_check(ct, ut, out, zh)
+    work_check(ct, ut, out, zh)
     # A numbered name (205路) names the subject, so it may be printed in the sentence before, as
     # news does (205路调整后延伸至…。每日班次由48班增加到60班): the sibling's (211路) may not.
     named = {
@@ -428,6 +430,8 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     # words (2026平湖半程马拉松: the event's name, not a figure of the span)
     masked = slots.mask(ct, c_items)
     named |= {m.group(1) for m in _NAME_NUMBER.finditer(masked) if m.group(0) in context}
+    # ...and the first month of a range the span or its context prints (今年1至9月, its 1)
+    named |= {m.group(1) for m in _MONTH_RANGE.finditer(ct) if m.group(0) in context or m.group(0) in ut}
     for number in _NUMBER.findall(masked):
         if number not in _NUMBER.findall(ut) and number not in named:
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed

@@ -120,3 +120,35 @@ def _role_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
                 )
             else:
                 out.missing.append(f"{person}{title}")
+
+
+# Stages of a piece of work, and the parts firms play in it: a span that names one of a family
+# does not state another (主体结构顺利完工 is no 建成通车; 施工单位X is no 由X设计).
+_WORK = (
+    {
+        "开工": re.compile(r"开工|动工|开建|破土"),
+        "完工": re.compile(r"完工|竣工|建成|落成"),
+        "通车": re.compile(r"通车|投用|投运|投产|开通|开业|启用"),
+    },
+    {
+        "设计": re.compile(r"设计(?:单位|院|方)|由[^，,。；;]{2,24}设计"),
+        "施工": re.compile(r"施工(?:单位|方)|承建|由[^，,。；;]{2,24}施工"),
+        "监理": re.compile(r"监理(?:单位|方)|由[^，,。；;]{2,24}监理"),
+    },
+)
+
+
+def work_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
+    """A stage or part the claim names (通车, 设计) that the span does not, while the span names
+    another of its family (完工, 施工单位): the span is about that one."""
+    for family in _WORK:
+        theirs = [m.group(0) for w in family.values() if (m := w.search(span))]
+        printed = {name for name, w in family.items() if w.search(span)}
+        for name, w in family.items():
+            if theirs and (m := w.search(claim)) and name not in printed:
+                word = name if m.group(0).startswith("由") else m.group(0)
+                other = next(n for n in family if n in printed)
+                out.other_subject.append(
+                    f"报道说的是{other}，不是{word}" if zh else f"the report speaks of {other}, not {word}"
+                )
+                return

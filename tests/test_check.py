@@ -18,6 +18,7 @@ from assistant._search import Searcher
 from assistant._values import consistent, items
 from assistant.config import Settings
 from assistant.errors import EmptyQueryError, InputError
+from assistant.records import Article
 
 from .conftest import SEED_PAGE, evidence_units
 
@@ -286,3 +287,44 @@ def test_a_new_date_frame_replaces_the_last_one() -> None:
 def test_a_clause_with_its_own_month_is_not_framed_by_the_last() -> None:
     facts = split_facts("据统计，3月份，全镇新增市场主体412户；相比之下，2月只有268户")
     assert facts[-1] == "2月只有268户"
+
+
+def _one_article(tmp_path: Path, title: str, text: str) -> Searcher:
+    """A searcher over one article of the paper, indexed with the real embedding model."""
+    from assistant._embed import get_embedder
+
+    settings = Settings(index_dir=tmp_path / "idx")
+    index = NewsIndex(settings, get_embedder(settings))
+    index.ingest([Article(id="a1", title=title, text=text, date="2026-10-20", source="嘉兴日报·平湖版")])
+    return Searcher(index)
+
+
+def test_a_later_part_of_a_claim_is_read_in_the_sentence_of_the_part_before(tmp_path: Path) -> None:
+    # A reporter's try: …总额386.5亿元，同比增长9.7% was "contradicted" by another sentence's
+    # 同比增长46.5%, which also "supported" the false claim with 46.5%. New sentences here.
+    searcher = _one_article(
+        tmp_path,
+        "前三季度我市消费品零售总额增长6.8%",
+        "本报讯 记者从市商务局获悉，今年1至9月，全市实现社会消费品零售总额312.6亿元，比去年同期增长6.8%。"
+        "其中，网络零售额达到58.3亿元，增长21.4%；快递业务量同比增长18.2%。"
+        "在东湖商圈，国庆假期客流同比增长12.5%。",
+    )
+    assert (
+        _check(searcher, "今年1至9月平湖社会消费品零售总额312.6亿元，同比增长21.4%").verdict == "contradicted"
+    )
+    assert _check(searcher, "今年1至9月平湖社会消费品零售总额312.6亿元，同比增长6.8%").verdict == "supported"
+    # 增长21.4% printed without 同比 / 比去年同期 (news means it) is the clause's own
+    assert _check(searcher, "今年1至9月平湖网络零售额58.3亿元，比去年同期增长21.4%").verdict == "supported"
+    assert _check(searcher, "今年1至9月平湖网络零售额58.3亿元，比去年同期增长18.2%").verdict == "contradicted"
+
+
+def test_a_new_clause_of_a_claim_may_come_from_another_sentence(tmp_path: Path) -> None:
+    # the part before's sentence decides a later part only within one clause of the claim
+    searcher = _one_article(
+        tmp_path,
+        "公共交通满意度升至86.5%",
+        "本报讯 最新调查显示，本市居民对公共交通的满意度升至86.5%。"
+        "另外两项调查中，对公共自行车和共享单车的满意度分别为79%和72%。",
+    )
+    claim = "本市居民对公共交通的满意度升至86.5%；对公共自行车和共享单车的满意度分别为79%和72%"
+    assert _check(searcher, claim).verdict == "supported"

@@ -811,3 +811,20 @@ def test_a_list_of_places_has_no_rival_in_a_span_naming_some_of_them() -> None:
     # a model's answer listing three towns' teams, checked against the clause naming two of them
     assert place_rival("广陈镇队、林埭镇队、钟埭街道队", "林埭镇队、钟埭街道队分获亚军和季军") is None
     assert place_rival("林埭镇承担18个", "当湖街道、曹桥街道的任务分别为12个和9个") == ("林埭镇", "当湖街道")
+
+
+def test_a_stage_or_part_of_the_work_the_span_does_not_name() -> None:
+    # A third reporter's try: 主体结构顺利完工 "supported" 建成通车 on its date; a sentence after
+    # 施工单位X… "supported" 由X设计 through its context. New sentences here.
+    verdict = _verdicts(
+        _units_with_context(
+            "本报讯 5月20日上午，随着最后一片钢箱梁吊装到位，白马河大桥主体结构顺利完工。"
+            "按计划，大桥将于8月底建成通车。"
+            "施工单位浙江越通建设集团项目经理吴立新介绍，大桥共使用钢材6200吨。"
+            "接下来将进行桥面铺装和荷载试验。"
+        )
+    )
+    assert verdict("白马河大桥已于5月20日建成通车") != "supported"
+    assert verdict("白马河大桥主体结构于5月20日完工") == "supported"
+    assert verdict("白马河大桥由浙江越通建设集团设计") != "supported"
+    assert verdict("白马河大桥的施工单位是浙江越通建设集团") == "supported"
