@@ -158,34 +158,36 @@ def _places(text: str, start: int = 0, end: int | None = None) -> list[tuple[str
     return out
 
 
-def _same_place(a: str, b: str) -> bool:
-    return a[-2:] == b[-2:]
+def _key(name: str) -> str:
+    """Which place a name is: its last two characters (平湖钟埭 and 钟埭 are one)."""
+    return name[-2:]
+
+
+def _one_place_each(claim: str) -> dict[str, str]:
+    """{kind: name} for each kind of which the claim names exactly one place (a list of places,
+    当湖街道队、乍浦镇队…, is checked item by item)."""
+    named: dict[str, dict[str, str]] = {}
+    for name, kind, _ in _places(claim):
+        named.setdefault(kind, {}).setdefault(_key(name), name)
+    return {kind: next(iter(names.values())) for kind, names in named.items() if len(names) == 1}
 
 
 def _bound_place(claim: str, text: str, at: int) -> tuple[str, str] | None:
     """(asked, printed) when the claim names one place of a kind (钟埭街道) and the one of that kind
-    named last before offset `at` in its sentence of `text` is another (当湖街道), with the asked
-    one not in the same clause (虹霓村和海港村并列榜首，得分均为96.5分 is both's)."""
-    sentence = _start(text, at, _SENTENCE_END)
-    before = _places(text, sentence, at)
-    for kind in dict.fromkeys(k for _, k, _ in _places(claim)):
-        asked = [n for n, k, _ in _places(claim) if k == kind]
-        if any(not _same_place(asked[0], n) for n in asked[1:]):
-            continue  # the claim names two of them
+    named last before offset `at` in its sentence of `text` is another (当湖街道); printed is
+    "合计" when the asked one is named in that clause beside others (独山港镇和乍浦镇合计承担320个),
+    unless each has the figure (虹霓村和海港村并列榜首，得分均为96.5分)."""
+    before = _places(text, _start(text, at, _SENTENCE_END), at)
+    for kind, asked in _one_place_each(claim).items():
         printed = [(n, o) for n, k, o in before if k == kind]
         if not printed:
             continue
-        # The places named in the clause of the last one: with the asked one among others
-        # (独山港镇和乍浦镇合计承担320个), the figure is theirs together unless each has it (均, 各).
-        clause = _start(text, printed[-1][1], _CLAUSE_END)
-        together = {n[-2:] for n, k, _ in _places(text, clause, at) if k == kind}
-        if _same_place(asked[0], printed[-1][0]) and len(together) == 1:
-            continue
-        if asked[0][-2:] in together:
-            if len(together) == 1 or _EACH.search(text, printed[-1][1], at):
-                continue
-            return _as_printed(claim, asked[0]), "合计"
-        return _as_printed(claim, asked[0]), _as_printed(text, printed[-1][0])
+        last, where = printed[-1]
+        together = {_key(n) for n, k, _ in _places(text, _start(text, where, _CLAUSE_END), at) if k == kind}
+        if _key(asked) not in together:
+            return _as_printed(claim, asked), _as_printed(text, last)
+        if len(together) > 1 and not _EACH.search(text, where, at):
+            return _as_printed(claim, asked), "合计"
     return None
 
 
@@ -193,13 +195,11 @@ def place_rival(claim: str, span: str) -> tuple[str, str] | None:
     """(claim's place, the span's) when the span names places of the level of the one the claim
     names (当湖街道、钟埭街道、曹桥街道…分别为260个… for 乍浦镇) and never the claim's: the span is
     about those places, whatever it says."""
-    ours = _places(claim)
-    for name, kind, _ in ours:
-        if len({n[-2:] for n, k, _ in ours if k == kind}) > 1:
-            continue  # a list of places (当湖街道队、乍浦镇队…): each item is checked on its own
-        theirs = [n for n, k, _ in _places(span) if k == kind]
-        if theirs and not any(_same_place(name, n) for n in theirs):
-            return _as_printed(claim, name), _as_printed(span, theirs[0])
+    theirs = _places(span)
+    for kind, name in _one_place_each(claim).items():
+        others = [n for n, k, _ in theirs if k == kind]
+        if others and _key(name) not in {_key(n) for n in others}:
+            return _as_printed(claim, name), _as_printed(span, others[0])
     return None
 
 

@@ -51,6 +51,10 @@ SUPPORT_MARGIN = 0.15
 STORY_COVERAGE = 0.5
 HITS_PER_QUERY = 8
 MAX_FACTS = 12  # each fact is a search: a pasted article is not a claim
+EN_CLAIM = (
+    "English claims cannot be checked: the checker compares a claim's words and figures with the "
+    "Chinese text of the articles. Write the claim in Chinese (e.g. 平湖今年加装电梯目标120台) to check it."
+)
 
 _FACT_SPLIT = re.compile(r"(?:[，；;。！？!?]|,(?!\d{3}))+|并且|而且|同时")  # 8,000 is one number
 _AND_SPLIT = re.compile(r"[、和及并]")
@@ -466,12 +470,6 @@ def check_claim(
         missing = [r for r in results if r.verdict == "not_found"]
         explanation = "; ".join((f"“{r.fact}”: " if many else "") + r.explanation for r in missing)
     return CheckResult(claim, verdict, explanation, tuple(citations), tuple(fact_dicts))  # type: ignore[arg-type]
-
-
-EN_CLAIM = (
-    "English claims cannot be checked: the checker compares a claim's words and figures with the "
-    "Chinese text of the articles. Write the claim in Chinese (e.g. 平湖今年加装电梯目标120台) to check it."
-)
 
 
 def check_batch(searcher: Searcher, lines: Iterable[str], settings: Settings) -> Iterator[dict[str, Any]]:

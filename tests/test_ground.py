@@ -660,24 +660,14 @@ def test_a_target_stated_as_done_is_denied_by_the_figure_done() -> None:
 def test_a_fact_joined_from_two_sentences_is_not_supported() -> None:
     # A resident's find (the LLM reader wrote it, the checker agreed): 骨科 from a sentence about
     # departments that may come later, 4月1日 from the lead. New sentences here.
-    from assistant._check import EvidenceUnit, judge_fact
-    from assistant._split_passages import sentence_spans
-    from assistant.records import Article
-
     text = (
         "本报讯 平湖市中医院将从6月1日起开设周末门诊。周末门诊开设内科、妇科2个科室。"
         "医院表示，将视就诊情况再决定是否增加针灸科、推拿科等科室。"
     )
     # the headline names the month only: it frames 6月, it does not state 6月1日
-    art = Article(id="z", title="市中医院6月起开设周末门诊", text=text, date="2026-05-20", source=PINGHU)
-    spans = sentence_spans(text)
-    units = [  # each sentence with the one before it as context, as a passage's units are
-        EvidenceUnit(art, "z:0", s, e, 0, spans[i - 1][0] if i else s) for i, (s, e) in enumerate(spans)
-    ]
-    claim = "市中医院针灸科周末门诊从6月1日起开设"
-    assert judge_fact(claim, claim, units).verdict != "supported"
-    claim = "市中医院周末门诊从6月1日起开设"
-    assert judge_fact(claim, claim, units).verdict == "supported"
+    verdict = _verdicts(_units_with_context(text, title="市中医院6月起开设周末门诊", date="2026-05-20"))
+    assert verdict("市中医院针灸科周末门诊从6月1日起开设") != "supported"
+    assert verdict("市中医院周末门诊从6月1日起开设") == "supported"
 
 
 def _verdicts(units: list) -> Callable[[str], str]:
@@ -687,13 +677,14 @@ def _verdicts(units: list) -> Callable[[str], str]:
     return lambda claim: judge_fact(claim, claim, units).verdict
 
 
-def _units_with_context(text: str, title: str = "") -> list:
-    """Each sentence of one article an evidence unit, with the sentence before it as context."""
+def _units_with_context(text: str, title: str = "", date: str = "2026-08-01") -> list:
+    """Each sentence of one article an evidence unit, with the sentence before it as context,
+    as a passage's units are."""
     from assistant._check import EvidenceUnit
     from assistant._split_passages import sentence_spans
     from assistant.records import Article
 
-    art = Article(id="y", title=title, text=text, date="2026-08-01", source=PINGHU)
+    art = Article(id="y", title=title, text=text, date=date, source=PINGHU)
     spans = sentence_spans(text)
     return [EvidenceUnit(art, "y:0", s, e, 0, spans[i - 1][0] if i else s) for i, (s, e) in enumerate(spans)]
 
