@@ -17,7 +17,7 @@ from . import _facts as facts
 from ._names import NUMBERED_NAME, numbered_spans
 from ._normalize import cn_number, normalise
 from ._slots import is_base
-from ._subjects import tagged
+from ._subjects import named_things, tagged
 
 _NUM = r"[一二三四五六七八九十两\d]+"
 # Families of siblings; a member is named by what it counts (批 2), or by its word (女子组).
@@ -48,6 +48,10 @@ def _member(word: str) -> str:
 
 
 _ON_BASIS = re.compile(r"[^，,；;。]{0,16}?基础上")
+# 由一期的120吨提高到260吨: the sibling after 由 is where the change starts from, not the figure's
+_FROM_BASE = re.compile(
+    r"的?[\d.]+[^，,；;。\d]{0,6}?(?:提高|增加|提升|扩大|上升|增长|降低|减少|下降|缩短|延长|调整)(?:到|至|为)"
+)
 # 其中男子组32支队伍、女子组12支队伍，参赛球员共计520余人: a total of the siblings named before it
 _TOTAL = re.compile(r"共计|总计|合计|总共|一共|共有|累计|共(?=[\d一二三四五六七八九十两]|约|达|计)")
 
@@ -74,7 +78,11 @@ def _nearest_before(family: re.Pattern[str], text: str, at: int) -> str | None:
 
 
 def _is_base(text: str, m: re.Match[str]) -> bool:
-    return is_base(text, m.start()) or _ON_BASIS.match(text, m.end()) is not None
+    return (
+        is_base(text, m.start())
+        or _ON_BASIS.match(text, m.end()) is not None
+        or (text[m.start() - 1 : m.start()] == "由" and _FROM_BASE.match(text, m.end()) is not None)
+    )
 
 
 def bound_sibling(question: str, text: str, at: int) -> tuple[str, str] | None:
@@ -101,6 +109,10 @@ def bound_sibling(question: str, text: str, at: int) -> tuple[str, str] | None:
 
 
 _JOINED = {"和", "与", "及", "、"}
+_PART_OF = re.compile(r"其中")
+_UNIT_AFTER = re.compile(r"[\d.]+(?:万|亿)?([^\d.\s，,；;。、])")
+_WHOLE_SCOPE = re.compile(r"全市|全县|全区|全镇|我市|本市")
+_SEVERAL = re.compile(r"合计|总计|共计|[两三四五六七八九十]个?(?:港区|镇|街道|村|区|县)")
 _EACH = re.compile(r"各|分别|均|都|每")
 
 
@@ -110,8 +122,8 @@ def _joint(claim: str, text: str, at: int) -> tuple[str, str] | None:
     Not when the figure is each one's (各, 分别, 均), nor in a list of things each with its own
     figure (售价29元的帆布袋、售价59元的保温杯)."""
     clause = _start(text, at, _CLAUSE_END)
-    if re.search(r"\d", text[clause:at]):
-        return None
+    if re.search(r"\d", text[clause:at]) or _SEVERAL.search(claim):
+        return None  # ...and the claim speaks of both (两港区合计)
     words = [w for w, _ in tagged(text[clause:at])]
     for i in range(1, len(words) - 1):
         a, b = words[i - 1], words[i + 1]
@@ -130,12 +142,13 @@ def _joint(claim: str, text: str, at: int) -> tuple[str, str] | None:
 # it in its sentence. A place is its kind word and the characters before it, up to punctuation,
 # a digit or 和/与/及, known by its last two (平湖钟埭 and 钟埭 are one). 全镇, 各村, 18个村, 乡镇
 # and 示范社区 name no one place; 小区 is left out (示范小区, 老旧小区 are what most of them are).
-# 村民, 村里, 镇级, 村委, 镇长 are no place's kind word; nor is the 乡 of 乡村 / 乡镇.
+# 村民, 村里, 镇级, 村委, 镇长 are no place's kind word (乍浦镇民宿 is: the 民 of 民宿); nor is the 乡
+# of 乡村 / 乡镇.
 _PLACE_KIND = re.compile(
-    r"(?:街道|社区|开发区|[专展片赛校院厂园新景]区|村|镇|乡(?![村镇]))(?![民里级委内外干长])"
+    r"(?:街道|社区|开发区|[专展片赛校院厂园新景港]区|村|镇|乡(?![村镇]))(?!民(?!宿|营|俗|生|政|企|房|办)|[里级委内外干长])"
 )
 _NAME_CUT = re.compile(r"[^\u4e00-\u9fff]|[和与及]")
-_NO_NAME_END = set("全各该本我每个其此这那等哪几多些的在是有为城乡农山渔集村镇")
+_NO_NAME_END = set("全各该本我每个其此这那等哪几多些的在是有为城乡农山渔集村镇两三四五六七八九十")
 _GENERIC = re.compile(
     r"(?:示范|文明|和谐|美丽|先进|未来|老旧|住宅|星级|特色|精品|新型|农村|城市|智慧|数字|工业)$"
 )
@@ -152,8 +165,12 @@ def _places(text: str, start: int = 0, end: int | None = None) -> list[tuple[str
         i = m.start()
         while i > start and not _NAME_CUT.match(text[i - 1]) and m.start() - i < 10:
             i -= 1
-        name = text[i : m.start()]
-        if len(name) >= 2 and name[-1] not in _NO_NAME_END and not _GENERIC.search(name):
+        name = text[i : m.start()].removeprefix("其中")  # 其中，…村 / 其中村级: the breakdown's word
+        # 山村 and 渔村 are no names, but 独山港区 is one
+        end_ok = bool(name) and (
+            name[-1] not in _NO_NAME_END or (m.group(0) == "港区" and name[-1] in "山集")
+        )
+        if len(name) >= 2 and end_ok and not _GENERIC.search(name):
             out.append((name, _LEVEL.get(m.group(0), m.group(0)), m.start()))
     return out
 
@@ -172,11 +189,65 @@ def _one_place_each(claim: str) -> dict[str, str]:
     return {kind: next(iter(names.values())) for kind, names in named.items() if len(names) == 1}
 
 
+def _broken_down(text: str, sentence: int, at: int) -> bool:
+    """The sentence of offset `at` prints 其中 between two figures of the unit of the one at `at`
+    (…为86%，其中…均超过90%)."""
+    unit = _UNIT_AFTER.match(text, at)
+    end = text.find("。", at)
+    end = len(text) if end < 0 else end
+    part = _PART_OF.search(text, sentence, end)
+    if unit is None or part is None or unit.group(1) in "年月日号时点分秒":
+        return False  # dates and times break nothing down (4月…，其中…9月开放)
+    same = re.compile(rf"(?<![\d.])[\d.]+(?:万|亿)?{re.escape(unit.group(1))}")
+    figures = [f.start() for f in same.finditer(text, sentence, end)]
+    return any(f < part.start() for f in figures) and any(f > part.start() for f in figures)
+
+
+def _several_or_part(claim: str, text: str, at: int) -> tuple[str, str] | None:
+    """(asked, printed) for a figure that is one place's where the claim speaks of several or of
+    the whole, or the whole's where it speaks of one place; None when neither reads it.
+
+    - A figure of several places together (两港区合计…超过20%) is not one place's printed in its
+      own sentence (独山港区完成34.2万标箱，同比增长22.8%).
+    - A breakdown (民宿平均入住率为86%，其中乍浦镇、独山港镇的…均超过90%): a figure after 其中 and
+      places is theirs, not the whole's that a claim naming no thing of its own speaks of; the
+      figure before 其中 is the whole's, not a place named after it. Only where the whole has a
+      figure in the same unit (其中，家住三港社区的徐国良…为9位老人送饭 breaks down nothing), and
+      not for a claim that makes the same breakdown itself (…126个，其中光明新村86个).
+    """
+    sentence = _start(text, at, _SENTENCE_END)
+    before = _places(text, sentence, at)
+    if _SEVERAL.search(claim) and not _TOTAL.search(text, sentence, at):
+        if before and not _SEVERAL.search(text, sentence, at):
+            return "合计", _as_printed(text, before[-1][0])
+    if "其中" in claim or not _broken_down(text, sentence, at):
+        return None
+    part = _PART_OF.search(text, sentence, at)
+    if part is not None and not named_things(claim, loose=True):
+        named = {k for _, k, _ in _places(claim)}
+        theirs = [n for n, k, o in before if o > part.start() and k not in named]
+        if theirs:
+            return "全市", _as_printed(text, theirs[-1])
+    after = _PART_OF.search(text, at)
+    if after is None or _WHOLE_SCOPE.search(claim):
+        return None
+    end = text.find("。", at)
+    later = _places(text, after.end(), len(text) if end < 0 else end)
+    for kind, asked in _one_place_each(claim).items():
+        named_before = any(k == kind for _, k, _ in before)
+        if not named_before and any(_key(n) == _key(asked) for n, k, _ in later if k == kind):
+            return _as_printed(claim, asked), "合计"
+    return None
+
+
 def _bound_place(claim: str, text: str, at: int) -> tuple[str, str] | None:
     """(asked, printed) when the claim names one place of a kind (钟埭街道) and the one of that kind
     named last before offset `at` in its sentence of `text` is another (当湖街道); printed is
     "合计" when the asked one is named in that clause beside others (独山港镇和乍浦镇合计承担320个),
-    unless each has the figure (虹霓村和海港村并列榜首，得分均为96.5分)."""
+    unless each has the figure (虹霓村和海港村并列榜首，得分均为96.5分). See also
+    `_several_or_part` (totals and breakdowns), read first."""
+    if (whole := _several_or_part(claim, text, at)) is not None:
+        return whole
     before = _places(text, _start(text, at, _SENTENCE_END), at)
     for kind, asked in _one_place_each(claim).items():
         printed = [(n, o) for n, k, o in before if k == kind]

@@ -319,6 +319,15 @@ def judge_fact(
             else:
                 why = f"报道的{said}属于{printed}，不是{asked}" if zh else f"{said}: {printed}, not {asked}"
             o.other_subject.append(why)
+        if (
+            o.verdict == "contradicted"
+            and (nouns := subjects.things_named(fact))
+            and not any(n in normalise(u.with_context) for n in nouns)
+        ):
+            # 芦笋种植面积同比增长10% over 2025年全市共收运餐厨垃圾3.9万吨，同比增长12.4%: a figure of
+            # a thing the claim does not name is about something else, not a denial
+            o.verdict = "not_found"
+            o.other_subject.append(_say(zh, "absent", c=nouns[0]))
         if o.verdict == "contradicted" and (other := other_sibling(claim, u.text)):
             # 男子组冠军张伟…1小时08分32秒 over 女子组冠军由李娜获得，成绩为1小时19分05秒: another group's
             o.verdict = "not_found"
@@ -427,8 +436,11 @@ def check_claim(
         if here != part:
             near, part = None, here
         results.append(check_fact(searcher, f, claim, filters, cache, searched, near))
-        if results[-1].verdict != "not_found" and results[-1].unit is not None:
-            near = results[-1].unit
+        last = results[-1]
+        # ...decided by what it states: a part with nothing to compare (今年五一假期) is "supported"
+        # by many sentences, and the first of them says nothing of the next part's subject
+        if last.verdict != "not_found" and last.unit is not None and last.detail and last.detail.checkable:
+            near = last.unit
 
     citations: list[Citation] = []
     by_span: dict[tuple[str, int, int], int] = {}

@@ -27,6 +27,7 @@ import re
 from dataclasses import replace
 
 from . import _slots as slots
+from ._bindings import _bound_place
 from ._evidence import Alignment, Evidence, _say
 from ._facts import detect_language, find_directions, find_times
 
@@ -42,10 +43,11 @@ from ._fenbie import (
     _view,
     fenbie_views,
 )
+from ._firm_roles import firm_check
 from ._names import NUMBERED_NAME
 from ._normalize import as_written, normalise
 from ._roles import _role_check, work_check
-from ._subjects import PLACE_KINDS, borrowed_modifiers, named_things, subject_gaps
+from ._subjects import PLACE_KINDS, borrowed_modifiers, named_things, rival_modifiers, subject_gaps
 from ._values import Item, consistent, items
 
 # ------------------------------------------------------------------ instructions
@@ -105,7 +107,7 @@ def planned(text: str, it: Item) -> bool:
 
 
 _TOTAL = re.compile(
-    r"(?:[两二三四五六七八九十几多]|\d+)个?(?:镇|街道|乡|村|地|区|县|市|家|所|校|部门|单位|企业|方)"
+    r"(?:[两二三四五六七八九十几多]|\d+)个?(?:港区|镇|街道|乡|村|地|区|县|市|家|所|校|部门|单位|企业|方)"
     r"(?:共|合计|总计|共计|一共|累计)"
 )
 
@@ -138,6 +140,7 @@ def _values(
     own_year: int | None = None,
 ) -> None:
     placed: list[tuple[Item, Item]] = []  # claim figure -> the span's figure in its slot
+    times: list[str] = []  # the differences that are of a date or year
     counts = any(c.kind.startswith("qty:") for c in c_items)  # a figure a date may be said to date
     for c in c_items:
         u = slots.slot(ct, c, ut, u_items)
@@ -179,10 +182,27 @@ def _values(
         elif c.kind.startswith("qty:") and (frame := slots.figure_frame_differs(ct, c, ut, u)):
             # 营收55.8亿元 is not supported by 经营利润为亏损55.8亿元: the span says nothing of 营收.
             out.other_subject.append(_say(zh, "measure", c=u.text, a=frame[0], o=frame[1]))
+        elif c.kind.startswith("qty:") and (bound := _bound_place(ct, ut, u.start)):
+            # 两港区合计…81.4万标箱 over 其中，乍浦港区完成47.2万标箱: another place's figure neither
+            # denies nor states it (合计…超过20% over 独山港区…增长22.8%)
+            out.other_subject.append(
+                f"报道的{u.text}属于{bound[1]}，不是{bound[0]}"
+                if zh
+                else f"{u.text}: {bound[1]}, not {bound[0]}"
+            )
         elif consistent(c, u):
             out.agrees.append(f"{c.text} = {u.text}" if c.text != u.text else c.text)
         else:
             out.diffs.append(_say(zh, "diff", c=c.text, a=u.text))
+            if c.kind in ("date", "year", "day"):
+                times.append(out.diffs[-1])
+    figures = [c.text for c in c_items if c.kind.startswith("qty:")]
+    if times and len(times) == len(out.diffs) and any(f in out.missing for f in figures):
+        # 2025年…增长10% over 今年全市芦笋种植面积达到1.35万亩: a span of another time that does not
+        # print the claim's figure is silent on it, not a denial (a time differs only where the
+        # figures agree: 5月3日 against 5月4日 of the same event)
+        out.other_subject += times
+        out.diffs.clear()
     ours, printed = find_directions(ct), find_directions(ut)
     for d in ours:
         # 推广面积将扩大 is not denied by 农药使用量下降: a direction of another measure says nothing
@@ -387,6 +407,8 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         out.other_subject.append(_say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name))
     for word in borrowed_modifiers(ct, replace(ev, text=ut)):
         out.other_subject.append(_say(zh, "elsewhere", c=word))
+    for word, rival in rival_modifiers(ct, ut):
+        out.other_subject.append(_say(zh, "rival", a=rival, c=word))
     if out.other_subject and not out.diffs:
         out.verdict = "not_found"
         return out
@@ -401,6 +423,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         if not past
         and (not u.kind.startswith("qty:") or u.kind == "qty:期")  # 二期 is read as a count of 期
         and not target_time(context, u.start, u.end)
+        and not slots.is_base(context, u.start)  # 比去年增加1800亩: the year compared with frames nothing
     ]
     for c in c_items:
         if c.text in out.missing and any(
@@ -419,8 +442,27 @@ def _align(fact: str, ev: Evidence) -> Alignment:
             if c.kind == "year" and c.text in out.missing and t is not None and t.year == year and not t.part:
                 out.missing.remove(c.text)
                 out.agrees.append(c.text)
+    # ...and a span of another year's report, naming none (a year compared with aside), denies no
+    # figure of the claim's year (2025年…同比增长10% over a 2026 report's 新埭镇…比去年增长15.5%).
+    dated = report_year(ev)
+    other = [
+        c.text
+        for c in c_items
+        if c.kind == "year" and c.text in out.missing and c.time and c.time.year not in (None, dated)
+    ]
+    own_time = any(
+        u.kind in ("year", "date")
+        and u.time is not None
+        and u.time.year is not None
+        and not slots.is_base(ut, u.start)
+        for u in u_items
+    )
+    if other and out.diffs and dated is not None and not own_time:
+        out.other_subject.append(_say(zh, "absent", c=other[0]))
+        out.diffs.clear()
     _role_check(ct, ut, out, zh)
-    work_check(ct, ut, out, zh)
+    work_check(ct, ut, out, zh, context)
+    firm_check(ct, ut, out, zh)
     # A numbered name (205路) names the subject, so it may be printed in the sentence before, as
     # news does (205路调整后延伸至…。每日班次由48班增加到60班): the sibling's (211路) may not.
     named = {

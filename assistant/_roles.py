@@ -138,12 +138,16 @@ _WORK = (
 )
 
 
-def work_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
+def work_check(claim: str, span: str, out: Alignment, zh: bool, context: str = "") -> None:
     """A stage or part the claim names (通车, 设计) that the span does not, while the span names
-    another of its family (完工, 施工单位): the span is about that one."""
+    another of its family (完工, 施工单位): the span is about that one. A span that names none
+    of the family is read with its `context` (the headline and the sentence before): a firm
+    the claim names may be printed only there, with the part it plays (施工单位X介绍，… then a
+    sentence of the work's next steps is no 由X设计)."""
     for family in _WORK:
-        theirs = [m.group(0) for w in family.values() if (m := w.search(span))]
-        printed = {name for name, w in family.items() if w.search(span)}
+        read = span if any(w.search(span) for w in family.values()) else f"{context}\n{span}"
+        theirs = [m.group(0) for w in family.values() if (m := w.search(read))]
+        printed = {name for name, w in family.items() if w.search(read)}
         for name, w in family.items():
             if theirs and (m := w.search(claim)) and name not in printed:
                 word = name if m.group(0).startswith("由") else m.group(0)

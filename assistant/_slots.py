@@ -136,6 +136,9 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
     same = [u for u in cands if u.kind == c.kind]
     if c.kind == "year":  # 2022年 in the claim is also the year of 2022年6月1日
         same += [u for u in cands if u.kind == "date" and u.time and u.time.year]
+    if c.kind in ("year", "date") and not is_base(claim_text, c.start):
+        # 比去年增长15.5%: the year compared with is not the figure's (2025年 is no 去年 there)
+        same = [u for u in same if not is_base(unit_text, u.start)]
     if c.kind.startswith(("qty:", "ord:")):
         # 8个社区 is not 25个安置房: a generic counter needs the same thing counted.
         ours = _counted(claim_text, c)

@@ -31,12 +31,13 @@ _KIND_RE = "|".join(sorted(_KINDS, key=len, reverse=True))
 _KIND_FAMILY = {"大桥": "桥", "小学": "学校", "中学": "学校", "大学": "学校", "学院": "学校"}
 # 桥梁 and 路线 are words of their own, not the end of a name.
 _NAMED = re.compile(rf"(?P<core>[\u4e00-\u9fff]{{2}})(?P<kind>{_KIND_RE})(?![梁线径面况])")
+_KIND_AT = re.compile(rf"(?:{_KIND_RE})(?![梁线径面况])")
 _NOT_CORE = set("该全我本各每哪个两几多些其此这那等和与及或在到从向于是有为了的")
 _PROPER = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
 
 QUALIFIER = re.compile(
     r"首批|第[一二三四五六七八九十\d]+批|第[一二三四五六七八九十\d]+届|首届|首次"
-    r"|境外|境内|海外|国外|入境|出境|外籍"
+    r"|境外|境内|海外|国外|入境|出境|外籍|外贸|内贸"
     r"|国家级|省级|市级|县级|区级|镇级|村级"
     r"|[一二三四1-4]季度|上半年|下半年|(?<![提之以])前[一二三四五六七八九十\d]+(?:个)?月"
     r"|同比|环比|累计|新增|农村|城镇|民营|外资|国有|规上|规模以上|线上|线下"
@@ -137,13 +138,26 @@ PLACE_KINDS = {"街道", "社区", "小区", "镇", "乡", "村", "景区", "园
 _WHOLE = re.compile(r"全市|全县|全区|全省|全国|我市|本市|我县|本县")
 
 
+def _kind_after(text: str, name: str, kind: str) -> str:
+    """The kind of what `name` names in `text`: a name followed by another kind's word is the
+    first part of a longer name (东沙港|大桥 is a bridge, 独山港|镇 a town), not a 港 of its own."""
+    at = text.find(name)
+    m = _KIND_AT.match(text, at + len(name)) if at >= 0 else None
+    return _KIND_FAMILY.get(m.group(0), m.group(0)) if m else kind
+
+
 def _rival(name: str, span: str, claim: str) -> str | None:
     """A name of the same kind printed in the span where the claim has `name` (当湖街道 for 曹桥街道),
     or the whole city where the claim names one town (全市 for 新仓镇)."""
-    kinds = [k for n, k in named_things(name) if n == name or name.endswith(n)]
+    kinds = [_kind_after(claim, n, k) for n, k in named_things(name) if n == name or name.endswith(n)]
     loose = kinds[:1] == ["桥"] or kinds[:1] == ["路"]  # bridges and roads are named after anything
     for other, kind in named_things(span, loose=loose):
-        if kinds and kind == kinds[0] and other not in claim and other[:2] not in claim:
+        if (
+            kinds
+            and _kind_after(span, other, kind) == kinds[0]
+            and other not in claim
+            and other[:2] not in claim
+        ):
             return other
     whole = _WHOLE.search(span)
     if kinds and kinds[0] in PLACE_KINDS and whole and not _WHOLE.search(claim):
@@ -240,8 +254,8 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
     return gaps
 
 
-# A qualifier the news spells out: 同比 is 比去年同期, 环比 比上月.
-_SAID_AS = {"同比": r"(?:比|较|与)(?:去年|上年)同期", "环比": r"(?:比|较)上(?:个)?(?:月|季度|周)"}
+# A qualifier the news spells out: 同比 is 比去年同期 (or 比去年, a year against the last), 环比 比上月.
+_SAID_AS = {"同比": r"(?:比|较|与)(?:去年|上年)(?:同期)?", "环比": r"(?:比|较)上(?:个)?(?:月|季度|周)"}
 
 
 def numbered_rivals(text: str, span: str) -> list[tuple[str, str]]:
@@ -261,6 +275,58 @@ def numbered_rivals(text: str, span: str) -> list[tuple[str, str]]:
 
 
 _TIME_NOUNS = {"同期", "去年同期", "上年同期", "去年", "上年", "前年", "全年", "当年", "今年"}
+
+
+_PLAIN_NOUNS = {
+    "全市",
+    "我市",
+    "本市",
+    "全县",
+    "全镇",
+    "同比",
+    "环比",
+    "数据",
+    "记者",
+    "目前",
+    "期间",
+    "方面",
+}
+
+
+def things_named(text: str) -> list[str]:
+    """The common nouns of `text` that say what it is about (芦笋, 种植, 面积; 集装箱): two
+    characters or more, not a time (去年), a place or a name (subject_gaps reads those), nor a
+    word any report prints (全市, 同比)."""
+    return [
+        w
+        for w, flag in tagged(normalise(text))
+        if flag in ("n", "vn", "nz") and len(w) >= 2 and w not in _TIME_NOUNS and w not in _PLAIN_NOUNS
+    ]
+
+
+_MEASURE = re.compile(r"^(?:平均|人均)$|(?:率|量|额|数|价|值|面积|收入|人次|规模|产值|利润|产量|成本)$")
+_BODY_END = re.compile(r"(?:公司|集团|院|局|中心|所|馆|会|社|厂)$")
+
+
+def rival_modifiers(text: str, span: str) -> list[tuple[str, str]]:
+    """(claim's word, span's word) where the claim narrows a measure with one noun (星级酒店平均
+    入住率) and the span prints that measure narrowed by another the claim lacks (民宿平均入住率):
+    the span's figure is the other thing's, whatever its context names."""
+    s = normalise(span)
+    theirs = tagged(s)
+    out = []
+    for (w, flag), (after, _) in itertools.pairwise(tagged(normalise(text))):
+        if flag != "n" or len(w) < 2 or len(after) < 2 or after not in s or w + after in s or w in s:
+            continue
+        if any(_BODY_END.search(x) for x in (w, after)) or not _MEASURE.search(after):
+            continue  # 设计研究总院|有限公司: the words of a firm's name; 女子组|冠军: no measure
+        rival = next(
+            (x for (x, f), (a, _) in itertools.pairwise(theirs) if a == after and f == "n" and len(x) >= 2),
+            None,
+        )
+        if rival is not None and rival not in text:
+            out.append((w, rival))
+    return out
 
 
 def borrowed_modifiers(text: str, ev: Evidence) -> list[str]:

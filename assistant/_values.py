@@ -92,7 +92,10 @@ def _bounds(
     if any(before.endswith(w) for w in _ABOUT_BEFORE) or after.startswith(("左右", "上下")):
         return value * 0.9, value * 1.1, False, False
     if mag > 1:  # 252万 is rounded: it stands for 2,515,000 to 2,525,000
-        half = _step(number, mag) / 2
+        # ...to its last written place, zeros included: 80万 is 795,000 to 805,000, not 75万 to
+        # 85万 (it "supported" 81.4万标箱)
+        decimals = re.match(r"\d+(?:\.(\d+))?", number)
+        half = mag * 10 ** -len((decimals.group(1) or "") if decimals else "") / 2
         return value - half, value + half, True, False
     return value, value, True, False
 

@@ -21,24 +21,29 @@ from .config import RUNTIME_CHOICES
 from .errors import AssistantError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m assistant", description="Ask the local-news archive.")
-    parser.add_argument("--index", type=Path, default=None, help="where the index lives (default ./.index)")
-    parser.add_argument(
+def _add_globals(p: argparse.ArgumentParser, default: object) -> None:
+    """The options every command shares. The top-level parser holds their defaults; each command
+    takes them too with `default` SUPPRESS, so `check --index DIR …` works as `--index DIR check
+    …` does (a reporter put it after the command and got a usage dump)."""
+    p.add_argument("--index", type=Path, default=default, help="where the index lives (default ./.index)")
+    p.add_argument(
         "--model",
-        default=None,
+        default=default,
         help="embedding model: e5-small-packaged (default) or a sentence-transformers id/path",
     )
-    parser.add_argument(
+    p.add_argument(
         "--runtime",
-        default=None,
+        default=default,
         choices=RUNTIME_CHOICES,
         help="embedding runtime (default auto: the fastest measured on this machine; see `info`)",
     )
-    parser.add_argument(
-        "--chroma-host", default=None, help="use a Chroma server instead of the embedded index"
-    )
-    parser.add_argument("--chroma-port", type=int, default=None)
+    p.add_argument("--chroma-host", default=default, help="use a Chroma server instead of the embedded index")
+    p.add_argument("--chroma-port", type=int, default=default)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="Ask the local-news archive.")
+    _add_globals(parser, None)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="parse pages / article files and print the articles")
@@ -100,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
 
+    for command in sub.choices.values():
+        _add_globals(command, argparse.SUPPRESS)
     return parser
 
 

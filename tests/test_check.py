@@ -328,3 +328,32 @@ def test_a_new_clause_of_a_claim_may_come_from_another_sentence(tmp_path: Path) 
     )
     claim = "本市居民对公共交通的满意度升至86.5%；对公共自行车和共享单车的满意度分别为79%和72%"
     assert _check(searcher, claim).verdict == "supported"
+
+
+def test_a_part_with_nothing_to_compare_does_not_choose_the_next_parts_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A reporter's try (2026-12-07, fifth session): 今年五一假期，九龙山…接待游客21.3万人次 was
+    # "contradicted" by a concert's 1.2万人次: the bare time, "supported" by a sentence that
+    # compared nothing (今年假期前…音乐会两晚吸引观众1.2万人次), chose the sentence the next part
+    # was read in first. Only a part decided by what it compared may choose (unit test of the
+    # hand-over; the reporter's claims are replayed in eval/README.md).
+    import assistant._check as check
+    from assistant._evidence import Alignment
+
+    concert, scenic = object(), object()
+    seen: list[object] = []
+
+    def fake_check_fact(searcher, fact, claim, filters, cache, searched, near):  # type: ignore[no-untyped-def]
+        seen.append(near)
+        if fact.startswith("今年"):
+            return check.FactResult(fact, "supported", "报道的说法相同", concert, Alignment("supported"))  # type: ignore[arg-type]
+        return check.FactResult(fact, "supported", "一致", scenic, Alignment("supported", agrees=["1"]))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check, "check_fact", fake_check_fact)
+    monkeypatch.setattr(check, "Citation", lambda **kw: kw)
+    try:
+        check.check_claim(None, "今年五一假期，九龙山旅游度假区接待游客21.3万人次，同比增长16.2%", Settings())  # type: ignore[arg-type]
+    except Exception:
+        pass  # the fakes are no real units: only the hand-over between parts is asserted
+    assert seen[:3] == [None, None, scenic]

@@ -689,6 +689,14 @@ def _units_with_context(text: str, title: str = "", date: str = "2026-08-01") ->
     return [EvidenceUnit(art, "y:0", s, e, 0, spans[i - 1][0] if i else s) for i, (s, e) in enumerate(spans)]
 
 
+def _expect(text: str, cases: dict[str, str], title: str = "") -> None:
+    """Each claim's verdict over the article's units ("not supported": anything else)."""
+    verdict = _verdicts(_units_with_context(text, title))
+    for claim, want in cases.items():
+        got = verdict(claim)
+        assert (got != want[4:]) if want.startswith("not ") else (got == want), (claim, got)
+
+
 def test_a_figure_is_the_place_named_before_it() -> None:
     # A reporter's try (2026-12-07): places side by side in one sentence, or a village's figure in
     # the sentence after another village's, were "supported" for the wrong place. New sentences.
@@ -819,3 +827,130 @@ def test_a_stage_or_part_of_the_work_the_span_does_not_name() -> None:
     assert verdict("白马河大桥主体结构于5月20日完工") == "supported"
     assert verdict("白马河大桥由浙江越通建设集团设计") != "supported"
     assert verdict("白马河大桥的施工单位是浙江越通建设集团") == "supported"
+
+
+def test_a_firm_holds_the_part_printed_beside_it() -> None:
+    # A reporter's try (2026-12-07, fifth session): 由A设计，B承建，建成后由C运营 "supported" every
+    # swap of firm and part (builder as designer, operator as builder, phase one's designer for
+    # phase two's). New sentences.
+    _expect(
+        "本报讯 平湖市体育中心二期工程昨天开工。该工程由浙江华泰建筑设计院设计，嘉兴永兴建设集团有限公司承建，"
+        "建成后交由平湖市体育发展有限公司负责运营。一期工程则由杭州明远建筑设计有限公司设计。"
+        "场馆的灯光设计由上海光影照明工作室完成。",
+        {
+            "体育中心二期工程由浙江华泰建筑设计院设计": "supported",
+            "体育中心二期工程由嘉兴永兴建设集团有限公司施工": "supported",  # 承建 is 施工
+            "体育中心二期工程由嘉兴永兴建设集团有限公司设计": "contradicted",
+            "体育中心二期工程建成后由嘉兴永兴建设集团有限公司运营": "contradicted",
+            "体育中心一期工程由浙江华泰建筑设计院设计": "contradicted",
+            "场馆的灯光设计由平湖市体育发展有限公司完成": "contradicted",
+            "场馆的灯光设计由上海光影照明工作室完成": "supported",
+        },
+        title="平湖市体育中心二期工程开工",
+    )
+
+
+def test_a_firm_printed_only_in_the_sentence_before_keeps_its_part() -> None:
+    # 施工单位X…介绍，…。接下来… "supported" 由X设计 from the next sentence, whose context names X.
+    _expect(
+        "本报讯 新华路跨河桥主体完工。施工单位浙江通衢路桥有限公司项目经理沈立新介绍，全桥共使用钢筋2100吨。"
+        "下一步将进行桥面铺装和荷载试验，预计9月中旬完成。",
+        {
+            "新华路跨河桥由浙江通衢路桥有限公司设计": "not_found",
+            "新华路跨河桥由浙江通衢路桥有限公司施工": "supported",
+        },
+        title="新华路跨河桥主体完工",
+    )
+
+
+def test_a_name_before_another_kind_word_is_part_of_a_longer_name() -> None:
+    # 东沙港大桥 was read as a 港 rivalled by 独山港镇 (a town), so its own figures were "not found".
+    units = _units_with_context(
+        "本报讯 西塘港大桥主体完工。这座连接新埭镇和独山港镇的大桥全长2.1公里，主跨120米。",
+        "西塘港大桥主体完工",
+    )
+    assert _verdicts(units)("西塘港大桥全长2.1公里") == "supported"
+
+
+def test_a_breakdown_after_qizhong_is_the_places_not_the_whole() -> None:
+    # 民宿平均入住率为86%，其中乍浦镇、独山港镇的民宿入住率均超过90%: the whole's 86% and the towns'
+    # 超过90% were each "supported" for the other. New sentences; 镇 before 民宿 is a town too.
+    _expect(
+        "本报讯 国庆假期，全市农家乐平均营业额增长12%，其中广陈镇、林埭镇的农家乐营业额均增长超过20%。",
+        {
+            "国庆假期全市农家乐平均营业额增长超过20%": "contradicted",
+            "国庆假期广陈镇农家乐平均营业额增长12%": "not supported",
+            "国庆假期广陈镇农家乐营业额增长超过20%": "supported",
+            "国庆假期全市农家乐平均营业额增长12%": "supported",
+        },
+    )
+
+
+def test_a_total_of_several_places_is_not_one_places_figure() -> None:
+    # 两港区合计…增长超过20% was "supported" by one port's 22.8%, and 81.4万标箱 by 新增…80万标箱.
+    _expect(
+        "本报讯 今年前三季度，东港区和西港区合计完成货物吞吐量3260万吨，同比增长8.4%。"
+        "其中，东港区完成1980万吨，同比增长15.2%；西港区完成1280万吨，同比增长0.9%。"
+        "明年新建泊位投用后，将新增年通过能力300万吨。",
+        {
+            "今年前三季度两港区货物吞吐量合计同比增长超过10%": "contradicted",
+            "今年前三季度两港区合计完成货物吞吐量3260万吨": "supported",
+            "今年前三季度东港区货物吞吐量同比增长15.2%": "supported",
+            "明年将新增年通过能力320万吨": "contradicted",  # 300万 is not 295万 to 305万's 320万
+        },
+    )
+
+
+def test_the_sibling_a_change_starts_from_is_its_base() -> None:
+    # 由一期的120吨提高到260吨: 一期 is where the change starts, not the owner of the figures.
+    units = _units_with_context(
+        "本报讯 污水处理厂三期工程投运。三期投运后，厂区日处理能力将由二期的8万吨提高到15万吨。",
+        "污水处理厂三期工程投运",
+    )
+    assert _verdicts(units)("污水处理厂三期投运后，日处理能力将由8万吨提高到15万吨") == "supported"
+
+
+def test_a_measure_narrowed_by_another_noun_is_that_things() -> None:
+    # 星级酒店平均入住率超过80% was "supported" by 民宿平均入住率为86% (the sentence before named
+    # 星级酒店 with its own 78.5%); 外贸 is a qualifier the span must print. (Two such measures in
+    # one sentence, 规上企业…6.2%；小微企业…8.1%, are left to the slot rules: not this kind.)
+    _expect(
+        "本报讯 国庆假期，全市星级酒店平均房价为420元，比去年同期下降3%。民宿平均房价为560元。"
+        "全市港口完成集装箱吞吐量52万标箱。",
+        {
+            "国庆假期全市星级酒店平均房价超过500元": "contradicted",
+            "国庆假期全市民宿平均房价超过500元": "supported",
+            "全市港口完成外贸集装箱吞吐量40万标箱": "not_found",
+        },
+    )
+
+
+def test_tongbi_is_also_said_as_bi_qunian() -> None:
+    # A reporter's try: 新埭镇…同比增长15.5% over 新埭镇种植面积4100亩，比去年增长15.5% was "not found"
+    # (同比 was read only as 比去年同期), and so 广陈镇's 8.8% never denied 广陈镇…同比增长15.5%.
+    _expect(
+        "本报讯 其中，曹桥街道种植面积3200亩，比去年增长6.5%；林埭镇种植面积2100亩，比去年增长12.5%。",
+        {"林埭镇种植面积同比增长12.5%": "supported", "曹桥街道种植面积同比增长12.5%": "contradicted"},
+    )
+
+
+def test_a_span_of_another_year_is_silent_on_the_claims_year() -> None:
+    # A reporter's try: 2025年平湖芦笋种植面积同比增长10% was "contradicted" by a 2026 report's
+    # 新埭镇…比去年增长15.5% (its 去年 read as the figure's year) and by 今年…1.35万亩 (a year
+    # differing where the claim's figure is not printed). New sentences.
+    verdict = _verdicts(
+        _units_with_context(
+            "本报讯 据统计，今年全市茭白种植面积达到2.4万亩，比去年增加1500亩。"
+            "其中，练市镇种植面积9000亩，比去年增长11.2%。",
+            date="2026-06-10",
+        )
+    )
+    assert [
+        verdict(c)
+        for c in (
+            "2025年练市镇茭白种植面积同比增长9%",
+            "2025年全市茭白种植面积增长9%",
+            "今年练市镇茭白种植面积同比增长9%",
+            "今年练市镇茭白种植面积同比增长11.2%",
+        )
+    ] == ["not_found", "not_found", "contradicted", "supported"]
