@@ -269,6 +269,8 @@ _CAUSE = re.compile(
     r"因为|由于|因(?!此)|为了|原因|旨在|以便|目的|所以|导致|鉴于|随着|出于|需要|为.{1,12}(?:提供|保障|方便|改善|满足)"
 )
 _MONEY = re.compile(r"多少钱|罚款?了?多少|多少罚款|金额")
+# 门票怎么收费 / 收费标准是什么: a price asked without 多少
+_FEE = re.compile(r"(?:怎么|如何|怎样)收费|收费标准|(?:门票|票价)(?:怎么|如何|怎样)(?:收|算|定)?")
 
 
 _PARTY_WHO = re.compile(
@@ -299,6 +301,8 @@ def asked_kind(question: str) -> AnswerType:
         return AnswerType("reason")  # 为什么要封闭施工: a cause, not the closure again
     if want.kind == "number" and not want.unit and _MONEY.search(q):
         return replace(want, unit="元", counted="")
+    if want.kind in ("other", "entity") and _FEE.search(q):
+        return AnswerType("number", unit="元")  # 海塘遗址公园门票怎么收费: a price, not when it opens
     return want
 
 

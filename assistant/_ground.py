@@ -463,6 +463,8 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     _role_check(ct, ut, out, zh)
     work_check(ct, ut, out, zh, context)
     firm_check(ct, ut, out, zh)
+    if edge := slots.edge_differs(ct, ut):
+        out.other_subject.append(f"报道说的是{edge[1]}，不是{edge[0]}" if zh else f"{edge[1]}, not {edge[0]}")
     # A numbered name (205路) names the subject, so it may be printed in the sentence before, as
     # news does (205路调整后延伸至…。每日班次由48班增加到60班): the sibling's (211路) may not.
     named = {

@@ -366,3 +366,20 @@ def figure_frame_differs(claim_text: str, c: Item, unit_text: str, u: Item) -> t
         if ours and theirs and not ours <= theirs:  # 营收为亏损 claims a revenue too: both must be printed
             return "、".join(sorted(theirs)), "、".join(sorted(ours - theirs))
     return None
+
+
+# A day is where something starts or where it ends: 6月15日起…进入主汛期 is no 主汛期到6月15日结束.
+_DAY = r"(\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|初|中旬|上旬|下旬)?)"
+_STARTS = re.compile(_DAY + r"(?:起|开始|正式进入|进入|开幕|开馆|开放|启动|施行|实施)")
+_ENDS = re.compile(r"(?:到|至|截至|截止到?)?" + _DAY + r"(?:前)?(?:结束|截止|为止|闭幕|闭馆|到期|止)")
+
+
+def edge_differs(claim_text: str, unit_text: str) -> tuple[str, str] | None:
+    """(claim's, span's) when the claim has a day end something that the span has it start, or
+    the other way round; else None."""
+    for ours, theirs in ((_ENDS, _STARTS), (_STARTS, _ENDS)):
+        for m in ours.finditer(claim_text):
+            other = next((x for x in theirs.finditer(unit_text) if x.group(1) == m.group(1)), None)
+            if other and not any(y.group(1) == m.group(1) for y in ours.finditer(unit_text)):
+                return m.group(0), other.group(0)
+    return None

@@ -279,3 +279,35 @@ def test_a_forecast_does_not_answer_what_actually_happened() -> None:
     assert answers("城市书房预计每天接待多少读者？", ev) is None
     done = Evidence(text="开放首月，城市书房日均接待读者280人次。")
     assert answers("城市书房开放后实际每天接待多少读者？", done) is None
+
+
+def test_a_price_asked_without_duoshao_wants_a_price() -> None:
+    # t29: 海塘遗址公园建成后门票怎么收费？ was "answered" with when the park opens.
+    from assistant._answer_kinds import asked_kind
+
+    assert asked_kind("湿地公园开放后门票怎么收费？").unit == "元"
+    assert asked_kind("新体育馆的收费标准是什么？").unit == "元"
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "answered"),
+    [
+        # t29: 排第一的是哪家企业 was answered by a bare name whose sentence ranks no one, and by
+        # one ranked second. New sentences.
+        (
+            "去年全镇纺织出口排第一的是哪家企业？",
+            "浙江华帛纺织有限公司去年实现出口额2.1亿元，同比增长9%。",
+            False,
+        ),
+        ("去年全镇纺织出口排第一的是哪家企业？", "全镇纺织行业出口总额9.6亿元，华帛纺织位列第二。", False),
+        ("去年全镇纺织出口排第一的是哪家企业？", "全镇纺织行业出口总额9.6亿元，华帛纺织位列第一。", True),
+        # 第三名 is the 季军: a sentence about the champion does not answer it
+        ("少年组第三名是哪支队伍？", "少年组决赛中，新仓小学队以2比0战胜林埭小学队，夺得冠军。", False),
+        ("少年组第三名是哪支队伍？", "广陈小学队获得少年组第三名。", True),
+        # 5年及以下 asked, 5年以上 printed: the other side of the line
+        ("公积金贷款5年及以下的利率是多少？", "5年以上首套住房公积金贷款利率为2.85%。", False),
+        ("公积金贷款5年以上的利率是多少？", "5年以上首套住房公积金贷款利率为2.85%。", True),
+    ],
+)
+def test_a_place_or_side_asked_must_be_the_one_printed(question: str, span: str, answered: bool) -> None:
+    assert (answers(question, _ev(span)) is None) == answered

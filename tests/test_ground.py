@@ -954,3 +954,15 @@ def test_a_span_of_another_year_is_silent_on_the_claims_year() -> None:
             "今年练市镇茭白种植面积同比增长11.2%",
         )
     ] == ["not_found", "not_found", "contradicted", "supported"]
+
+
+def test_a_day_that_starts_something_does_not_end_it() -> None:
+    # Trial t29 (read after its first count): 主汛期到6月15日结束 was verified over 6月15日起全镇将
+    # 正式进入主汛期. New sentences.
+    _expect(
+        "本报讯 记者从市体育中心获悉，7月1日起全市游泳馆进入夏季开放时间，每天开放到21时。",
+        {
+            "全市游泳馆的夏季开放时间到7月1日结束": "not supported",
+            "7月1日起全市游泳馆进入夏季开放时间": "supported",
+        },
+    )
