@@ -84,7 +84,10 @@ def _write_lines(records: Any, out: str | None, total: int | None = None) -> int
                 tty = sys.stderr.isatty()  # a log file gets plain lines, a terminal one line redrawn
                 end = "" if tty and done != total else "\n"
                 start = "\r" if tty else ""
-                print(f"{start}{done}{of} lines written to {out}", end=end, file=sys.stderr, flush=True)
+                # "so far" while the count of all is unknown: a reporter read "10 lines written"
+                # then "16 lines in …" as two answers
+                more = " so far" if not total and not tty else ""
+                print(f"{start}{done}{of} lines written{more} to {out}", end=end, file=sys.stderr, flush=True)
     finally:
         if out:
             stream.close()

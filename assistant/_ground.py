@@ -107,7 +107,7 @@ def planned(text: str, it: Item) -> bool:
 
 
 _TOTAL = re.compile(
-    r"(?:[两二三四五六七八九十几多]|\d+)个?(?:港区|镇|街道|乡|村|地|区|县|市|家|所|校|部门|单位|企业|方)"
+    r"(?:[两二三四五六七八九十几多]|\d+)个?大?(?:园区|港区|镇|街道|乡|村|地|区|县|市|家|所|校|部门|单位|企业|方)"
     r"(?:共|合计|总计|共计|一共|累计)"
 )
 
@@ -463,7 +463,8 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     _role_check(ct, ut, out, zh)
     work_check(ct, ut, out, zh, context)
     firm_check(ct, ut, out, zh)
-    if edge := slots.edge_differs(ct, ut):
+    # (the sentence before too: its day may frame this span, 6月1日起…试行 then …通报一次进展)
+    if edge := slots.edge_differs(ct, f"{context}\n{ut}"):
         out.other_subject.append(f"报道说的是{edge[1]}，不是{edge[0]}" if zh else f"{edge[1]}, not {edge[0]}")
     # A numbered name (205路) names the subject, so it may be printed in the sentence before, as
     # news does (205路调整后延伸至…。每日班次由48班增加到60班): the sibling's (211路) may not.

@@ -889,7 +889,7 @@ def test_a_breakdown_after_qizhong_is_the_places_not_the_whole() -> None:
 def test_a_total_of_several_places_is_not_one_places_figure() -> None:
     # 两港区合计…增长超过20% was "supported" by one port's 22.8%, and 81.4万标箱 by 新增…80万标箱.
     _expect(
-        "本报讯 今年前三季度，东港区和西港区合计完成货物吞吐量3260万吨，同比增长8.4%。"
+        "本报讯 今年前三季度，两大港区合计完成货物吞吐量3260万吨，同比增长8.4%。"
         "其中，东港区完成1980万吨，同比增长15.2%；西港区完成1280万吨，同比增长0.9%。"
         "明年新建泊位投用后，将新增年通过能力300万吨。",
         {
@@ -898,6 +898,16 @@ def test_a_total_of_several_places_is_not_one_places_figure() -> None:
             "今年前三季度东港区货物吞吐量同比增长15.2%": "supported",
             "明年将新增年通过能力320万吨": "contradicted",  # 300万 is not 295万 to 305万's 320万
         },
+    )
+
+
+def test_a_total_of_two_parks_is_no_one_parks_figure() -> None:
+    # A new user's try: 平湖经济技术开发区完成工业投资41.7亿元 was "supported" by 两大园区合计完成工业投资
+    # 41.7亿元 (两大园区 was no collective subject). New sentences.
+    _expect(
+        "本报讯 今年1至5月，全市两大园区合计完成工业投资36.2亿元，同比增长11%。"
+        "市经信局相关负责人介绍，南湖园区完成工业投资21.5亿元，北湖园区完成工业投资14.7亿元。",
+        {"今年1至5月南湖园区完成工业投资36.2亿元": "not supported"},
     )
 
 
@@ -964,5 +974,18 @@ def test_a_day_that_starts_something_does_not_end_it() -> None:
         {
             "全市游泳馆的夏季开放时间到7月1日结束": "not supported",
             "7月1日起全市游泳馆进入夏季开放时间": "supported",
+        },
+    )
+
+
+def test_a_day_that_starts_something_in_the_sentence_before_does_not_end_it() -> None:
+    # A new user's try: 拿地即开工审批模式于6月1日结束 was "supported" by the sentence after
+    # 6月1日起，两大园区将试行…, whose only agreement was the day its context printed.
+    _expect(
+        "本报讯 园区项目审批再提速。此外，9月1日起，三大园区将试行“交地即发证”服务模式，项目从签订出让合同到"
+        "领取不动产权证的时间有望缩短至5个工作日以内。市自然资源局相关负责人表示，试行期间将每半个月通报一次进展情况。",
+        {
+            "“交地即发证”服务模式于9月1日结束": "not supported",
+            "三大园区将于9月1日起试行“交地即发证”服务模式": "supported",
         },
     )
