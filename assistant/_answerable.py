@@ -26,7 +26,7 @@ from ._facts import TimeExpr, detect_language, find_times
 from ._ground import ANOTHER_TIME, PLAN_WORDS, framing_year, is_instruction, planned, target_time
 from ._names import COUNTRIES, TITLE_PATTERN
 from ._normalize import cn_number, normalise
-from ._slots import is_base
+from ._slots import STARTS_AFTER, is_base
 from ._subjects import subject_gaps
 from ._values import consistent, dated_times, items
 
@@ -118,14 +118,13 @@ def event_absent(question: str, sentence: str, *, near_time: bool = False) -> st
 _UNTIL = re.compile(
     r"(?:到|至)(?:哪天|哪一天|什么时候|何时|几月几[日号]|几号)|(?:什么时候|何时|哪天|哪一天)(?:结束|截止|完工|竣工|到期)"
 )
-_START_AFTER = re.compile(r"\s*(?:起|开始|以来|开工|动工)")
 
 
 def only_starts(sentence: str) -> bool:
     """Every time the sentence prints is a start (9月10日起, 3月1日开始): it says when, not until when."""
     text = normalise(sentence)
     times = [t for t in find_times(text) if not t.frequency]
-    return bool(times) and all(_START_AFTER.match(text, t.end) for t in times)
+    return bool(times) and all(STARTS_AFTER.match(text, t.end) for t in times)
 
 
 def deputy_of(question: str, span: str) -> tuple[str, str] | None:

@@ -13,7 +13,7 @@ import difflib
 import itertools
 import re
 
-from ._facts import _DIRECTIONS, BATCH_MARKER, content_terms, find_directions
+from ._facts import _DIRECTIONS, BATCH_MARKER, content_terms, find_directions, find_times
 from ._names import FOREIGN_NAME, SURNAMES, find_people, numbered_spans
 from ._values import Item, consistent
 
@@ -368,18 +368,27 @@ def figure_frame_differs(claim_text: str, c: Item, unit_text: str, u: Item) -> t
     return None
 
 
-# A day is where something starts or where it ends: 6月15日起…进入主汛期 is no 主汛期到6月15日结束.
-_DAY = r"(\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|初|中旬|上旬|下旬)?)"
-_STARTS = re.compile(_DAY + r"(?:起|开始|正式进入|进入|开幕|开馆|开放|启动|施行|实施)")
-_ENDS = re.compile(r"(?:到|至|截至|截止到?)?" + _DAY + r"(?:前)?(?:结束|截止|为止|闭幕|闭馆|到期|止)")
+# A day is where something starts or where it ends: 6月15日起…进入主汛期 is no 主汛期到6月15日结束
+# (`_answerable.only_starts` reads a question's 到哪天结束 with the same words).
+STARTS_AFTER = re.compile(r"\s*(?:起|开始|以来|开工|动工|正式进入|进入|开幕|开馆|开放|启动|施行|实施)")
+_ENDS_AFTER = re.compile(r"\s*(?:前)?(?:结束|截止|为止|闭幕|闭馆|到期|止)")
+
+
+def _edges(text: str) -> dict[str, tuple[str, str]]:
+    """{day as printed: (edge, the words saying it)} for each day `text` has start or end."""
+    out = {}
+    for t in find_times(text):
+        for edge, words in (("start", STARTS_AFTER), ("end", _ENDS_AFTER)):
+            if (m := words.match(text, t.end)) and t.month is not None:
+                out[t.text] = (edge, text[t.start : m.end()])
+    return out
 
 
 def edge_differs(claim_text: str, unit_text: str) -> tuple[str, str] | None:
     """(claim's, span's) when the claim has a day end something that the span has it start, or
     the other way round; else None."""
-    for ours, theirs in ((_ENDS, _STARTS), (_STARTS, _ENDS)):
-        for m in ours.finditer(claim_text):
-            other = next((x for x in theirs.finditer(unit_text) if x.group(1) == m.group(1)), None)
-            if other and not any(y.group(1) == m.group(1) for y in ours.finditer(unit_text)):
-                return m.group(0), other.group(0)
+    theirs = _edges(unit_text)
+    for day, (edge, said) in _edges(claim_text).items():
+        if day in theirs and theirs[day][0] != edge:
+            return said, theirs[day][1]
     return None
