@@ -20,13 +20,16 @@ from __future__ import annotations
 import functools
 import re
 
-from ._bindings import PLACES, other_sibling
+from ._bindings import other_sibling
 from ._evidence import Evidence, _say
 from ._facts import TimeExpr, detect_language, find_times
-from ._ground import ANOTHER_TIME, PLAN_WORDS, framing_year, is_instruction, planned, target_time
+from ._figure_times import ANOTHER_TIME, PLAN_WORDS, framing_year, planned, target_time
+from ._frames import STARTS_AFTER
+from ._instructions import is_instruction
 from ._names import COUNTRIES, TITLE_PATTERN
 from ._normalize import cn_number, normalise
-from ._slots import STARTS_AFTER, is_base
+from ._ranks import other_rank, unranked_in_ranking
+from ._slots import is_base
 from ._subjects import subject_gaps
 from ._values import consistent, dated_times, items
 
@@ -142,25 +145,6 @@ def deputy_of(question: str, span: str) -> tuple[str, str] | None:
     return None
 
 
-def other_rank(question: str, evidence: str) -> tuple[str, str] | None:
-    """(asked, printed) when the question asks one place of a contest (亚军) or of a ranking
-    (排第一) and the evidence prints another of the same family (冠军; 位列第二) but not the
-    asked one; else None."""
-    question = _placed(question)
-    for family in PLACES:
-        asked = [r for r in family if r in question]
-        if len(asked) == 1 and asked[0] not in evidence:
-            printed = [r for r in family if r in evidence]
-            if printed:
-                return asked[0], printed[0]
-    ranks = {_rank(m): m.group(0) for m in _RANKED.finditer(question)}
-    if len(ranks) == 1:
-        theirs = {_rank(m): m.group(0) for m in _RANKED.finditer(evidence)}
-        if theirs and not set(theirs) & set(ranks):
-            return next(iter(ranks.values())), next(iter(theirs.values()))
-    return None
-
-
 _BOUND = re.compile(r"(\d+(?:\.\d+)?)(年|个月|岁|周岁|万元|元|平方米|公里|天)(及以下|以下|以内|及以上|以上)")
 
 
@@ -173,59 +157,6 @@ def other_bound(question: str, evidence: str) -> tuple[str, str] | None:
         theirs = [x for x in _BOUND.finditer(evidence) if x.group(1, 2) == m.group(1, 2)]
         if theirs and all((x.group(3) in below) != side for x in theirs):
             return m.group(0), theirs[0].group(0)
-    return None
-
-
-def _placed(question: str) -> str:
-    """第三名是哪支队伍 asks the 季军: a contest's places by their number."""
-    for n, place in (("一", "冠军"), ("二", "亚军"), ("三", "季军")):
-        question = re.sub(rf"(?<![排列居])第{n}名", place, question)
-    return question
-
-
-# A place in a ranking (排第一, 位列第二, 居全市首位): 第一批 or 第一次 is none.
-_RANKED = re.compile(
-    r"(?:排|位列|位居|名列|排名|居)(?:全[市省国县区镇]|行业|街道)?(?:第([一二三四五六七八九十\d]+)(?![批次期届])|(首位))"
-)
-
-
-def _rank(m: re.Match[str]) -> str:
-    return "一" if m.group(2) else m.group(1).replace("1", "一").replace("2", "二").replace("3", "三")
-
-
-# How news prints a place won without its word (夺冠 for 冠军): a bare name's evidence must print
-# the place asked or one of these.
-_WON = {
-    "冠军": ("夺冠", "折桂", "问鼎", "封后", "称王", "登顶", "金牌"),
-    "亚军": ("第二名", "银牌"),
-    "季军": ("第三名", "铜牌"),
-    "金牌": ("冠军", "夺冠", "夺金", "摘金"),
-    "银牌": ("亚军", "摘银"),
-    "铜牌": ("季军", "摘铜"),
-}
-
-
-def unranked(question: str, evidence: str) -> str | None:
-    """The place of a contest the question asks (冠军) when the evidence prints no place won at all
-    (…克利夫兰站女单首轮，张帅以6-2…: a player named, no title): a bare name there wins nothing."""
-    question = _placed(question)
-    for family in PLACES:
-        asked = [r for r in family if r in question]
-        if len(asked) == 1 and not any(w in evidence for w in (*family, *_WON.get(asked[0], ()))):
-            return asked[0]
-    return unranked_in_ranking(question, evidence)
-
-
-def unranked_in_ranking(question: str, evidence: str) -> str | None:
-    """The place in a ranking the question asks (排第一的是哪家企业) when the evidence ranks no one
-    (…浙江鼎嘉箱包有限公司2025年实现出口额3.26亿元: a firm named, no place)."""
-    ranked = _RANKED.search(question)
-    if (
-        ranked
-        and not _RANKED.search(evidence)
-        and not re.search(r"首位|榜首|居首|第一名|最[高多大]", evidence)
-    ):
-        return ranked.group(0)
     return None
 
 

@@ -325,37 +325,3 @@ def value_sibling(question: str, sentence: str, evidence: Sequence[str]) -> tupl
         if bound and all(b is not None for b in bound):
             return value, *bound[0]  # type: ignore[misc]
     return None
-
-
-# Places of one contest: a name printed with one is no answer for another.
-PLACES = (
-    ("冠军", "亚军", "季军"),
-    ("金奖", "银奖", "铜奖"),
-    ("金牌", "银牌", "铜牌"),
-    ("一等奖", "二等奖", "三等奖"),
-)
-_PLACE_RE = "|".join(p for family in PLACES for p in family)
-_PLACED = re.compile(
-    rf"(?P<who>[\u4e00-\u9fff]{{2,16}}?)(?:以[^，,。；;]{{1,12}}?)?(?:获得|夺得|摘得|荣获|获|取得|斩获)(?P<place>{_PLACE_RE})"
-)
-
-
-def _team(who: str) -> str:
-    return re.sub(r"(?:代表队|队)$", "", who)
-
-
-def place_swap(sentence: str, evidence: Sequence[str]) -> tuple[str, str, str] | None:
-    """(who, place claimed, place printed) when the sentence gives someone a place of a contest
-    (平湖市职业中等专业学校代表队获得亚军) that the evidence prints with another place of the same
-    kind for them (…代表队夺得冠军) and never with the claimed one. Names match when one holds the
-    other, team words (代表队) aside."""
-    won = [
-        (_team(w.group("who")), w.group("place")) for t in evidence for w in _PLACED.finditer(normalise(t))
-    ]
-    for m in _PLACED.finditer(normalise(sentence)):
-        who, place = _team(m.group("who")), m.group("place")
-        family = next(f for f in PLACES if place in f)
-        theirs = [p for w, p in won if p in family and (who in w or w in who) and min(len(w), len(who)) >= 2]
-        if theirs and place not in theirs:
-            return m.group("who"), place, theirs[0]
-    return None

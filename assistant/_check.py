@@ -17,26 +17,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from . import _ground as ground
 from . import _subjects as subjects
 from ._batch import requests
-from ._bindings import other_sibling, place_rival, place_swap, value_sibling
-from ._evidence import Alignment, Evidence, _say
-from ._facts import detect_language, find_times
+from ._bindings import other_sibling, place_rival, value_sibling
+from ._evidence import Alignment, _say
+from ._evidence_units import EvidenceUnit, units_of
+from ._facts import detect_language
+from ._figure_times import done_but_planned, plan_only
 from ._normalize import as_written, normalise
+from ._ranks import place_swap, rank_swap
 from ._search import Filters, Searcher, clean_query
 from ._slots import coverage, mask, terms
-from ._split_passages import sentence_spans
+from ._speakers import other_speaker, said_by, speaker
+from ._split_claim import split_facts
 from ._values import items
 from .config import Settings
 from .errors import EmptyQueryError, InputError
 from .records import Article, CheckResult, Citation, Hit
 
 if TYPE_CHECKING:
-    from ._index import NewsIndex
+    pass
 
 # How much of a fact's wording a sentence must hold to be about the same thing, and,
 # for a fact with nothing to compare (no number, date or direction), to support it.
@@ -55,170 +59,6 @@ EN_CLAIM = (
     "English claims cannot be checked: the checker compares a claim's words and figures with the "
     "Chinese text of the articles. Write the claim in Chinese (e.g. 平湖今年加装电梯目标120台) to check it."
 )
-
-_FACT_SPLIT = re.compile(r"(?:[，；;。！？!?]|,(?!\d{3}))+|并且|而且|同时")  # 8,000 is one number
-_AND_SPLIT = re.compile(r"[、和及并]")
-_UNIT_SPLIT = re.compile(r"[；;]")
-
-# ------------------------------------------------------------------ records
-
-
-@dataclass(frozen=True)
-class EvidenceUnit:
-    """A sentence (or ；-clause) of an article: the smallest piece of evidence we quote."""
-
-    article: Article
-    passage_id: str
-    start: int
-    end: int
-    rank: int
-    context_start: int  # the sentence before: news often names the subject once, then says 该/当前
-
-    @property
-    def with_context(self) -> str:
-        return f"{self.article.headline}\n{self.article.text[self.context_start : self.end]}"
-
-    @property
-    def text(self) -> str:
-        return self.article.text[self.start : self.end]
-
-    @property
-    def evidence(self) -> Evidence:
-        return Evidence.around(self.article, self.start, self.end, self.context_start)
-
-
-# ------------------------------------------------------------------ splitting a claim
-
-
-def split_facts(claim: str) -> list[str]:
-    """Clauses of a claim, each a fact to check. 和/、 split only between two clauses that
-    each state a number (投资4.3亿元和同比增长32%), never inside a list of names. A clause
-    that only dates or qualifies (今年一季度，/ 2022年上半年，) frames every fact after it in
-    its sentence: each of them is checked with it."""
-    parts: list[str] = []
-    for sentence in re.split(r"(?<=[。！？!?])", claim):
-        frame, framed = "", False
-        for clause in _FACT_SPLIT.split(sentence):
-            clause = clause.strip(" 　")
-            if not clause:
-                continue
-            for piece in _split_on_and(clause):
-                if _only_frame(piece):
-                    # 1991年，…；1993年，… : a new frame after framed facts replaces the old one
-                    frame = f"{frame}，{piece}" if frame and not framed else piece
-                    framed = False
-                    continue
-                if frame and _own_time(piece):
-                    frame = ""  # 6月份，…；相比之下，5月只有2750人: the clause names its own month
-                framed = framed or bool(frame)
-                piece = f"{frame}，{piece}" if frame else piece
-                # A fragment too short to state anything (a name in a list) stays with its neighbour.
-                if parts and len(re.sub(r"[^\w]", "", piece)) < 4:
-                    parts[-1] = parts[-1] + "，" + piece
-                else:
-                    parts.append(piece)
-        if frame and not any(frame in p for p in parts):
-            parts.append(frame)
-    return parts or [claim.strip()]
-
-
-def _own_time(piece: str) -> bool:
-    return any(t.month is not None or t.year is not None for t in find_times(normalise(piece)))
-
-
-def _has_words(piece: str) -> bool:
-    text = normalise(piece)
-    return bool(terms(mask(text, items(text))))
-
-
-def _only_frame(piece: str) -> bool:
-    """Nothing but dates, periods and qualifiers: 今年一季度 / 2022年上半年 / 首批."""
-    text = normalise(piece)
-    spans = [(t.start, t.end) for t in find_times(text)] + [
-        (m.start(), m.end()) for m in subjects.QUALIFIER.finditer(text)
-    ]
-    rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
-    return not terms(mask(rest, items(rest)))
-
-
-def _split_on_and(clause: str) -> list[str]:
-    cuts = [m.start() for m in _AND_SPLIT.finditer(clause)]
-    if not cuts or "分别" in clause:
-        return [clause]  # A、B分别X和Y is one fact: its sides are bound by the grounding engine
-    pieces: list[str] = []
-    start = 0
-    for c in cuts:
-        left, right_end = clause[start:c], (next((x for x in cuts if x > c), len(clause)))
-        right = clause[c + 1 : right_end]
-        # Both sides state a value *about something*: 74.5%、22.6%和2.9% is one list, not three facts.
-        if items(normalise(left)) and items(normalise(right)) and _has_words(right):
-            pieces.append(left)
-            start = c + 1
-    pieces.append(clause[start:])
-    return [p for p in pieces if p.strip()]
-
-
-# ------------------------------------------------------------------ the archive side
-
-
-def units_of(index: NewsIndex, hits: Iterable[Hit], cache: dict[str, Article | None]) -> list[EvidenceUnit]:
-    """The evidence units (sentences, ；-clauses) of these hits' passages, in hit order."""
-    units: list[EvidenceUnit] = []
-    seen: set[tuple[str, int]] = set()
-    for rank, hit in enumerate(hits):
-        p = hit.passage
-        if p.article_id not in cache:
-            cache[p.article_id] = index.get_article(p.article_id)
-        art = cache[p.article_id]
-        if art is None:
-            continue
-        spans = sentence_spans(art.text)
-        inside = [i for i, (s, e) in enumerate(spans) if e > p.start and s < p.end]
-        if inside:
-            # A quote and the line naming its speaker ("……关键一招。”副总经理吴加杰说。) are one
-            # report, one unit, though a passage boundary may fall between them.
-            first, last = inside[0], inside[-1]
-            if first and _quoted_then_said(art.text, spans[first - 1], spans[first]):
-                inside.insert(0, first - 1)
-            if last + 1 < len(spans) and _quoted_then_said(art.text, spans[last], spans[last + 1]):
-                inside.append(last + 1)
-        joined = {i for i in inside[:-1] if _quoted_then_said(art.text, spans[i], spans[i + 1])}
-        for i in inside:
-            if i - 1 in joined:
-                continue  # quoted with the quote before it, as one unit
-            s, e = spans[i][0], spans[i + 1 if i in joined else i][1]
-            before = spans[i - 1][0] if i and "\n" not in art.text[spans[i - 1][0] : s] else s
-            pos = s
-            for m in [*_UNIT_SPLIT.finditer(art.text, s, e), None]:
-                cut = m.end() if m else e
-                us, ue = _trim(art.text, pos, cut)
-                pos = cut
-                if ue - us < 2 or (art.id, us) in seen:
-                    continue
-                seen.add((art.id, us))
-                units.append(EvidenceUnit(art, p.id, us, ue, rank, min(before, us)))
-    return units
-
-
-_CLOSING_QUOTE = '”」』"’'
-_SAID = re.compile(
-    r"[^“”「」。！？!?]{0,40}(?:说|表示|介绍|指出|坦言|认为|强调|告诉记者|感慨|笑着说)[。！!]?"
-)
-
-
-def _quoted_then_said(text: str, quote: tuple[int, int], said: tuple[int, int]) -> bool:
-    """`said` is the short line naming who spoke the quote sentence `quote` ends with."""
-    q = text[quote[0] : quote[1]].rstrip()
-    line = text[said[0] : said[1]].strip()
-    return bool(q) and q[-1] in _CLOSING_QUOTE and _SAID.fullmatch(line) is not None
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 @dataclass
@@ -305,10 +145,46 @@ def judge_fact(
         if o.verdict == "supported" and not o.checkable and cov < SUPPORT_COVERAGE:
             o.verdict = "not_found"
             o.missing.append("")  # nothing to compare, and too little of the wording
+        if (
+            o.verdict == "supported"
+            and one_story
+            and not o.compared_in_span
+            and coverage(weighted, normalise(u.text)) < MIN_COVERAGE
+        ):
+            # A reporter's claim with nothing to compare in the span (获奖菜品已编入《…手册》) is not
+            # stated by a span holding few of its words (前三名代表队已各获得奖金…), whatever the
+            # sentence before it says (主办方计划将获奖菜品编入…). A model's sentence may lean on
+            # the sentence before (该剧…), a claim is checked against what the span says.
+            o.verdict = "not_found"
+            o.missing.append("")
+        if (
+            o.verdict == "supported"
+            and one_story  # a reporter's claim: a model's answer may quote a plan (谁将担任主演)
+            and not o.compared_in_span
+            and plan_only(nc, normalise(u.text), [w for w, _ in weighted if len(w) >= 2])
+        ):
+            # 协会计划今年在当湖街道东湖景区增设一处冬泳训练点 for …邀请赛在当湖街道东湖景区举行: with
+            # nothing to compare, a plan's sentence states nothing done
+            o.verdict = "not_found"
+            o.other_subject.append(
+                f"报道说的是计划：{u.text}" if zh else f"the report states a plan: {u.text}"
+            )
+        if o.verdict == "supported" and one_story and (plan := done_but_planned(nf, normalise(u.text), nc)):
+            # 独山港镇港区物流提升工程已完工 over …预计明年底完工后…: done in the claim, a plan here
+            o.verdict = "not_found"
+            o.other_subject.append(f"报道说的是计划：{plan}" if zh else f"the report states a plan: {plan}")
         if o.verdict == "supported" and (swap := place_swap(fact, [u.text])):
             # 职专代表队获得亚军 over …职专代表队夺得冠军，当湖高级中学代表队获得亚军: the 亚军 is another's
             o.verdict = "contradicted"
             o.diffs.append(_say(zh, "diff", c=swap[1], a=swap[2]))
+        if o.verdict == "supported" and (ranked := rank_swap(fact, u.text)):
+            # 乍浦镇…排名第三 over …乍浦镇本届获得22枚金牌，排名第四: the figure agrees, the place not
+            if ranked[1]:
+                o.verdict = "contradicted"
+                o.diffs.append(_say(zh, "diff", c=ranked[0], a=ranked[1]))
+            else:
+                o.verdict = "not_found"
+                o.missing.append(ranked[0])
         if o.verdict == "supported" and (sibling := value_sibling(claim, fact, [u.text])):
             # 女子组有520名球员 over 男子组…、女子组…，参赛球员共计520余人: another sibling's figure
             value, asked, printed = sibling
@@ -392,7 +268,13 @@ def _explain(fact: str, o: Alignment, zh: bool) -> str:
     if o.verdict == "supported":
         if o.agrees:
             return ("一致：" if zh else "matches: ") + ", ".join(o.agrees)
-        return "报道的说法相同" if zh else "the archive says the same"
+        # nothing was compared: say so, so the quote is read (a new user took the bare phrase
+        # for a comparison that had been made)
+        return (
+            "报道的说法相同（没有数字或日期可比，请核对引文）"
+            if zh
+            else "the archive says the same (nothing to compare: read the quote)"
+        )
     if o.other_subject:
         return o.other_subject[0]
     what = [m for m in o.missing if m]
@@ -442,6 +324,7 @@ def check_claim(
         if last.verdict != "not_found" and last.unit is not None and last.detail and last.detail.checkable:
             near = last.unit
 
+    results = _attributed(facts, results, detect_language(claim) != "en")
     citations: list[Citation] = []
     by_span: dict[tuple[str, int, int], int] = {}
     fact_dicts: list[dict[str, Any]] = []
@@ -482,6 +365,30 @@ def check_claim(
         missing = [r for r in results if r.verdict == "not_found"]
         explanation = "; ".join((f"“{r.fact}”: " if many else "") + r.explanation for r in missing)
     return CheckResult(claim, verdict, explanation, tuple(citations), tuple(fact_dicts))  # type: ignore[arg-type]
+
+
+def _attributed(facts: list[str], results: list[FactResult], zh: bool) -> list[FactResult]:
+    """A part said to be someone's words (顾晓燕说，问题主要集中在…) is supported only by a
+    sentence naming that speaker, or the sentence before it (`_speakers`)."""
+    who = next((s for f in facts if (s := speaker(f))), None)
+    if who is None:
+        return results
+    out = []
+    for f, r in zip(facts, results, strict=True):
+        if r.verdict == "supported" and r.unit is not None and speaker(f) is None:
+            # the speaker the unit itself names (a quote's said-line is part of it), else the one
+            # of the sentence before: 吴晓东介绍，…。“投诉主要集中在…”钱丽说 gives the quote to 钱丽
+            own = r.unit.text
+            other = None if said_by(own, who) else other_speaker(own, who)
+            if other or not said_by(r.unit.with_context, who):
+                why = (
+                    (f"报道中这是{other}说的，不是{who}" if other else f"报道没有说这是{who}说的")
+                    if zh
+                    else (f"{other} said it, not {who}" if other else f"the report does not give it to {who}")
+                )
+                r = replace(r, verdict="not_found", explanation=why)
+        out.append(r)
+    return out
 
 
 def check_batch(searcher: Searcher, lines: Iterable[str], settings: Settings) -> Iterator[dict[str, Any]]:

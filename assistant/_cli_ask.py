@@ -91,6 +91,8 @@ def _write_lines(records: Any, out: str | None, total: int | None = None) -> int
     finally:
         if out:
             stream.close()
+        if out and sys.stderr.isatty() and not total:
+            print(file=sys.stderr)  # end the redrawn progress line before the tally
     if out and tally:  # what a reporter reads first: how many were supported, refused…
         counts = ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda x: -x[1]))
         print(f"{sum(tally.values())} lines in {out}: {counts}", file=sys.stderr)

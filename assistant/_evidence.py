@@ -67,17 +67,25 @@ class Alignment:
     diffs: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     other_subject: list[str] = field(default_factory=list)  # the span is about something else
+    framed: list[str] = field(default_factory=list)  # agreed only by the headline or sentence before
 
     @property
     def checkable(self) -> bool:
         """Something was compared: a value, a direction, a role."""
         return bool(self.agrees or self.diffs)
 
+    @property
+    def compared_in_span(self) -> bool:
+        """Something was compared in the span itself (a frame agreed by the headline or the
+        sentence before, 第十二届, compares nothing of this span)."""
+        return bool(self.diffs) or any(a not in self.framed for a in self.agrees)
+
     def absorb(self, other: Alignment) -> None:
         """Add what another alignment of a part of the same fact found."""
         self.agrees += other.agrees
         self.diffs += other.diffs
         self.missing += other.missing
+        self.framed += other.framed
         self.other_subject += other.other_subject
 
     def settle(self) -> Alignment:

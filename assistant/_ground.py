@@ -17,8 +17,9 @@ same subject, qualifier and date rules to an answer's quote.
 
 Rules, not a model: every verdict names the fact that decided it, in the claim's language.
 Text is compared after `_normalize.normalise` (OpenCC, cn2an, NFKC).
-The records (`Evidence`, `Alignment`) are in `_evidence`; the role rules in `_roles`, the
-分别 rules in `_fenbie`.
+The records (`Evidence`, `Alignment`) are in `_evidence`; the role rules in `_roles` and
+`_firm_roles`, the 分别 rules in `_fenbie`, which time a figure holds for (a plan, 上届) in
+`_figure_times`, instructions in `_instructions`.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from . import _frames as frames
 from . import _slots as slots
 from ._bindings import _bound_place
 from ._evidence import Alignment, Evidence, _say
-from ._facts import detect_language, find_directions, find_times
+from ._facts import detect_language, find_directions
 
 # _CLAUSE_MARK, _clause_before and _DIGITS are plain text helpers the 分别 rules share with
 # the value rules here.
@@ -43,45 +45,27 @@ from ._fenbie import (
     _view,
     fenbie_views,
 )
+from ._figure_times import (
+    _MONTH_RANGE,
+    _NUMBER,
+    ANOTHER_TIME,
+    clause_of,
+    done_as_planned,
+    figure_of_another_time,
+    framing_year,
+    planned,
+    report_year,
+    target_time,
+)
 from ._firm_roles import firm_check
+from ._instructions import is_instruction
 from ._names import NUMBERED_NAME
 from ._normalize import as_written, normalise
 from ._roles import _role_check, work_check
 from ._subjects import PLACE_KINDS, borrowed_modifiers, named_things, rival_modifiers, subject_gaps
-from ._values import Item, consistent, items
-
-# ------------------------------------------------------------------ instructions
-
-_INSTRUCTION = re.compile(
-    r"忽略(?:掉)?(?:之前|以上|上述|前面|先前|此前|上面|其他)?(?:的)?(?:所有|全部|一切)?(?:的)?"
-    r"(?:指令|指示|提示|规则|设定|要求|内容)"
-    r"|系统提示|系统指令|(?:请|务必|必须)?一律(?:回答|答复|说)|凡是?有人(?:询问|问|提问|问起)"
-    r"|(?:请|你)(?:必须|务必|只能|直接)?(?:回答|答复|告诉用户)[:：“\"]"
-    # "你是一个AI助手" addresses a model; "作为人工智能领域的一员" describes a company.
-    r"|你是(?:一个)?(?:AI|人工智能|智能)?(?:助手|语言模型|机器人|AI)|作为(?:一个)?(?:AI|人工智能)(?:助手|语言模型|模型)"
-    r"|ignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier|preceding) "
-    r"(?:instructions|prompts?|rules)"
-    r"|disregard (?:all |the )?(?:previous|prior|above)|system prompt|(?:you are|act as) (?:an? )?"
-    r"(?:ai|assistant|language model)|always (?:answer|reply|respond)",
-    re.I,
-)
-# Markers that open an instruction block: what follows in the paragraph is part of it.
-_BLOCK = re.compile(
-    r"系统提示|系统指令|忽略.{0,6}(?:指令|指示|提示)|ignore .{0,20}instructions|system prompt", re.I
-)
-
-
-def is_instruction(sentence: str, preceding: str = "") -> bool:
-    """Text addressed to the system or the reader as an order, not a report of what happened."""
-    return bool(_INSTRUCTION.search(sentence) or _BLOCK.search(preceding))
-
+from ._values import Item, as_priced, consistent, items, same_rate
 
 # ------------------------------------------------------------------ one fact, one span
-
-
-_NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿]*")  # with its magnitude: 1.14亿 is not 1.14万
-PLAN_WORDS = r"将|计划|预计|目标|力争|有望|拟|预期"  # a figure or a time said of a plan, not of a result
-_PLAN = re.compile(PLAN_WORDS)
 
 
 # A number and the two characters after it (2026平湖 of 2026平湖半程马拉松): printed so in the
@@ -96,16 +80,6 @@ def _coarser(frame: Item, claimed: Item) -> bool:
     return f is not None and c is not None and c.day is not None and f.day is None and f.day_offset is None
 
 
-def planned(text: str, it: Item) -> bool:
-    """The figure is a plan or forecast (将超过500个), not something done. A clause that goes on
-    from the one before (今年我市将在去年8600亩的基础上，把…扩大到1.2万亩) takes its 将 too."""
-    clause = _clause_before(text, it.start)
-    start = it.start - len(clause)
-    if start > 0 and (clause.lstrip().startswith("把") or text[:start].rstrip("，,").endswith("基础上")):
-        clause = _clause_before(text, start - 1) + clause
-    return bool(_PLAN.search(clause))
-
-
 _TOTAL = re.compile(
     r"(?:[两二三四五六七八九十几多]|\d+)个?大?(?:园区|港区|镇|街道|乡|村|地|区|县|市|家|所|校|部门|单位|企业|方)"
     r"(?:共|合计|总计|共计|一共|累计)"
@@ -116,17 +90,6 @@ def _total_of_several(ut: str, u: Item) -> str | None:
     """The collective subject printed just before the figure (两镇共 in 两镇共投入资金95万元)."""
     found = list(_TOTAL.finditer(ut, max(0, u.start - 14), u.start))
     return found[-1].group(0) if found else None
-
-
-def _figure_of_another_time(ct: str, ut: str, c_items: list[Item]) -> bool:
-    """A figure of the claim is printed in the span after a word for another time than the
-    report's, in its own sentence (上届中考，全市普高录取分数线为548分，今年的分数线将于…公布):
-    then no other time of the span or the sentence before dates it."""
-    dates = [(c.start, c.end) for c in c_items if c.kind in ("date", "year", "day")]
-    figures = [m for m in _NUMBER.finditer(ct) if not any(s <= m.start() < e for s, e in dates)]
-    return any(
-        (at := ut.find(m.group(0))) >= 0 and _of_another_time(ut, at, at + len(m.group(0))) for m in figures
-    )
 
 
 def _values(
@@ -155,7 +118,7 @@ def _values(
             and c.kind in ("date", "year", "day")
             and not ANOTHER_TIME.search(_clause_before(ut, u.end) + _CLAUSE_MARK.split(ut[u.end :], 1)[0])
         ):
-            u = None  # see _figure_of_another_time: a time in the clause naming the other time may date it
+            u = None  # see figure_of_another_time: a time in the clause naming the other time may date it
         if u is not None:
             placed.append((c, u))
         named = u is not None and slots.same_name(ct, c, ut, u)  # 天舟九号: a name, not a figure
@@ -171,6 +134,11 @@ def _values(
             # 计划2026年前完成，目前已完成15座: the plan's year is not when the 15 were done (a date of
             # the event itself, or the report's own year, still is)
             u = None
+        if u is not None and c.kind in ("date", "year") and done_as_planned(ct, c, ut, u):
+            # 已于10月完成督查 over 两部门将在10月开展督查: the report plans it, it does not say it is done
+            plan = clause_of(ut, u)
+            out.other_subject.append(f"报道说的是计划：{plan}" if zh else f"the report states a plan: {plan}")
+            continue
         total = _total_of_several(ut, u) if u is not None else None
         if u is None:
             out.missing.append(c.text)
@@ -179,7 +147,7 @@ def _values(
             out.other_subject.append(
                 f"报道的{u.text}是{total}合计" if zh else f"the archive's {u.text} is a total ({total})"
             )
-        elif c.kind.startswith("qty:") and (frame := slots.figure_frame_differs(ct, c, ut, u)):
+        elif c.kind.startswith("qty:") and (frame := frames.figure_frame_differs(ct, c, ut, u)):
             # 营收55.8亿元 is not supported by 经营利润为亏损55.8亿元: the span says nothing of 营收.
             out.other_subject.append(_say(zh, "measure", c=u.text, a=frame[0], o=frame[1]))
         elif c.kind.startswith("qty:") and (bound := _bound_place(ct, ut, u.start)):
@@ -190,8 +158,19 @@ def _values(
                 if zh
                 else f"{u.text}: {bound[1]}, not {bound[0]}"
             )
+        elif (rate := same_rate(ct, c, ut, u)) is not None:
+            # 每斤1.42元 over 每50公斤142元: one rate, per another weight
+            ours, theirs = as_priced(ct, c), as_priced(ut, u)
+            if rate:
+                out.agrees.append(f"{ours} = {theirs}")
+            else:
+                out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
         elif consistent(c, u):
             out.agrees.append(f"{c.text} = {u.text}" if c.text != u.text else c.text)
+        elif c.kind.startswith("qty:") and slots.predicate_unsaid(ct, c, ut):
+            # 女子球员中有7人来自新居民家庭 over 女子球员有93人: what the 7 do the span never says,
+            # so its 93 is no other value of that figure
+            out.missing.append(c.text)
         else:
             out.diffs.append(_say(zh, "diff", c=c.text, a=u.text))
             if c.kind in ("date", "year", "day"):
@@ -207,6 +186,11 @@ def _values(
     for d in ours:
         # 推广面积将扩大 is not denied by 农药使用量下降: a direction of another measure says nothing
         theirs = [x for x in printed if x.axis == d.axis and _same_measure(ct, d.start, ut, x.start)]
+        right_after = [(c, u) for c, u in placed if 0 <= d.start - c.end <= 1]
+        if len({x.sign for x in theirs}) > 1 and right_after:
+            # 8次下跌 over 8次上涨、6次下跌: the word printed right after the span's figure decides
+            u = right_after[0][1]
+            theirs = [x for x in theirs if 0 <= x.start - u.end <= 1] or theirs
         if len({x.sign for x in theirs}) > 1:
             # 破案数同比上升85.5%，立案同比下降24.2%: the word before the claim's figure decides
             # (when it is the claim's own word before that figure: not 增加 in 增加值…下降67%).
@@ -276,70 +260,6 @@ def _align_fenbie(ct: str, ut: str, ev: Evidence) -> Alignment | None:
     return out
 
 
-# A span that points to another time than its report's (100年前…当时，…赢得了众议院议长)
-ANOTHER_TIME = re.compile(
-    # not 此前 / 以往 / 历史上: mostly a comparison's reference (低于此前预期, 历史上首次超过30万辆)
-    r"当时|那时|(?:\d+|[一二三四五六七八九十百几多]+)年(?:前|以前|之前)|往届|上一?届|曾经|曾[于在任获是]"
-)
-
-
-_SINCE = re.compile(r"\s*(?:以来|起|开始)")
-_MONTH_RANGE = re.compile(r"(\d+)\s*[至到\-～~—]\s*\d+\s*月")
-_PLAN_BEFORE = re.compile(rf"(?:{PLAN_WORDS})(?:是|为|在|于|到|至)?\s*$")
-_PLAN_AFTER = re.compile(rf"\s*[^，,；;。]{{0,8}}?(?:{PLAN_WORDS})")
-_BY_YEAR = re.compile(r"\s*(?:年?底?前|之前|以前)")
-_TO_YEAR = re.compile(r"(?<![截\d一二三四五六七八九十月日号])(?:到|至)\s*$")  # 1至9月 is a range
-
-
-def _of_another_time(text: str, start: int, end: int) -> bool:
-    """The sentence up to text[start:end], from its start, names another time than the
-    report's (上届中考，…548分)."""
-    begin = max(text.rfind(p, 0, start) for p in "。！？!?；;\n") + 1
-    return bool(ANOTHER_TIME.search(text[begin:end]))
-
-
-def target_time(text: str, start: int, end: int) -> bool:
-    """The time at text[start:end] is a target (到2025年, 2026年前, 计划2026年完成…), not the
-    time of something done: it frames no figure of what is done now."""
-    # the plan word governs the time: 计划2026年 / 预计到2027年 / 2026年将; not a 目标 elsewhere in
-    # the clause (2022年经济增速远低于…制定的目标 dates the growth)
-    return bool(
-        _BY_YEAR.match(text, end)
-        or _TO_YEAR.search(text[:start])
-        or _PLAN_BEFORE.search(text[max(0, start - 6) : start])
-        or _PLAN_AFTER.match(text, end)
-    )
-
-
-def report_year(ev: Evidence) -> int | None:
-    """The year the report is dated in, or None when it is undated."""
-    return int(ev.date[:4]) if ev.date and ev.date[:4].isdigit() else None
-
-
-def framing_year(ev: Evidence) -> int | None:
-    """The year that frames a span printing none: the one year its article prints (headline and
-    body, bases of comparisons aside) and is dated in. None when the article prints none,
-    several, a relative one (今年, 去年), one that starts a period (自2022年以来) or sets a target
-    (到2025年, 2026年前, 计划2026年…), or when the span or the sentence before it points to
-    another time (当时, 100年前, 上届)."""
-    if ANOTHER_TIME.search(normalise(f"{ev.context}\n{ev.text}")):
-        return None
-    whole = normalise(f"{ev.context}\n{ev.article_text or ev.text}")
-    # a dated report speaks of its own year too (目前全市共有…): the printed year must be it
-    own = report_year(ev)
-    years = {own} if own is not None else set()
-    for t in find_times(whole):
-        if t.frequency or slots.is_base(whole, t.start):
-            continue
-        if (t.year_offset is not None and t.year is None) or _SINCE.match(whole, t.end):
-            return None  # 今年 undated; 自2022年以来 starts a period: neither says the span's year
-        if target_time(whole, t.start, t.end):
-            return None
-        if t.year is not None:
-            years.add(t.year)
-    return years.pop() if len(years) == 1 else None
-
-
 def align(fact: str, ev: Evidence) -> Alignment:
     """One fact against one evidence span: supported, contradicted (what differs) or not_found.
 
@@ -384,7 +304,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     ut = _view(ct, normalise(ev.text))
     c_items, u_items = items(ct), items(ut, ev.date)
     out = Alignment("supported")
-    frame = slots.frame_differs(ct, ut) or slots.other_year(ct, c_items, u_items)
+    frame = frames.frame_differs(ct, ut) or frames.other_year(ct, c_items, u_items)
     if frame:
         out.other_subject.append(_localise_frame(frame, zh))
         out.verdict = "not_found"
@@ -412,7 +332,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     if out.other_subject and not out.diffs:
         out.verdict = "not_found"
         return out
-    past = _figure_of_another_time(ct, ut, c_items)
+    past = figure_of_another_time(ct, ut, c_items)
     _values(ct, ut, c_items, u_items, out, zh, past, report_year(ev))
     # An ordinal or a date that names the event (第三届, 今年一季度, a project's 二期) may be printed
     # only in the headline or the sentence before; counts and amounts must be in the span itself.
@@ -431,6 +351,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         ):
             out.missing.remove(c.text)
             out.agrees.append(c.text)
+            out.framed.append(c.text)
     # ...and the one year a report prints frames a span that names none (2023年土耳其地震的震级为
     # MW 7.8 over …依据美国地质调查局资料，震级为MW 7.8, the lead saying 2023年2月6日).
     if any(c.kind == "year" and c.text in out.missing for c in c_items) and not any(
@@ -442,6 +363,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
             if c.kind == "year" and c.text in out.missing and t is not None and t.year == year and not t.part:
                 out.missing.remove(c.text)
                 out.agrees.append(c.text)
+                out.framed.append(c.text)
     # ...and a span of another year's report, naming none (a year compared with aside), denies no
     # figure of the claim's year (2025年…同比增长10% over a 2026 report's 新埭镇…比去年增长15.5%).
     dated = report_year(ev)
@@ -464,7 +386,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     work_check(ct, ut, out, zh, context)
     firm_check(ct, ut, out, zh)
     # (the sentence before too: its day may frame this span, 6月1日起…试行 then …通报一次进展)
-    if edge := slots.edge_differs(ct, f"{context}\n{ut}"):
+    if edge := frames.edge_differs(ct, f"{context}\n{ut}"):
         out.other_subject.append(f"报道说的是{edge[1]}，不是{edge[0]}" if zh else f"{edge[1]}, not {edge[0]}")
     # A numbered name (205路) names the subject, so it may be printed in the sentence before, as
     # news does (205路调整后延伸至…。每日班次由48班增加到60班): the sibling's (211路) may not.

@@ -11,7 +11,7 @@ assistant refuses.
 
 Passages are data: the system prompt says so, and an instruction planted in an article
 cannot make a sentence pass, because an instruction is never evidence
-(`_ground.is_instruction`) and a sentence that only the instruction "supports" has no
+(`_instructions.is_instruction`) and a sentence that only the instruction "supports" has no
 report behind it.
 
 The chat model is any LangChain chat model (`_chat.chat_model`: an OpenAI-compatible
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _facts as facts
 from ._answer_kinds import asked_kind, credited_otherwise, gives, prints_numbered_names
-from ._answerable import other_rank, unranked
+from ._ranks import other_rank, unranked
 from ._readers import REFUSAL, Reader
 from ._split_passages import sentence_spans
 from ._verify_answer import Verifier, compose, same_answer

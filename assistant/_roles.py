@@ -58,6 +58,35 @@ def _holds(person: str, title: str, span: str, printed: dict[str, set[str]]) -> 
     )
 
 
+# A body a title belongs to: 市教育局 of 市教育局体卫艺科科长, 市总工会 of 市总工会副主席.
+_BODIES = r"局|委员会|委|办公室|总工会|公司|集团|协会|医院|学校"
+_ORG = re.compile(rf"(?:[省市县区镇])?[\u4e00-\u9fff]{{1,6}}?(?:{_BODIES})")
+
+
+def _role_of(person: str, text: str) -> str:
+    """The role text printed with the person (市教育局体卫艺科科长 of …科长顾晓燕, or 顾晓燕是…)."""
+    for p in find_people(text):
+        if p.text == person and p.role:
+            return p.role
+    m = re.search(rf"{re.escape(person)}(?:是|任|担任|系|为)(?P<role>[^，,。；;]{{0,20}})", text)
+    return m.group("role") if m else ""
+
+
+def _other_org(person: str, claim: str, span: str) -> tuple[str, str] | None:
+    """(claim's body, span's) when the claim gives the person's title to a body (市体育局) and the
+    span prints the title with another body of the same kind (市教育局); None otherwise."""
+    ours, theirs = _role_of(person, claim), _role_of(person, span)
+    for c in _ORG.finditer(ours):
+        body = c.group(0)
+        if body in theirs or not theirs:
+            continue
+        kind = re.search(rf"(?:{_BODIES})$", body)
+        rivals = [o.group(0) for o in _ORG.finditer(theirs) if kind and o.group(0).endswith(kind.group(0))]
+        if rivals and not any(r in body or body in r for r in rivals):
+            return body, rivals[0]
+    return None
+
+
 _BECOMES = r"(?:并|还|也|再次|首次)?(?:成为|当选|出任|就任|升任|荣膺)"
 
 
@@ -107,6 +136,10 @@ def _role_check(claim: str, span: str, out: Alignment, zh: bool) -> None:
     for person, titles in claimed.items():
         for title in titles:
             if _holds(person, title, span, printed):
+                if org := _other_org(person, claim, span):
+                    # 顾晓燕是市体育局…科长 over 市教育局体卫艺科科长顾晓燕: the title of another body
+                    out.diffs.append(_say(zh, "diff", c=org[0], a=org[1]))
+                    continue
                 out.agrees.append(f"{person} {title}")
                 continue
             holders = _holders(title, span, person)

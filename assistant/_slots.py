@@ -13,7 +13,7 @@ import difflib
 import itertools
 import re
 
-from ._facts import _DIRECTIONS, BATCH_MARKER, content_terms, find_directions, find_times
+from ._facts import _DIRECTIONS, content_terms, find_directions
 from ._names import FOREIGN_NAME, SURNAMES, find_people, numbered_spans
 from ._values import Item, consistent
 
@@ -68,6 +68,19 @@ def coverage(weighted: list[tuple[str, float]], text: str) -> float:
 # ------------------------------------------------------------------ one fact against one sentence
 
 
+def _run_before(text: str, start: int) -> str:
+    """The Chinese characters printed right before `start` (村级河长 of 、村级河长977名)."""
+    m = re.search(r"[\u4e00-\u9fff]{1,12}$", text[max(0, start - 12) : start])
+    return m.group(0) if m else ""
+
+
+def _common_tail(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
 def _label(text: str, it: Item) -> str:
     """The word printed just before a number in the article: 沿海 in 沿海24℃, 增长 in 同比增长32%."""
     import jieba
@@ -96,10 +109,14 @@ def _counted(text: str, it: Item) -> str:
     import jieba
 
     after = re.split(r"[,，;；:：、。()（）\"\d]", text[it.end : it.end + 8])[0]
-    words = [
-        w for w in jieba.lcut(after) if w.strip() and w not in _LABEL_SKIP and not re.fullmatch(r"[\W\d]+", w)
-    ]
+    words = [w for w in jieba.lcut(after) if w.strip() and not re.fullmatch(r"[\W\d]+", w)]
+    if words and words[0] in _PREPOSITIONS:
+        return ""  # 94.2分在考核中排名第二: a phrase of where or how follows, no thing counted
+    words = [w for w in words if w not in _LABEL_SKIP]
     return words[0] if words else ""
+
+
+_PREPOSITIONS = {"在", "于", "从", "向", "对", "被", "由", "自"}
 
 
 def _priced_other(claim_text: str, unit_text: str, u: Item) -> bool:
@@ -145,8 +162,15 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
         same = [
             u
             for u in same
-            if not _other_thing(ours, _counted(unit_text, u)) or same_name(claim_text, c, unit_text, u)
+            if not _other_thing(ours, _counted(unit_text, u))
+            or same_name(claim_text, c, unit_text, u)
+            # 326人参赛 is 326名冬泳爱好者参赛 (in the figure's own list item: 8次上涨、6次下跌 is not)
+            or ours in re.split(r"[，,；;、。]", unit_text[u.end : u.end + 8])[0]
         ]
+        if c.kind.startswith("qty:") and c.kind != "qty:%":
+            # 增加了22人 is a change: 中年组为125人, a level, is not its slot
+            if is_change(claim_text, c):
+                same = [u for u in same if is_change(unit_text, u)]
         if c.kind == "qty:元" and not ours:
             # 145元的抛光布: a price printed before 的 is that thing's, and the claim must name it
             same = [u for u in same if not _priced_other(claim_text, unit_text, u)]
@@ -183,7 +207,76 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
         # 高峰发车间隔缩短为8分钟，平峰发车间隔15分钟 for 高峰…为8分钟: a figure printed after another
         # sibling (平峰, 15路, 二期) than the claim names is that sibling's, whatever its label says.
         own = int(named or bound_sibling(claim_text, unit_text, u.start) is None)
-        return own, role, int(hit or not words), -other_stage, int(consistent(c, u)), int(hit), near
+        # 广陈甜瓜的客单价为86元，高于新仓芦笋的64元: the figure after 高于新仓芦笋的 is 新仓芦笋's
+        thing = compared_thing(unit_text, u.start)
+        compared = 1 if thing is None else 2 if thing in claim_text else 0
+        return (
+            own,
+            compared,
+            role,
+            int(hit or not words),
+            -other_stage,
+            int(u is qualified),
+            int(distinct(u) > 0),
+            int(consistent(c, u)),
+            int(hit),
+            near,
+        )
+
+    def clause(
+        u: Item,
+    ) -> str:  # figures masked (2024 is no word of its clause); a list item (、) is a clause
+        start = max(masked.rfind(p, 0, u.start) for p in "，,；;。、") + 1
+        ends = [e for p in "，,；;。、" if (e := masked.find(p, u.end)) >= 0]
+        return masked[start : min(ends, default=len(masked))]
+
+    def rivalled(u: Item) -> bool:
+        own = clause(u)
+        theirs = [w for w, _ in terms(own) if len(w) >= 2 and w not in claim_text]
+        missing = [k for k in keys if not k[0].isdigit() and k not in own]
+        # a sibling of a claim's word: the same last character (本科毕业生 / 硕士研究生) or the same
+        # word after it (大专 / 本科 before 毕业生)
+        after = {k: claim_text[claim_text.find(k) + len(k) :][:2] for k in missing}
+        return any(
+            w[-1] == k[-1] or (len(after[k]) == 2 and f"{w}{after[k]}" in own)
+            for w in theirs
+            for k in missing
+        )
+
+    def distinct(u: Item) -> int:
+        # 80周岁以上老人每餐补贴4元，60至79周岁低保、低边老人每餐补贴5元 for 80周岁以上…5元: parallel
+        # clauses with one label; the claim's words that only one clause prints mark its slot.
+        # Only among figures under one label (补贴 and 补贴): 微软宣布将以每股95美元…收购动视暴雪，…总价值
+        # 687亿美元 prints the deal's words beside the share price, not beside its value.
+        label = _label(unit_text, u)
+        if not label or sum(_label(unit_text, x) == label for x in same) < 2:
+            return 0
+        own = clause(u)
+        others = [o for x in same if (o := clause(x)) != own]
+        return sum(k in own and not any(k in o for o in others) for k in keys)
+
+    # 村级河长977名 for 村级河长1136名, beside 三级河长1136名: the one figure printed after more of the
+    # claim's own words than any other is its slot (a total's figure agreeing does not make it the part's)
+    ours_before = _run_before(claim_text, c.start)
+    shared = sorted(
+        ((_common_tail(ours_before, _run_before(unit_text, u.start)), i) for i, u in enumerate(same)),
+        reverse=True,
+    )
+    qualified = same[shared[0][1]] if shared[0][0] >= 3 and shared[0][0] > shared[1][0] else None
+    masked = unit_text
+    for x in same:
+        masked = masked[: x.start] + "#" * (x.end - x.start) + masked[x.end :]
+    # the words of the claim's own clause around its figure (not 截至2024年底 for a 2023年 after it)
+    lo = max(claim_text.rfind(p, 0, c.start) for p in "，,；;。") + 1
+    hi = min([e for p in "，,；;。" if (e := claim_text.find(p, c.end)) >= 0], default=len(claim_text))
+    own_clause = claim_text[lo:hi]
+    keys = [k for k in claim_terms if len(k) >= 2 and k in own_clause] + [
+        m.group(0) for m in re.finditer(r"\d+(?:\.\d+)?", own_clause) if not c.start <= lo + m.start() < c.end
+    ]
+    if qualified is not None and rivalled(qualified):
+        # 对…本科毕业生给予每人2万元…，硕士研究生为每人5万元 for 硕士研究生给予每人5万元: the shared
+        # wording is the verb's; the claim's 硕士研究生 has a rival (本科毕业生) in that clause
+        qualified = None
 
     from ._bindings import bound_sibling  # _bindings reads is_base from here
 
@@ -195,11 +288,44 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
 
 
 _BASE = re.compile(r"(?:比|较|相比|对比|同比|比起)$")
+_BASE_OF = re.compile(r"(?:比|较)[^，,；;。\d比较]{1,6}的$")  # 比上届的251人, 比去年同期的2.05亿件
+_COMPARED_THING = re.compile(
+    r"(?:高于|低于|多于|少于|超过|不及|不如|优于|快于|慢于)([\u4e00-\u9fff]{2,10}?)的?$"
+)
+
+
+def compared_thing(text: str, start: int) -> str | None:
+    """The thing a figure at `start` is printed for after a comparison (高于新仓芦笋的[64元])."""
+    clause = re.split(r"[,，;；:：。]", text[max(0, start - 16) : start])[-1]
+    m = _COMPARED_THING.search(clause)
+    return m.group(1) if m else None
+
+
+_CHANGE = re.compile(
+    r"(?:增加|减少|增长|下降|提高|降低|上升|提升|扩大|缩小|增多|回落|下滑|高出|低出|多出|超出|多|少|增|减)"
+    r"了?(?:约|近|超过|逾|达)?$"
+)
+
+
+def is_change(text: str, it: Item) -> bool:
+    """The figure is a change (增加了22人, 多了75人, 减少约3000吨), not a level."""
+    return bool(_CHANGE.search(text[max(0, it.start - 6) : it.start]))
+
+
+def predicate_unsaid(claim_text: str, c: Item, unit_text: str) -> bool:
+    """The claim says what its figure does (7人来自新居民家庭: two words or more after it, in its
+    clause) and the span prints none of those words."""
+    after = re.split(r"[，,；;。]", claim_text[c.end :], maxsplit=1)[0]
+    words = [w for w, _ in terms(after) if len(w) >= 2]
+    return len(words) >= 2 and not any(w in unit_text for w in words)
 
 
 def is_base(text: str, start: int) -> bool:
-    """What starts at `start` is what something is compared with (比[去年], 较[上年同期])."""
-    return bool(_BASE.search(text[max(0, start - 2) : start]))
+    """What starts at `start` is what something is compared with (比[去年], 较[上年同期],
+    比上届的[251人])."""
+    return bool(
+        _BASE.search(text[max(0, start - 2) : start]) or _BASE_OF.search(text[max(0, start - 9) : start])
+    )
 
 
 def same_name(claim_text: str, c: Item, unit_text: str, u: Item) -> bool:
@@ -211,23 +337,6 @@ def same_name(claim_text: str, c: Item, unit_text: str, u: Item) -> bool:
     return (
         len(head) == 2 and "\u4e00" <= head[0] <= "\u9fff" and unit_text[u.start - 2 : u.end] == head + c.text
     )
-
-
-def frame_differs(claim_text: str, unit_text: str) -> str | None:
-    """首批 vs 第二批, 一季度 vs 二季度: the article speaks of another batch or period."""
-    ours = {m.group(0) for m in BATCH_MARKER.finditer(claim_text)}
-    theirs = {m.group(0) for m in BATCH_MARKER.finditer(unit_text)}
-    if not ours or not theirs or ours & theirs:
-        return None
-
-    def family(m: str) -> str:
-        return "批" if m.endswith("批") else "期"
-
-    for o in ours:
-        others = [t for t in theirs if family(t) == family(o)]
-        if others:
-            return f"the archive speaks of {others[0]}, not {o}"
-    return None
 
 
 def entity_diffs(
@@ -299,96 +408,3 @@ def entity_diffs(
 def person_shaped(word: str) -> bool:
     """A surname and one or two characters, not a place (jieba's guesser tags 广陈镇 nr too)."""
     return len(word) in (2, 3) and word[0] in SURNAMES and word[-1] not in "镇村乡区县市街路港桥"
-
-
-def other_year(claim_text: str, c_items: list[Item], u_items: list[Item]) -> str | None:
-    """A figure for 2020 says nothing about 2021: with a value to compare, the year is
-    the frame (like 首批), and only when the year is all the claim states is it the value."""
-    years = [c.time.year for c in c_items if c.kind == "year" and c.time and c.time.year]
-    has_value = any(c.kind != "year" for c in c_items) or find_directions(claim_text)
-    theirs = {u.time.year for u in u_items if u.time and u.time.year}
-    if not years or not has_value or not theirs or set(years) & theirs:
-        return None
-    return f"the archive's sentence is about {min(theirs)}年, not {years[0]}年"
-
-
-# Measures a figure in economic news is printed as: the same amount is revenue in one clause and
-# profit in the next, so a figure is compared only under the same measure. Families, not words:
-# 营收 is 营业收入; 经营利润为亏损 is both a profit and a loss.
-# Source of the list: the measures CRUD and RGB economic stories print.
-_MEASURES = {
-    "营收": "营收|收入|营业额",
-    "利润": "利润|净利|盈利|毛利|纯利",
-    "亏损": "亏损|净亏",
-    "销售额": "销售额|成交额|交易额|GMV",
-    "销量": "销量|销售量|交付量|出货量",
-    "产量": "产量",
-    "产值": "产值",
-    "增加值": "增加值",
-    "生产总值": "生产总值|GDP",
-    "投资": "投资",
-    "税收": "税收|纳税|税额",
-    "票房": "票房",
-    "出口": "出口",
-    "进口": "进口",
-}
-_MEASURE_RE = {k: re.compile(v) for k, v in _MEASURES.items()}
-# The scope a figure is printed for: 全省…4.2万人，全国…65万人 are two figures of two scopes.
-_SCOPES = {"全国": "全国|我国|国内", "全省": "全省|省内|本省", "全市": "全市|本市|市内|市域"}
-_SCOPE_RE = {k: re.compile(v) for k, v in _SCOPES.items()}
-_CLAUSE_MARK = re.compile(r"[，,；;。：:、]")
-
-
-def _clause_before(text: str, it: Item) -> str:
-    start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, it.start)), default=0)
-    return text[start : it.start]
-
-
-def _named(clause: str, families: dict[str, re.Pattern[str]]) -> set[str]:
-    """The families named in a clause (进出口 counts as both 出口 and 进口)."""
-    return {k for k, r in families.items() if r.search(clause)}
-
-
-def _frames(clause: str) -> list[set[str]]:
-    """What the clause before a figure says it is: measures, scopes, years (2024年实现营业收入)."""
-    years = set(re.findall(r"(?<!\d)(?:19|20)\d{2}年", clause))
-    return [_named(clause, _MEASURE_RE), _named(clause, _SCOPE_RE), years]
-
-
-def figure_frame_differs(claim_text: str, c: Item, unit_text: str, u: Item) -> tuple[str, str] | None:
-    """(the article's measure, the claim's) when the article prints the claim's figure as another
-    measure (营收 55.8亿元 claimed, 经营利润为亏损55.8亿元 printed), for another scope (全国 claimed,
-    全省 printed) or another year (2023年营收12.6亿元 claimed, 2024年实现营业收入12.6亿元 printed):
-    the same amount, but not the fact claimed. None when either side names no measure (scope,
-    year) in the clause before its figure."""
-    claimed, printed = _frames(_clause_before(claim_text, c)), _frames(_clause_before(unit_text, u))
-    for ours, theirs in zip(claimed, printed, strict=True):
-        if ours and theirs and not ours <= theirs:  # 营收为亏损 claims a revenue too: both must be printed
-            return "、".join(sorted(theirs)), "、".join(sorted(ours - theirs))
-    return None
-
-
-# A day is where something starts or where it ends: 6月15日起…进入主汛期 is no 主汛期到6月15日结束
-# (`_answerable.only_starts` reads a question's 到哪天结束 with the same words).
-STARTS_AFTER = re.compile(r"\s*(?:起|开始|以来|开工|动工|正式进入|进入|开幕|开馆|开放|启动|施行|实施)")
-_ENDS_AFTER = re.compile(r"\s*(?:前)?(?:结束|截止|为止|闭幕|闭馆|到期|止)")
-
-
-def _edges(text: str) -> dict[str, tuple[str, str]]:
-    """{day as printed: (edge, the words saying it)} for each day `text` has start or end."""
-    out = {}
-    for t in find_times(text):
-        for edge, words in (("start", STARTS_AFTER), ("end", _ENDS_AFTER)):
-            if (m := words.match(text, t.end)) and t.month is not None:
-                out[t.text] = (edge, text[t.start : m.end()])
-    return out
-
-
-def edge_differs(claim_text: str, unit_text: str) -> tuple[str, str] | None:
-    """(claim's, span's) when the claim has a day end something that the span has it start, or
-    the other way round; else None."""
-    theirs = _edges(unit_text)
-    for day, (edge, said) in _edges(claim_text).items():
-        if day in theirs and theirs[day][0] != edge:
-            return said, theirs[day][1]
-    return None

@@ -41,6 +41,7 @@ QUALIFIER = re.compile(
     r"|国家级|省级|市级|县级|区级|镇级|村级"
     r"|[一二三四1-4]季度|上半年|下半年|(?<![提之以])前[一二三四五六七八九十\d]+(?:个)?月"
     r"|同比|环比|累计|新增|农村|城镇|民营|外资|国有|规上|规模以上|线上|线下"
+    r"|女子|男子|女性|男性"  # 女子球员中有7人 is not stated by 队中有7名队员
 )
 
 
@@ -62,6 +63,9 @@ def _common_word_tail(core: str, kind: str) -> bool:
     return tag is not None and tag not in _PROPER
 
 
+_BEFORE_NAMES = set("据届任赴由往经对被把给让将")  # prepositions and measure words printed before a name
+
+
 def _straddles(text: str, m: re.Match[str]) -> bool:
     """第七届|香港, 担任|公路, 据|香港: the kind's character ends a word of its own (香港, 公路) and
     the match starts inside the word before (jieba's cut) or on a preposition, so it runs across
@@ -73,7 +77,7 @@ def _straddles(text: str, m: re.Match[str]) -> bool:
     tags = jieba.posseg.dt.word_tag_tab
     if len(kind) != 1 or core[-1] + kind not in tags:
         return False
-    if core[0] in "据届任赴由往经对被把给让将":  # 据|香港: a preposition or a measure word before it
+    if core[0] in _BEFORE_NAMES:  # 据|香港: a preposition or a measure word before it
         return True
     at, starts = 0, set()
     for w in jieba.lcut(text[max(0, m.start() - 6) : m.end()], HMM=False):
@@ -90,22 +94,36 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     or 示范小区 are no rivals to anything).
     """
     numbered = numbered_spans(text)
-    return [
-        (m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind")))
-        for m in _NAMED.finditer(text)
-        if not _straddles(text, m)
-        and not any(m.start() in r for r in numbered)  # 路线路 of 15路线路: 15路's 线路
-        and not (m.group("kind") == "乡" and text[m.end() : m.end() + 1] in ("村", "镇"))  # 平湖|乡村旅游
-        and (
-            (not _common_word_tail(m.group("core"), m.group("kind")) and _is_name_core(m.group("core")))
-            or (
-                loose
-                and not set(m.group("core")) & _NOT_CORE
-                # a one-character kind after a common word is seldom a name: 沿海地区, 全市
-                and (len(m.group("kind")) >= 2 or m.group("kind") in ("桥", "路"))
+
+    def named(m: re.Match[str]) -> bool:
+        return (
+            not _straddles(text, m)
+            and not any(m.start() in r for r in numbered)  # 路线路 of 15路线路: 15路's 线路
+            and not (m.group("kind") == "乡" and text[m.end() : m.end() + 1] in ("村", "镇"))  # 平湖|乡村旅游
+            and (
+                (not _common_word_tail(m.group("core"), m.group("kind")) and _is_name_core(m.group("core")))
+                or (
+                    loose
+                    and not set(m.group("core")) & _NOT_CORE
+                    # a one-character kind after a common word is seldom a name: 沿海地区, 全市
+                    and (len(m.group("kind")) >= 2 or m.group("kind") in ("桥", "路"))
+                )
             )
         )
-    ]
+
+    # Each start is tried: a match that names nothing (在曹|桥 of 测评在曹桥街道) must not hide the
+    # name starting inside it (曹桥|街道).
+    out = []
+    at = 0
+    while (m := _NAMED.search(text, at)) is not None:
+        if named(m):
+            out.append((m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind"))))
+            at = m.end()
+        elif m.group("core")[0] in _NOT_CORE or m.group("core")[0] in _BEFORE_NAMES:
+            at = m.start() + 1  # 在|曹桥: a preposition starts it, the name may start next
+        else:
+            at = m.end()
+    return out
 
 
 @functools.lru_cache(maxsize=4096)
@@ -143,7 +161,12 @@ def _kind_after(text: str, name: str, kind: str) -> str:
     first part of a longer name (东沙港|大桥 is a bridge, 独山港|镇 a town), not a 港 of its own."""
     at = text.find(name)
     m = _KIND_AT.match(text, at + len(name)) if at >= 0 else None
+    if m and m.group(0) == "乡" and text[m.end() : m.end() + 1] in ("村", "镇", "土", "亲"):
+        return kind  # 平湖市|乡村厨艺大赛: a city's contest, not a 乡
     return _KIND_FAMILY.get(m.group(0), m.group(0)) if m else kind
+
+
+_TOWNS = {"镇", "街道", "乡"}  # one level: each town of the city is a 镇 or a 街道
 
 
 def _rival(name: str, span: str, claim: str) -> str | None:
@@ -152,9 +175,10 @@ def _rival(name: str, span: str, claim: str) -> str | None:
     kinds = [_kind_after(claim, n, k) for n, k in named_things(name) if n == name or name.endswith(n)]
     loose = kinds[:1] == ["桥"] or kinds[:1] == ["路"]  # bridges and roads are named after anything
     for other, kind in named_things(span, loose=loose):
+        theirs = _kind_after(span, other, kind)
         if (
             kinds
-            and _kind_after(span, other, kind) == kinds[0]
+            and (theirs == kinds[0] or {theirs, kinds[0]} <= _TOWNS)  # 乍浦镇 rivals 当湖街道
             and other not in claim
             and other[:2] not in claim
         ):
@@ -162,6 +186,38 @@ def _rival(name: str, span: str, claim: str) -> str | None:
     whole = _WHOLE.search(span)
     if kinds and kinds[0] in PLACE_KINDS and whole and not _WHOLE.search(claim):
         return whole.group(0)
+    return None
+
+
+def _town_beside(name: str, close: str) -> bool:
+    """The span or the sentence before names another town than the claim's (曹桥街道马厩村…。他今年
+    …巡河186次 for 林埭镇…): a town the article names elsewhere does not hold here."""
+    own = [n for n, k in named_things(name) if k in _TOWNS and name.endswith(n)]
+    return bool(own) and any(k in _TOWNS and n != own[0] for n, k in named_things(close))
+
+
+def _own_town(name: str, text: str) -> bool:
+    """`name` is the article's own town: named more often than any other town in it (新埭镇颐养中心…
+    four times, 林埭镇 and 广陈镇 once each), so it holds for the sentences that name none."""
+    counts: dict[str, int] = {}
+    for n, k in named_things(text):
+        if k in _TOWNS:
+            counts[n] = counts.get(n, 0) + 1
+    mine = counts.pop(name, 0)
+    return mine > 0 and mine > max(counts.values(), default=0)
+
+
+def _short_rival(name: str, span: str, near: str, claim: str) -> str | None:
+    """A place of the claim's kind named around the span (新仓镇的芦笋、…林埭镇的糯米制品) whose
+    short form the span prints as its subject (新仓芦笋…成交额达到612万元) while it prints nothing
+    of the claim's place (林埭镇): the span is that place's."""
+    own = [(n, k) for n, k in named_things(name) if name.endswith(n) and k in PLACE_KINDS]
+    if not own or own[0][0][: -len(own[0][1])][:2] in span:
+        return None
+    for other, kind in named_things(near):
+        core = other[: -len(kind)]
+        if kind == own[0][1] and other != own[0][0] and len(core) >= 2 and core in span and core not in claim:
+            return other
     return None
 
 
@@ -226,7 +282,9 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
     span = normalise(ev.text)
     close = span + "\n" + normalise(ev.context)
     near = close + "\n" + normalise(ev.preceding)
+    body = span + "\n" + normalise(ev.context.split("\n", 1)[-1]) + "\n" + normalise(ev.preceding)
     article = near + "\n" + normalise(ev.article_text) + "\n" + normalise(ev.source)
+    article_body = normalise(ev.article_text or "")
     gaps = []
     # 亚历山大 of 亚历山大·武契奇 is no name of its own: the whole is printed, or its surname is
     foreign = [m.group(0) for m in FOREIGN_NAME.finditer(text)]
@@ -236,10 +294,21 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
         whole = next((f for f in foreign if name in f and name != f), None)
         if whole is not None and (whole in article or _foreign_printed(whole, article)):
             continue
-        rival = _rival(name, span, text)  # the span's own subject beats one named around it
+        # the span's own subject beats one named around it
+        rival = _rival(name, span, text) or _short_rival(name, span, near, text)
         if rival is not None:
             gaps.append(f"{name}|{rival}")
-        elif not _present(name, near) and not _present(name, article):
+        elif not _present(name, close) and _town_beside(name, close):
+            gaps.append(name)  # the town named nearest the span is its town
+        elif not _present(name, body) and _town_beside(name, article) and not _own_town(name, article_body):
+            # named only in the headline of a report of several towns (林埭镇徐家埭村位列全市第一
+            # over 此次考评…共入户抽查农户3480户): the headline's town is not every sentence's
+            gaps.append(name)
+        elif not _present(name, near) and (
+            not _present(name, article) or (_town_beside(name, article) and not _own_town(name, article_body))
+        ):
+            # a town named elsewhere in the article holds for the span only when it is the
+            # article's one town (此次考评…共入户抽查农户3480户 is the city's, in a report of 9 towns)
             gaps.append(name)
     if guess_people:
         named = set(proper_names(text))
@@ -248,10 +317,16 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
             if person not in named and not printed:
                 gaps.append(person)
     gaps += [f"{name}|{rival}" for name, rival in numbered_rivals(text, span)]
-    for q in dict.fromkeys(m.group(0) for m in QUALIFIER.finditer(text)):
+    for q in dict.fromkeys(m.group(0) for m in (*QUALIFIER.finditer(text), *_GROUP.finditer(text))):
         if q not in close and not (q in _SAID_AS and re.search(_SAID_AS[q], close)):
             gaps.append(q)
     return gaps
+
+
+# A group of a contest or a count (中年组, U12组, 男子组): a figure of the whole is no group's.
+_GROUP = re.compile(
+    r"(?:[青少中老幼成]年|少儿|儿童|成人|男子|女子|公开|专业|业余|[甲乙丙丁]|[Uu]\d{1,2})组(?![织成建委长员合])"
+)
 
 
 # A qualifier the news spells out: 同比 is 比去年同期 (or 比去年, a year against the last), 环比 比上月.

@@ -167,8 +167,16 @@ def items(text: str, article_date: str | None = None) -> list[Item]:
             lo, hi, exact, open_hi = q.value, q.value, True, False
         else:
             lo, hi, exact, open_hi = _bounds(text, q.start, end, q.value, q.high, q.approx, number)
+        value = q.value
+        if unit == "块" and text.startswith("钱", end):
+            unit, end = "元", end + 1  # 8块钱 is 8元
+        if unit == "成" and not q.ordinal:
+            # 八成 is 80%, rounded at its own place: 75%-85% unless 近 / 左右 bound it otherwise
+            unit, value, lo, hi = "%", value * 10, lo * 10, hi * 10
+            if lo == hi:
+                lo, hi = value - 5, value + 5
         kind = f"{'ord' if q.ordinal else 'qty'}:{unit}"
-        out.append(Item(kind, text[q.start : end], q.start, end, lo, hi, q.value, exact, open_hi))
+        out.append(Item(kind, text[q.start : end], q.start, end, lo, hi, value, exact, open_hi))
     for t in dated_times(text, article_date):
         if t.month is not None:
             out.append(Item("date", t.text, t.start, t.end, time=t))
@@ -247,3 +255,42 @@ def _part_overlap(a: str, b: str) -> bool:
     if ra is None or rb is None:
         return a == b
     return ra[0] <= rb[1] and rb[0] <= ra[1]
+
+
+# A price per weight (每斤1.42元, 每50公斤142元, 3.5元/公斤), in 斤: the market's own units.
+_WEIGHT_JIN = {"斤": 1.0, "市斤": 1.0, "公斤": 2.0, "千克": 2.0, "kg": 2.0, "吨": 2000.0, "克": 0.002}
+_WEIGHT = "市斤|公斤|千克|kg|斤|吨|克"
+_PER_BEFORE = re.compile(rf"每\s*(\d+(?:\.\d+)?)?\s*({_WEIGHT})[^\d，,；;。]{{0,4}}$")
+_PER_AFTER = re.compile(rf"\s*(?:/|每)\s*({_WEIGHT})")
+
+
+def per_weight(text: str, it: Item) -> float | None:
+    """The weight in 斤 a price is for (每50公斤142元 -> 100.0; 3.5元/公斤 -> 2.0), or None."""
+    if m := _PER_BEFORE.search(text[max(0, it.start - 12) : it.start]):
+        return float(m.group(1) or 1) * _WEIGHT_JIN[m.group(2)]
+    if m := _PER_AFTER.match(text, it.end):
+        return _WEIGHT_JIN[m.group(1)]
+    return None
+
+
+def as_priced(text: str, it: Item) -> str:
+    """The price with the weight it is for, as printed (每50公斤142元, 3.4元/公斤)."""
+    lo = max(0, it.start - 12)
+    if m := _PER_BEFORE.search(text[lo : it.start]):
+        return text[lo + m.start() : it.end]
+    if m := _PER_AFTER.match(text, it.end):
+        return text[it.start : m.end()]
+    return it.text
+
+
+def same_rate(ct: str, c: Item, ut: str, u: Item) -> bool | None:
+    """Whether two prices per weight are one rate (每斤1.42元 = 每50公斤142元), within the last
+    written place of the claim's; None unless both are prices per a weight."""
+    if not (c.kind == u.kind == "qty:元" and c.value and u.value):
+        return None
+    ours, theirs = per_weight(ct, c), per_weight(ut, u)
+    if ours is None or theirs is None or ours == theirs:
+        return None  # one weight: the figures compare as they are
+    rate = u.value / theirs * ours
+    step = _step(c.text.rstrip("元"), 1.0)
+    return abs(rate - c.value) <= step / 2 + 1e-9

@@ -2,7 +2,7 @@
 
 `Verifier.verify` takes the model's draft (`_read_llm.Draft`), cuts it into sentences
 with their `[n]` markers, and keeps a sentence only when:
-- each of its facts (`_check.split_facts`) is `supported` by one evidence unit (a
+- each of its facts (`_split_claim.split_facts`) is `supported` by one evidence unit (a
   sentence or ；-clause) of the passages it cites, by the same engine that checks
   reporters' claims (`_check.judge_fact` -> `_ground.align`): values with units, dates
   resolved against the article's date, subjects, qualifiers, 分别 bindings, roles;
@@ -45,9 +45,8 @@ from ._answer_kinds import (
     time_of_another_event,
     unit_mismatch,
 )
-from ._answerable import other_rank, unranked
-from ._bindings import place_swap, value_sibling
-from ._check import EvidenceUnit, judge_fact, split_facts, units_of
+from ._bindings import value_sibling
+from ._check import judge_fact
 from ._draft_sentences import (
     MARKER,
     claimed,
@@ -61,9 +60,12 @@ from ._draft_sentences import (
     trailing_cuts,
     unfinished,
 )
-from ._facts import find_quantities
+from ._evidence_units import EvidenceUnit, units_of
 from ._normalize import normalise
+from ._ranks import other_rank, place_swap, unranked
 from ._slots import coverage, mask, terms
+from ._split_claim import split_facts
+from ._unprinted import unprinted_english_figure, unprinted_figures
 from ._values import items
 from .records import Article, Citation, Hit, Passage
 
@@ -95,7 +97,6 @@ HEADLINE_FIELDS = (
     "kicker",
 )  # e5 cosine of an English sentence with its Chinese evidence unit
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -423,29 +424,6 @@ class Verifier:
         return [Quote(unit)], None
 
 
-_EN_MAGNITUDE = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
-_MAGNITUDES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-
-
-def unprinted_english_figure(sentence: str, quoted: str, year: str = "") -> tuple[str, bool] | None:
-    """The first figure of an English sentence the Chinese `quoted` sentence does not print, and
-    whether it is an amount with a magnitude word; None when all are printed. 486 million for
-    486万 (4.86 million) prints the digits, not the amount; the article's own `year` counts as
-    printed."""
-    values = [q.value for q in find_quantities(quoted)]  # 万 and 亿 applied: 486万元 -> 4860000.0
-    plain = sentence.replace(",", "")
-    for m in _EN_MAGNITUDE.finditer(plain):
-        amount = float(m.group(1)) * _MAGNITUDES[m.group(2).lower()]
-        if not any(abs(v - amount) <= 1e-9 * amount for v in values):
-            return m.group(0), True
-    for fig in _FIGURE.findall(_EN_MAGNITUDE.sub(" ", plain)):
-        # Only as printed: 20000 for 2万 would be the same amount, but the English check cannot
-        # tell 晚稻's 2万亩 from 早稻's (seed q051), and a figure printed as digits is safer.
-        if not (fig in quoted or fig == year):
-            return fig, False
-    return None
-
-
 def _holds(hit: Hit, quotes: list[Quote]) -> bool:
     return any(q.unit.passage_id == hit.passage.id for q in quotes)
 
@@ -485,34 +463,6 @@ def compose(kept: list[Kept], lang: str) -> tuple[str, tuple[Citation, ...]]:
         parts.setdefault(s, []).extend(marks)
     joined = [s + "".join(dict.fromkeys(marks)) for s, marks in parts.items()]
     return (" " if lang == "en" else "").join(joined), tuple(citations)
-
-
-def unprinted_figures(fact: str, article: Article) -> list[str]:
-    """Figures of the fact its article never prints (1992 where the dateline says 9月16日), as
-    digits or as a value (4次 for 四次, 1.2万 for 12000), save the article's own year (今年 in a
-    2024 article is 2024年)."""
-    digits = re.compile(r"\d+(?:\.\d+)?")
-    plain = re.compile(r"(?<=\d),(?=\d{3})")
-    ours = plain.sub("", normalise(fact))
-    printed = plain.sub("", normalise(f"{article.headline}\n{article.text}"))
-    theirs = set(digits.findall(printed))
-    values: set[float] = set()
-    for it in items(printed, article.date):
-        values.update(v for v in (it.value, it.lo, it.hi) if v)
-        if it.time is not None:
-            values.update(float(v) for v in (it.time.year, it.time.month, it.time.day) if v is not None)
-    year = (article.date or "")[:4]
-    found = items(ours)
-    out = []
-    for m in digits.finditer(ours):
-        d = m.group(0)
-        if d in theirs or d == year or float(d) in values:
-            continue
-        around = [it for it in found if it.start <= m.start() < it.end]
-        if around and around[0].value and around[0].value in values:
-            continue  # 1.2万人 for 12000人
-        out.append(d)
-    return list(dict.fromkeys(out))
 
 
 def same_answer(draft_answer: str, question: str, other: str) -> bool | None:

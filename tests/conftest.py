@@ -86,7 +86,7 @@ def real_seed_index(real_settings: Settings):  # -> NewsIndex; read-only for the
 def evidence_units(*texts: str) -> list:
     """Each text an article (dated 2025-06-01, 嘉兴日报·平湖版), each of its sentences an evidence
     unit with itself as context: for the claim checker's rules without an index."""
-    from assistant._check import EvidenceUnit
+    from assistant._evidence_units import EvidenceUnit
     from assistant._split_passages import sentence_spans
     from assistant.records import Article
 

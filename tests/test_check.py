@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant._check import check_batch, check_claim, split_facts
+from assistant._check import check_batch, check_claim
 from assistant._evidence import Evidence
 from assistant._ground import align
 from assistant._index import NewsIndex
 from assistant._load_corpus import load_paths
 from assistant._normalize import normalise
 from assistant._search import Searcher
+from assistant._split_claim import split_facts
 from assistant._values import consistent, items
 from assistant.config import Settings
 from assistant.errors import EmptyQueryError, InputError
@@ -357,3 +358,37 @@ def test_a_part_with_nothing_to_compare_does_not_choose_the_next_parts_sentence(
     except Exception:
         pass  # the fakes are no real units: only the hand-over between parts is asserted
     assert seen[:3] == [None, None, scenic]
+
+
+def test_a_place_in_a_ranking_is_checked_like_a_figure(tmp_path: Path) -> None:
+    # A reporter's held-out try (2026-12-07): 乍浦镇…以22枚金牌排名第三 was "supported" by
+    # …乍浦镇本届获得22枚金牌，排名第四: the figure agreed, the place was never read. New sentences.
+    searcher = _one_article(
+        tmp_path,
+        "全市村级集体经济考核结果公布",
+        "本报讯 日前，2026年度全市村级集体经济发展考核结果公布。"
+        "从考核总分看，新仓镇以96.5分位居第一；林埭镇以94.2分排名第二；广陈镇获得92.8分，排名第三。"
+        "去年排名第一的曹桥街道今年得分90.1分，排名第四。"
+        "新仓镇村级集体经济总收入达到1.86亿元。",
+    )
+    # the place printed after the subject, not another town's
+    assert _check(searcher, "广陈镇以92.8分在考核中排名第二").verdict == "contradicted"
+    assert _check(searcher, "林埭镇以94.2分在考核中排名第二").verdict == "supported"
+    assert _check(searcher, "曹桥街道今年以90.1分排名第一").verdict == "contradicted"
+    # a place the sentence never gives is no place at all
+    assert _check(searcher, "新仓镇村级集体经济总收入1.86亿元，排名全市第一").verdict != "supported"
+
+
+def test_a_price_per_another_weight_is_the_same_rate(tmp_path: Path) -> None:
+    # A reporter's held-out try (2026-12-07): 每斤1.42元 was "contradicted" by 每50公斤142元.
+    searcher = _one_article(
+        tmp_path,
+        "晚稻订单收购启动",
+        "本报讯 昨天，新埭镇晚稻订单收购正式启动。今年合作社与粮食收储公司签订的订单收购价为每50公斤152元，"
+        "比去年提高6元；糯稻收购价为3.4元/公斤。",
+    )
+    assert _check(searcher, "今年晚稻订单收购价每斤1.52元").verdict == "supported"
+    assert _check(searcher, "今年晚稻订单收购价每斤1.62元").verdict == "contradicted"
+    assert _check(searcher, "糯稻收购价每斤1.7元").verdict == "supported"
+    got = _check(searcher, "糯稻收购价每斤3.4元")
+    assert got.verdict == "contradicted" and "3.4元/公斤" in got.explanation

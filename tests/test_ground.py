@@ -15,7 +15,8 @@ from assistant._answerable import answers
 from assistant._check import check_claim
 from assistant._evidence import Evidence
 from assistant._fenbie import fenbie_views
-from assistant._ground import align, is_instruction
+from assistant._ground import align
+from assistant._instructions import is_instruction
 from assistant._normalize import cn_number, fold, normalise
 from assistant._roles import roles
 from assistant._subjects import named_things
@@ -680,7 +681,7 @@ def _verdicts(units: list) -> Callable[[str], str]:
 def _units_with_context(text: str, title: str = "", date: str = "2026-08-01") -> list:
     """Each sentence of one article an evidence unit, with the sentence before it as context,
     as a passage's units are."""
-    from assistant._check import EvidenceUnit
+    from assistant._evidence_units import EvidenceUnit
     from assistant._split_passages import sentence_spans
     from assistant.records import Article
 

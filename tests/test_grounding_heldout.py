@@ -37,7 +37,7 @@ VERDICTS = {"supported", "contradicted", "not_found"}
 # failed (35/87 dev, 44/76 heldout). Remove an id once it passes.
 KNOWN_FAILING = frozenset(
     """
-    c-num-11 c-fenbie-09 c-qual-03
+    c-fenbie-09 c-qual-03
     q-role-10 q-trad-12 q-trad-17 q-inject-04 q-unit-14
     """.split()
 )

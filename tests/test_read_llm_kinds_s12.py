@@ -13,7 +13,8 @@ import itertools
 import pytest
 
 from assistant._answer_kinds import asked_kind, credited_otherwise, gives
-from assistant._check import check_claim, units_of
+from assistant._check import check_claim
+from assistant._evidence_units import units_of
 from assistant._index import NewsIndex
 from assistant._read_extractive import ExtractiveReader
 from assistant._read_llm import LLMReader
@@ -197,7 +198,7 @@ def test_the_extractive_reader_quotes_no_other_siblings_figure(index: NewsIndex)
 
 
 def test_a_sentence_giving_another_place_of_the_contest_answers_no_place() -> None:
-    from assistant._answerable import other_rank
+    from assistant._ranks import other_rank
 
     assert other_rank("少年组的冠军是谁？", "钟溪小学代表队获得亚军，东湖小学代表队获得第四名") == (
         "冠军",
@@ -266,7 +267,7 @@ def test_a_clause_going_on_from_a_plan_is_planned_too() -> None:
 
 
 def test_a_place_of_the_contest_is_the_one_printed_for_that_team() -> None:
-    from assistant._bindings import place_swap
+    from assistant._ranks import place_swap
 
     report = ["少年组决赛中，钟溪小学代表队夺得冠军，东湖小学代表队获得亚军，林埭小学代表队获得季军。"]
     assert place_swap("钟溪小学代表队获得亚军。", report) == ("钟溪小学代表队", "亚军", "冠军")

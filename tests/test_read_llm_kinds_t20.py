@@ -159,7 +159,7 @@ def test_an_address_answers_where_and_weekdays_answer_which_days() -> None:
 
 
 def test_an_award_of_one_grade_is_no_answer_for_another(index: NewsIndex) -> None:
-    from assistant._answerable import other_rank
+    from assistant._ranks import other_rank
 
     assert other_rank("设计大赛的铜奖是谁拿的？", "陈某凭借作品获得金奖") == ("铜奖", "金奖")
 
@@ -199,7 +199,7 @@ def test_a_drafts_list_numbering_is_no_figure_and_its_items_end_as_sentences() -
 
 
 def test_an_english_amount_must_be_the_amount_printed_not_only_its_digits() -> None:
-    from assistant._verify_answer import unprinted_english_figure as unprinted
+    from assistant._unprinted import unprinted_english_figure as unprinted
 
     quoted = "新门诊楼总投资3.6亿元,建筑面积4.2万平方米,设诊室210间。"
     assert unprinted("It cost 360 million yuan.", quoted) is None

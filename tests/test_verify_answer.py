@@ -25,7 +25,8 @@ from assistant._draft_sentences import (
     unfinished,
 )
 from assistant._read_llm import parse
-from assistant._verify_answer import Verifier, compose, same_answer, unprinted_figures
+from assistant._unprinted import unprinted_figures
+from assistant._verify_answer import Verifier, compose, same_answer
 from assistant.records import Article, Hit, Passage
 
 ARTICLES = {

@@ -1,0 +1,122 @@
+"""A figure's frame: which batch or period (首批, 一季度), year, measure (营收 vs 利润), scope
+(全省 vs 全国) it is printed for, and whether a day starts or ends something. A figure of another
+frame neither states nor denies the claim's: the grounding engine (`_ground`) reads it as
+silence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._facts import BATCH_MARKER, find_directions, find_times
+from ._values import Item
+
+
+def frame_differs(claim_text: str, unit_text: str) -> str | None:
+    """首批 vs 第二批, 一季度 vs 二季度: the article speaks of another batch or period."""
+    ours = {m.group(0) for m in BATCH_MARKER.finditer(claim_text)}
+    theirs = {m.group(0) for m in BATCH_MARKER.finditer(unit_text)}
+    if not ours or not theirs or ours & theirs:
+        return None
+
+    def family(m: str) -> str:
+        return "批" if m.endswith("批") else "期"
+
+    for o in ours:
+        others = [t for t in theirs if family(t) == family(o)]
+        if others:
+            return f"the archive speaks of {others[0]}, not {o}"
+    return None
+
+
+def other_year(claim_text: str, c_items: list[Item], u_items: list[Item]) -> str | None:
+    """A figure for 2020 says nothing about 2021: with a value to compare, the year is
+    the frame (like 首批), and only when the year is all the claim states is it the value."""
+    years = [c.time.year for c in c_items if c.kind == "year" and c.time and c.time.year]
+    has_value = any(c.kind != "year" for c in c_items) or find_directions(claim_text)
+    theirs = {u.time.year for u in u_items if u.time and u.time.year}
+    if not years or not has_value or not theirs or set(years) & theirs:
+        return None
+    return f"the archive's sentence is about {min(theirs)}年, not {years[0]}年"
+
+
+# Measures a figure in economic news is printed as: the same amount is revenue in one clause and
+# profit in the next, so a figure is compared only under the same measure. Families, not words:
+# 营收 is 营业收入; 经营利润为亏损 is both a profit and a loss.
+# Source of the list: the measures CRUD and RGB economic stories print.
+_MEASURES = {
+    "营收": "营收|收入|营业额",
+    "利润": "利润|净利|盈利|毛利|纯利",
+    "亏损": "亏损|净亏",
+    "销售额": "销售额|成交额|交易额|GMV",
+    "销量": "销量|销售量|交付量|出货量",
+    "产量": "产量",
+    "产值": "产值",
+    "增加值": "增加值",
+    "生产总值": "生产总值|GDP",
+    "投资": "投资",
+    "税收": "税收|纳税|税额",
+    "票房": "票房",
+    "出口": "出口",
+    "进口": "进口",
+}
+_MEASURE_RE = {k: re.compile(v) for k, v in _MEASURES.items()}
+# The scope a figure is printed for: 全省…4.2万人，全国…65万人 are two figures of two scopes.
+_SCOPES = {"全国": "全国|我国|国内", "全省": "全省|省内|本省", "全市": "全市|本市|市内|市域"}
+_SCOPE_RE = {k: re.compile(v) for k, v in _SCOPES.items()}
+_CLAUSE_MARK = re.compile(r"[，,；;。：:、]")
+
+
+def _clause_before(text: str, it: Item) -> str:
+    start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, it.start)), default=0)
+    return text[start : it.start]
+
+
+def _named(clause: str, families: dict[str, re.Pattern[str]]) -> set[str]:
+    """The families named in a clause (进出口 counts as both 出口 and 进口)."""
+    return {k for k, r in families.items() if r.search(clause)}
+
+
+def _frames(clause: str) -> list[set[str]]:
+    """What the clause before a figure says it is: measures, scopes, years (2024年实现营业收入)."""
+    years = set(re.findall(r"(?<!\d)(?:19|20)\d{2}年", clause))
+    return [_named(clause, _MEASURE_RE), _named(clause, _SCOPE_RE), years]
+
+
+def figure_frame_differs(claim_text: str, c: Item, unit_text: str, u: Item) -> tuple[str, str] | None:
+    """(the article's measure, the claim's) when the article prints the claim's figure as another
+    measure (营收 55.8亿元 claimed, 经营利润为亏损55.8亿元 printed), for another scope (全国 claimed,
+    全省 printed) or another year (2023年营收12.6亿元 claimed, 2024年实现营业收入12.6亿元 printed):
+    the same amount, but not the fact claimed. None when either side names no measure (scope,
+    year) in the clause before its figure."""
+    claimed, printed = _frames(_clause_before(claim_text, c)), _frames(_clause_before(unit_text, u))
+    for ours, theirs in zip(claimed, printed, strict=True):
+        if ours and theirs and not ours <= theirs:  # 营收为亏损 claims a revenue too: both must be printed
+            return "、".join(sorted(theirs)), "、".join(sorted(ours - theirs))
+    return None
+
+
+# A day is where something starts or where it ends: 6月15日起…进入主汛期 is no 主汛期到6月15日结束
+# (`_answerable.only_starts` reads a question's 到哪天结束 with the same words).
+STARTS_AFTER = re.compile(r"\s*(?:起|开始|以来|开工|动工|正式进入|进入|开幕|开馆|开放|启动|施行|实施)")
+_ENDS_AFTER = re.compile(r"\s*(?:前)?(?:结束|截止|为止|闭幕|闭馆|到期|止)")
+
+
+def _edges(text: str) -> dict[str, tuple[str, str]]:
+    """{day as printed: (edge, the words saying it)} for each day `text` has start or end."""
+    out = {}
+    for t in find_times(text):
+        for edge, words in (("start", STARTS_AFTER), ("end", _ENDS_AFTER)):
+            if (m := words.match(text, t.end)) and t.month is not None:
+                out[t.text] = (edge, text[t.start : m.end()])
+    return out
+
+
+def edge_differs(claim_text: str, unit_text: str) -> tuple[str, str] | None:
+    """(claim's, span's) when the claim has a day end something that the span has it start, or
+    the other way round; else None."""
+    theirs = _edges(unit_text)
+    for day, (edge, said) in _edges(claim_text).items():
+        if day in theirs and theirs[day][0] != edge:
+            return said, theirs[day][1]
+    return None

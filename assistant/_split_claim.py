@@ -1,0 +1,85 @@
+"""A claim → its facts: clauses, a list's items each with the clause's frame (今年一季度, 乍浦镇),
+a leading time carried to the parts that name none. Each fact is searched and judged on its own
+(`_check.check_fact`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import _subjects as subjects
+from ._facts import find_times
+from ._normalize import normalise
+from ._slots import mask, terms
+from ._values import items
+
+_FACT_SPLIT = re.compile(r"(?:[，；;。！？!?]|,(?!\d{3}))+|并且|而且|同时")  # 8,000 is one number
+_AND_SPLIT = re.compile(r"[、和及并]")
+
+
+def split_facts(claim: str) -> list[str]:
+    """Clauses of a claim, each a fact to check. 和/、 split only between two clauses that
+    each state a number (投资4.3亿元和同比增长32%), never inside a list of names. A clause
+    that only dates or qualifies (今年一季度，/ 2022年上半年，) frames every fact after it in
+    its sentence: each of them is checked with it."""
+    parts: list[str] = []
+    for sentence in re.split(r"(?<=[。！？!?])", claim):
+        frame, framed = "", False
+        for clause in _FACT_SPLIT.split(sentence):
+            clause = clause.strip(" 　")
+            if not clause:
+                continue
+            for piece in _split_on_and(clause):
+                if _only_frame(piece):
+                    # 1991年，…；1993年，… : a new frame after framed facts replaces the old one
+                    frame = f"{frame}，{piece}" if frame and not framed else piece
+                    framed = False
+                    continue
+                if frame and _own_time(piece):
+                    frame = ""  # 6月份，…；相比之下，5月只有2750人: the clause names its own month
+                framed = framed or bool(frame)
+                piece = f"{frame}，{piece}" if frame else piece
+                # A fragment too short to state anything (a name in a list) stays with its neighbour.
+                if parts and len(re.sub(r"[^\w]", "", piece)) < 4:
+                    parts[-1] = parts[-1] + "，" + piece
+                else:
+                    parts.append(piece)
+        if frame and not any(frame in p for p in parts):
+            parts.append(frame)
+    return parts or [claim.strip()]
+
+
+def _own_time(piece: str) -> bool:
+    return any(t.month is not None or t.year is not None for t in find_times(normalise(piece)))
+
+
+def _has_words(piece: str) -> bool:
+    text = normalise(piece)
+    return bool(terms(mask(text, items(text))))
+
+
+def _only_frame(piece: str) -> bool:
+    """Nothing but dates, periods and qualifiers: 今年一季度 / 2022年上半年 / 首批."""
+    text = normalise(piece)
+    spans = [(t.start, t.end) for t in find_times(text)] + [
+        (m.start(), m.end()) for m in subjects.QUALIFIER.finditer(text)
+    ]
+    rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
+    return not terms(mask(rest, items(rest)))
+
+
+def _split_on_and(clause: str) -> list[str]:
+    cuts = [m.start() for m in _AND_SPLIT.finditer(clause)]
+    if not cuts or "分别" in clause:
+        return [clause]  # A、B分别X和Y is one fact: its sides are bound by the grounding engine
+    pieces: list[str] = []
+    start = 0
+    for c in cuts:
+        left, right_end = clause[start:c], (next((x for x in cuts if x > c), len(clause)))
+        right = clause[c + 1 : right_end]
+        # Both sides state a value *about something*: 74.5%、22.6%和2.9% is one list, not three facts.
+        if items(normalise(left)) and items(normalise(right)) and _has_words(right):
+            pieces.append(left)
+            start = c + 1
+    pieces.append(clause[start:])
+    return [p for p in pieces if p.strip()]
