@@ -29,7 +29,7 @@ from ._evidence_units import EvidenceUnit, units_of
 from ._facts import detect_language
 from ._figure_times import done_but_planned, plan_only
 from ._normalize import as_written, normalise
-from ._ranks import place_swap, rank_swap
+from ._ranks import place_swap, rank_swap, scope_swap
 from ._search import Filters, Searcher, clean_query
 from ._slots import coverage, mask, terms
 from ._speakers import other_speaker, said_by, speaker
@@ -177,12 +177,20 @@ def judge_fact(
             # 职专代表队获得亚军 over …职专代表队夺得冠军，当湖高级中学代表队获得亚军: the 亚军 is another's
             o.verdict = "contradicted"
             o.diffs.append(_say(zh, "diff", c=swap[1], a=swap[2]))
+        if o.verdict == "supported" and (scoped := scope_swap(fact, u.text)):
+            # 浙江省唯一入选的助老类项目 over …是嘉兴市唯一入选的助老类项目: another scope's record
+            o.verdict = "not_found"
+            o.other_subject.append(
+                f"报道说的是{scoped[1]}，不是{scoped[0]}"
+                if zh
+                else f"the report says {scoped[1]}, not {scoped[0]}"
+            )
         if o.verdict == "supported" and (ranked := rank_swap(fact, u.text)):
             # 乍浦镇…排名第三 over …乍浦镇本届获得22枚金牌，排名第四: the figure agrees, the place not
             if ranked[1]:
                 o.verdict = "contradicted"
                 o.diffs.append(_say(zh, "diff", c=ranked[0], a=ranked[1]))
-            else:
+            elif one_story:  # a model's sentence may join a place printed a sentence away
                 o.verdict = "not_found"
                 o.missing.append(ranked[0])
         if o.verdict == "supported" and (sibling := value_sibling(claim, fact, [u.text])):

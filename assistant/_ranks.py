@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ._names import find_people
 from ._normalize import cn_number, normalise
-from ._subjects import named_things, proper_names
+from ._subjects import guessed_people, named_things, proper_names
 
 # Places of one contest: a name printed with one is no answer for another.
 PLACES = (
@@ -124,85 +124,118 @@ def unranked_in_ranking(question: str, evidence: str) -> str | None:
 _EARLIER = re.compile(r"上届|上一届|去年|上年|此前|以往|曾")
 
 
-# A place won (获得老年组100米自由泳第三名, 夺得U12组冠军) and a place in a ranking (排名第二,
-# 位列榜首), as one number: 冠军 is 1, 第三名 is 3.
+# A place won (获得老年组100米自由泳第三名, 夺得U12组冠军, 获得金奖, 获团体一等奖) and a place in a
+# ranking (排名第二, 位列榜首), as one number of its family: 冠军 is 1, 第三名 is 3, 银奖 is 2. A
+# count of medals (22枚金牌) is no place.
+_TITLES = r"冠军|亚军|季军|(?<![枚\d])(?:金奖|银奖|铜奖|金牌|银牌|铜牌)|[特一二三]等奖"
 _WON_PLACE = re.compile(
-    r"(?:获得|夺得|摘得|荣获|获|取得|斩获)[^，,。；;]{0,16}?"
-    r"(?:(?P<title>冠军|亚军|季军)|第(?P<n>[一二三四五六七八九十\d]+)名)"
+    rf"(?:获得|夺得|摘得|荣获|获|取得|斩获)[^，,。；;]{{0,16}}?(?:(?P<title>{_TITLES})|第(?P<n>[一二三四五六七八九十\d]+)名)"
 )
 _PLACE_THEN_NAME = re.compile(
-    r"(?:(?P<title>冠军|亚军|季军)|第(?P<n>[一二三四五六七八九十\d]+)名)(?:是|为|由|被)"
+    rf"(?:(?P<title>{_TITLES})|第(?P<n>[一二三四五六七八九十\d]+)名)(?:是|为|由|被)"
 )
-_ANY_PLACE = re.compile(
-    r"冠军|亚军|季军|第[一二三四五六七八九十\d]+名|夺冠|排名|排第|位列|位居|名列|榜首|首位"
-)
+_ANY_PLACE = re.compile(rf"{_TITLES}|第[一二三四五六七八九十\d]+名|夺冠|排名|排第|位列|位居|名列|榜首|首位")
 _TOP = re.compile(r"(?:位列|位居|名列|排名|居)(?:榜首|首位)|榜首")
-_TITLE_RANK = {"冠军": 1, "亚军": 2, "季军": 3}
+_TITLE_RANK = {
+    "冠军": (1, "title"), "亚军": (2, "title"), "季军": (3, "title"),
+    "金奖": (1, "medal"), "银奖": (2, "medal"), "铜奖": (3, "medal"),
+    "金牌": (1, "medal"), "银牌": (2, "medal"), "铜牌": (3, "medal"),
+    "特等奖": (0, "prize"), "一等奖": (1, "prize"), "二等奖": (2, "prize"), "三等奖": (3, "prize"),
+}  # fmt: skip
 
 
-def _placings(text: str) -> list[tuple[int, str, int]]:
-    """(where it ends, as printed, the place) for each place won or ranked in `text`."""
-    out = []
+Placing = tuple[int, str, int, str]  # where it ends, as printed, the place, its family
+
+
+def _placings(text: str) -> list[Placing]:
+    """Each place won or ranked in `text`, in order."""
+    out: list[Placing] = []
+
+    def add(end: int, said: str, n: float | None, family: str) -> None:
+        if n is not None and not any(p[0] == end for p in out):
+            out.append((end, said, int(n), family))
+
     for m in _RANKED.finditer(text):
-        n = 1 if m.group(2) else cn_number(m.group(1))
-        if n is not None:
-            out.append((m.end(), m.group(0), int(n)))
-    for m in _WON_PLACE.finditer(text):
-        n = _TITLE_RANK[m.group("title")] if m.group("title") else cn_number(m.group("n"))
-        if n is not None and not any(e == m.end() for e, _, _ in out):
-            out.append((m.end(), m.group(0)[-3:] if m.group("n") else m.group("title"), int(n)))
-    for m in _PLACE_THEN_NAME.finditer(text):  # 女子半程冠军是平湖本地选手郑雨桐
-        n = _TITLE_RANK[m.group("title")] if m.group("title") else cn_number(m.group("n"))
-        if n is not None and not any(e == m.end() for e, _, _ in out):
-            out.append((m.end(), m.group(0)[:-1], int(n)))
+        add(m.end(), m.group(0), 1 if m.group(2) else cn_number(m.group(1)), "rank")
+    for pattern in (_WON_PLACE, _PLACE_THEN_NAME):  # …获得第三名; 女子半程冠军是平湖本地选手郑雨桐
+        for m in pattern.finditer(text):
+            if m.group("title"):
+                n, family = _TITLE_RANK[m.group("title")]
+                add(m.end(), m.group("title"), n, family)
+            else:
+                add(m.end(), f"第{m.group('n')}名", cn_number(m.group("n")), "title")
     for m in _TOP.finditer(text):
-        if not any(e == m.end() for e, _, _ in out):
-            out.append((m.end(), m.group(0), 1))
+        add(m.end(), m.group(0), 1, "rank")
     return sorted(out)
+
+
+def _comparable(a: str, b: str) -> bool:
+    """Places of two families name the same place by one number: 冠军 = 金牌 = 金奖 = 排名第一;
+    a prize (一等奖, often given to many) only against a ranking or another prize."""
+    return a == b or "rank" in (a, b) or {a, b} <= {"title", "medal"}
 
 
 def rank_swap(claim: str, span: str) -> tuple[str, str] | None:
     """(claimed, printed) when a claim gives its subject a place in a ranking or a contest
-    (乍浦镇…排名第三; 朱国良获得…冠军) that the span does not: it places the subject otherwise
-    (…乍浦镇本届获得22枚金牌，排名第四; …获得第三名), printed is that place; or it places no one,
-    printed is "". None when the places agree, when the claim places nothing or several, or when
-    the span's place cannot be told to be the subject's (several places, none after the
+    (乍浦镇…排名第三; 朱国良获得…冠军; 陆建明…获得银奖) that the span does not: it places the
+    subject otherwise (…排名第四; …获得第三名; …获得金奖), printed is that place; or it places no
+    one, printed is "". None when the places agree, when the claim places nothing or several,
+    or when the span's place cannot be told to be the subject's (several places, none after the
     subject; a claim of another time, 上届).
 
-    A span placing several (当湖街道…位居第一；钟埠街道…排名第二) gives each the place after it:
-    the subject's is the first place printed after its name."""
+    The subject is the claim's first name the span prints; its place is the first one printed
+    after it, of the claim's family (一等奖 for 二等奖) if there is one."""
     c = normalise(claim)
-    claimed = {r: said for _, said, r in _placings(c)}
+    claimed = {(r, fam): said for _, said, r, fam in _placings(c)}
     if len(claimed) != 1 or _EARLIER.search(c):
         return None
-    ((rank, said),) = claimed.items()
+    (((rank, family), said),) = claimed.items()
     u = normalise(span)
-    printed = [
-        (end, s, r) for end, s, r in _placings(u) if not _EARLIER.search(_clause_before(u, end - len(s)))
-    ]
+    printed = [p for p in _placings(u) if not _EARLIER.search(_clause_before(u, p[0] - len(p[1])))]
     if not printed:
         if _ANY_PLACE.search(u) or (rank == 1 and re.search(r"居首|最[高多大]", u)):
             return None  # a place printed in a way not read here: not a span that places no one
         return said, ""
     names = [n for n, _ in named_things(c)] + proper_names(c) + [p.text for p in find_people(c)]
+    names += guessed_people(c) + re.findall(r'"([^"]{2,12})"', c)  # 陆建明选送的"阳光玫瑰"
     # the subject is the claim's first name the span prints (新仓镇代表队在平湖市…大赛中夺得冠军: 新仓镇)
     names = sorted((n for n in dict.fromkeys(names) if len(n) >= 2 and n in u), key=c.find)[:1]
-    owned: list[tuple[int, str, int]] = []
+    owned: list[Placing] = []
     for name in names:
         for at in (i.start() for i in re.finditer(re.escape(name), u)):
             after = [p for p in printed if p[0] > at]
-            if after:
-                owned.append(after[0])
+            kin = [p for p in after if p[3] == family]
+            if kin or after:
+                owned.append((kin or after)[0])
+    owned = [p for p in owned if _comparable(p[3], family)]
     if owned:
-        if any(r == rank for _, _, r in owned):
+        if any(p[2] == rank for p in owned):
             return None
         return said, owned[0][1]
-    places = {r for _, _, r in printed}
+    places = {p[2] for p in printed if _comparable(p[3], family)}
     if len(places) == 1 and rank not in places:
-        return said, printed[0][1]
+        return said, next(p[1] for p in printed if _comparable(p[3], family))
     return None
 
 
 def _clause_before(text: str, at: int) -> str:
     start = max(text.rfind(p, 0, at) for p in "，,；;。") + 1
     return text[start:at]
+
+
+# A record within a scope (嘉兴市唯一, 全省首个, 全国最大): another scope's record is another record.
+_SCOPED = re.compile(
+    r"(?P<scope>全国|全省|全市|[\u4e00-\u9fff]{2,4}?[省市县区镇])(?:内)?(?:的)?"
+    r"(?P<word>唯一|首个|首家|首座|第一个|最大|最高|最多|最早)"
+)
+
+
+def scope_swap(claim: str, span: str) -> tuple[str, str] | None:
+    """(claimed, printed) when the claim gives a record a scope (浙江省唯一入选的助老类项目) and the
+    span prints that record only for another scope (是嘉兴市唯一入选的助老类项目); else None."""
+    c, u = normalise(claim), normalise(span)
+    for m in _SCOPED.finditer(c):
+        theirs = [x for x in _SCOPED.finditer(u) if x.group("word") == m.group("word")]
+        if theirs and not any(x.group("scope") == m.group("scope") for x in theirs):
+            return m.group(0), theirs[0].group(0)
+    return None

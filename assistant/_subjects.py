@@ -42,6 +42,7 @@ QUALIFIER = re.compile(
     r"|[一二三四1-4]季度|上半年|下半年|(?<![提之以])前[一二三四五六七八九十\d]+(?:个)?月"
     r"|同比|环比|累计|新增|农村|城镇|民营|外资|国有|规上|规模以上|线上|线下"
     r"|女子|男子|女性|男性"  # 女子球员中有7人 is not stated by 队中有7名队员
+    r"|上一?届"  # 而上届只有4件 is not stated by a sentence of this year's 11件
 )
 
 
@@ -63,6 +64,7 @@ def _common_word_tail(core: str, kind: str) -> bool:
     return tag is not None and tag not in _PROPER
 
 
+_NOT_LAST = set("对向在把被给让从往于的了和与及将")
 _BEFORE_NAMES = set("据届任赴由往经对被把给让将")  # prepositions and measure words printed before a name
 
 
@@ -98,6 +100,7 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     def named(m: re.Match[str]) -> bool:
         return (
             not _straddles(text, m)
+            and m.group("core")[-1] not in _NOT_LAST  # 工人对|桥体: a preposition ends no name
             and not any(m.start() in r for r in numbered)  # 路线路 of 15路线路: 15路's 线路
             and not (m.group("kind") == "乡" and text[m.end() : m.end() + 1] in ("村", "镇"))  # 平湖|乡村旅游
             and (

@@ -222,7 +222,9 @@ def test_done_is_not_a_plan_and_a_plans_neighbour_states_nothing(tmp_path: Path)
         "据悉，主办方计划将获奖作品汇编成《平湖乡村影像集》。目前，前两名代表队已各获得奖金8000元和5000元。"
         "新仓镇已于4月启动了乡村影像馆改造工程，预计明年6月完工后，展厅面积将扩大一倍。"
     )
-    index.ingest([Article(id="a1", title="乡村摄影大赛颁奖", text=text, date="2026-10-20", source="嘉兴日报·平湖版")])
+    index.ingest(
+        [Article(id="a1", title="乡村摄影大赛颁奖", text=text, date="2026-10-20", source="嘉兴日报·平湖版")]
+    )
     searcher = Searcher(index)
 
     def verdict(claim: str) -> str:
@@ -244,4 +246,24 @@ def test_the_articles_own_town_holds_for_its_sentences() -> None:
         "\n\n礼堂设有书画室和排练厅。\n\n据了解，礼堂每周三、周五晚上免费开放。新埭镇居民可凭卡预约。",
         {"新埭镇文化礼堂每周三、周五晚上免费开放": "supported"},
         title="新埭镇文化礼堂开放",
+    )
+
+
+def test_prizes_medals_records_and_last_times() -> None:
+    # A held-out reporter set (r17d, read after its count): 陆建明…获得银奖 over …获得金奖;
+    # 东湖小学…获得团体二等奖 over …位列全市第一，获得团体一等奖; 浙江省唯一 over 嘉兴市唯一; 而上届只有4件
+    # "contradicted" by this year's 11件; 工人对|桥体 read as a bridge 人对桥. New sentences.
+    _expect(
+        "本报讯 在昨天的“金桃”评比中，共有38户果农参评，曹桥街道果农沈建新选送的“锦绣黄桃”获得金奖，"
+        "另有2个样品获银奖。在学校团体奖中，实验小学位列全市第一，获得团体一等奖；城南小学获得团体二等奖。"
+        "该项目是嘉兴市唯一入选的养老类项目。城南小学本届有9件作品获奖。城南小学上届仅有3件作品获奖。"
+        "施工中，工人对桥体进行了加固，大桥全长86米。",
+        {
+            "沈建新选送的“锦绣黄桃”在评比中获得银奖": "contradicted",
+            "沈建新选送的“锦绣黄桃”在评比中获得金奖": "supported",
+            "实验小学获得团体二等奖": "contradicted",
+            "该项目是浙江省唯一入选的养老类项目": "not supported",
+            "城南小学上届有3件作品获奖": "supported",
+            "工人对大桥进行了加固，大桥全长86米": "supported",
+        },
     )
