@@ -325,3 +325,25 @@ def value_sibling(question: str, sentence: str, evidence: Sequence[str]) -> tupl
         if bound and all(b is not None for b in bound):
             return value, *bound[0]  # type: ignore[misc]
     return None
+
+
+def owner_swap(claim: str, span: str) -> tuple[str, str] | None:
+    """(claimed town, printed town) when the claim gives a named place to a town (林埭镇的白沙湾
+    社区) and the span prints that place as another town's (独山港镇的白沙湾社区、林埭镇的徐家埭社区)."""
+    c, u = normalise(claim), normalise(span)
+    towns = {"镇", "街道", "乡"}
+    for town, kind in named_things(c):
+        if kind not in towns:
+            continue
+        at = c.find(f"{town}的")
+        if at < 0:
+            continue
+        rest = c[at + len(town) + 1 :]
+        # the name's own core may run longer than two characters (白沙湾社区, read 沙湾|社区)
+        owned = [rest[: rest.find(n) + len(n)] for n, _ in named_things(rest) if 0 <= rest.find(n) <= 2]
+        if not owned:
+            continue
+        m = re.search(rf"([\u4e00-\u9fff]{{2,4}}(?:镇|街道|乡))的{re.escape(owned[0])}", u)
+        if m and m.group(1) != town and not m.group(1).endswith(town):
+            return town, m.group(1)
+    return None

@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any
 from . import _ground as ground
 from . import _subjects as subjects
 from ._batch import requests
-from ._bindings import other_sibling, place_rival, value_sibling
+from ._bindings import other_sibling, owner_swap, place_rival, value_sibling
 from ._evidence import Alignment, _say
 from ._evidence_units import EvidenceUnit, units_of
 from ._facts import detect_language
 from ._figure_times import done_but_planned, plan_only
 from ._normalize import as_written, normalise
-from ._ranks import place_swap, rank_swap, scope_swap
+from ._ranks import place_swap, rank_swap, scope_swap, unprinted_record
 from ._search import Filters, Searcher, clean_query
 from ._slots import coverage, mask, terms
 from ._speakers import other_speaker, said_by, speaker
@@ -173,10 +173,18 @@ def judge_fact(
             # 独山港镇港区物流提升工程已完工 over …预计明年底完工后…: done in the claim, a plan here
             o.verdict = "not_found"
             o.other_subject.append(f"报道说的是计划：{plan}" if zh else f"the report states a plan: {plan}")
+        if o.verdict == "supported" and (owner := owner_swap(fact, u.text)):
+            # 林埭镇的白沙湾社区 over 独山港镇的白沙湾社区、林埭镇的徐家埭社区: the place is another town's
+            o.verdict = "contradicted"
+            o.diffs.append(_say(zh, "diff", c=owner[0], a=owner[1]))
         if o.verdict == "supported" and (swap := place_swap(fact, [u.text])):
             # 职专代表队获得亚军 over …职专代表队夺得冠军，当湖高级中学代表队获得亚军: the 亚军 is another's
             o.verdict = "contradicted"
             o.diffs.append(_say(zh, "diff", c=swap[1], a=swap[2]))
+        if o.verdict == "supported" and one_story and (record := unprinted_record(fact, u.with_context)):
+            # 平湖首个入选浙江省…优秀案例 over …入选…第二批…优秀案例: a record the report does not claim
+            o.verdict = "not_found"
+            o.missing.append(record)
         if o.verdict == "supported" and (scoped := scope_swap(fact, u.text)):
             # 浙江省唯一入选的助老类项目 over …是嘉兴市唯一入选的助老类项目: another scope's record
             o.verdict = "not_found"

@@ -239,3 +239,20 @@ def scope_swap(claim: str, span: str) -> tuple[str, str] | None:
         if theirs and not any(x.group("scope") == m.group("scope") for x in theirs):
             return m.group(0), theirs[0].group(0)
     return None
+
+
+# A record a claim may give its subject (首个入选, 唯一, 最多): printed, or not stated.
+_RECORD = re.compile(
+    r"首个|首家|首座|首批|首次|唯一|第一个|创历史新高|历史新高|纪录|最大|最高|最多|最早|最长|最快"
+)
+
+
+def unprinted_record(claim: str, around: str) -> str | None:
+    """A record word of the claim (平湖首个入选…优秀案例) that the span and the sentence before it
+    do not print (…入选…第二批…优秀案例), or None."""
+    c, u = normalise(claim), normalise(around)
+    first = any(p[2] == 1 for p in _placings(u))  # 平均得分最高 is 排名第一
+    for m in _RECORD.finditer(c):
+        if m.group(0) not in u and not (first and m.group(0).startswith("最")):
+            return m.group(0)
+    return None

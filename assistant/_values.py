@@ -225,6 +225,14 @@ def consistent(claim: Item, article: Item) -> bool:
         # 控制在60%以下 vs 控制在3%以下: two limits of one rule are the same limit or not; the
         # tighter one does not state the looser.
         return abs(claim.value - article.value) <= eps
+    if _about(claim) and _about(article):
+        # 约1.53亿元 vs 约1.35亿元: two "about" figures are the same figure as written (to the last
+        # written place of either), not two ±10% intervals that happen to meet
+        step = max(
+            _step(_digits(claim.text), claim.value / _number(claim.text)),
+            _step(_digits(article.text), article.value / _number(article.text)),
+        )
+        return abs(claim.value - article.value) <= step / 2 + eps
     lo, hi = claim.lo, claim.hi
     if claim.exact and (not article.exact or article.lo != article.hi):
         # The article's figure is approximate or rounded (2万多, 100万): the claim's own figure
@@ -233,6 +241,28 @@ def consistent(claim: Item, article: Item) -> bool:
     if article.open_hi:
         return lo < article.hi - eps and article.lo <= hi + eps
     return lo <= article.hi + eps and article.lo <= hi + eps
+
+
+def _about(it: Item) -> bool:
+    """The figure is written "about" (约, 左右): `_bounds` gives it ±10%."""
+    return (
+        not it.exact
+        and it.value > 0
+        and abs(it.hi - it.value * 1.1) < 1e-9 * it.value
+        and abs(it.lo - it.value * 0.9) < 1e-9 * it.value
+    )
+
+
+def _digits(text: str) -> str:
+    m = re.match(r"[\d.]+", text)
+    return m.group(0) if m else text
+
+
+def _number(text: str) -> float:
+    try:
+        return float(_digits(text)) or 1.0
+    except ValueError:
+        return 1.0
 
 
 def _same_day(a: TimeExpr, b: TimeExpr) -> bool:
