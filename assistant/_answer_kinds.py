@@ -33,7 +33,7 @@ from ._normalize import normalise
 from ._question_types import AnswerType, answer_type
 
 if TYPE_CHECKING:
-    from ._verify_answer import Quote
+    from ._cited_answer import Quote
     from .records import Article, Citation
 
 _BIO = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[，,]\s*[男女][，,]")

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import _facts as facts
 from ._answer_kinds import asked_kind, credited_otherwise, gives, prints_numbered_names
+from ._cited_answer import compose
 from ._ranks import other_rank, unranked
 from ._readers import REFUSAL, Reader
 from ._split_passages import sentence_spans
-from ._verify_answer import Verifier, compose, same_answer
+from ._verify_answer import Verifier, same_answer
 from .config import Settings
 from .records import Answer, Hit
 

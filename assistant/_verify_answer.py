@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,6 +46,7 @@ from ._answer_kinds import (
 )
 from ._bindings import value_sibling
 from ._check import judge_fact
+from ._cited_answer import Kept, Quote, holds
 from ._draft_sentences import (
     MARKER,
     claimed,
@@ -67,7 +67,7 @@ from ._slots import coverage, mask, terms
 from ._split_claim import split_facts
 from ._unprinted import unprinted_english_figure, unprinted_figures
 from ._values import items
-from .records import Article, Citation, Hit, Passage
+from .records import Article, Hit, Passage
 
 if TYPE_CHECKING:
     from ._index import NewsIndex
@@ -97,35 +97,6 @@ HEADLINE_FIELDS = (
     "kicker",
 )  # e5 cosine of an English sentence with its Chinese evidence unit
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-@dataclass(frozen=True)
-class Quote:
-    """What a kept sentence cites: its evidence unit's words, or the headline line that states
-    the fact when the unit's own words do not (news puts the who-and-where in the headline)."""
-
-    unit: EvidenceUnit
-    field: str = "text"  # text | title | subtitle | kicker
-    lead: bool = False  # from the sentence before: it prints the value the unit leaves implicit
-
-    @property
-    def span(self) -> tuple[int, int]:
-        if self.field == "text":
-            return (self.unit.context_start if self.lead else self.unit.start), self.unit.end
-        return 0, len(getattr(self.unit.article, self.field))
-
-    @property
-    def words(self) -> str:
-        a, b = self.span
-        return getattr(self.unit.article, self.field)[a:b]
-
-
-@dataclass(frozen=True)
-class Kept:
-    """A verified sentence and the quotes that state it."""
-
-    sentence: str  # without markers
-    units: tuple[Quote, ...]
 
 
 # A noun phrase that points back (该剧, 该项目, 此次, 这部): its sentence is about what the
@@ -202,7 +173,7 @@ class Verifier:
                     moved, _, at = self._chinese(text, question, others, cache)
                     if moved is not None:
                         units, reason, shown = moved, None, at
-                        row["moved_to"] = sorted({hits.index(h) + 1 for h in others if _holds(h, moved)})
+                        row["moved_to"] = sorted({hits.index(h) + 1 for h in others if holds(h, moved)})
             if (
                 units is not None
                 and want is not None
@@ -422,47 +393,6 @@ class Verifier:
             if normalise(name) not in printed:
                 return None, f"{name} is not printed in the cited passage"
         return [Quote(unit)], None
-
-
-def _holds(hit: Hit, quotes: list[Quote]) -> bool:
-    return any(q.unit.passage_id == hit.passage.id for q in quotes)
-
-
-def compose(kept: list[Kept], lang: str) -> tuple[str, tuple[Citation, ...]]:
-    """Kept sentences with `[n]` markers numbered by first use; one citation per quote."""
-    citations: list[Citation] = []
-    number: dict[tuple[str, str, int, int], int] = {}
-    parts: dict[str, list[str]] = {}  # a sentence said twice (墨西哥城[1]…墨西哥城[2]) is said once
-    for k in kept:
-        marks = []
-        for q in k.units:
-            a, (start, end) = q.unit.article, q.span
-            key = (a.id, q.field, start, end)
-            if key not in number:
-                number[key] = len(citations) + 1
-                citations.append(
-                    Citation(
-                        number[key],
-                        a.id,
-                        a.title,
-                        a.date,
-                        q.unit.passage_id,
-                        q.words,
-                        start,
-                        end,
-                        a.source,
-                        field=q.field,
-                    )
-                )
-            marks.append(f"[{number[key]}]")
-        s = re.sub(r"[；;，,：:、\s]+$", "", k.sentence)  # a list item's 清淤8.3万立方米； ends as a sentence
-        if lang != "en" and not re.search(r"[。！？!?]$", s):
-            s += "。"
-        elif lang == "en" and not re.search(r"[.!?]$", s):
-            s += "."
-        parts.setdefault(s, []).extend(marks)
-    joined = [s + "".join(dict.fromkeys(marks)) for s, marks in parts.items()]
-    return (" " if lang == "en" else "").join(joined), tuple(citations)
 
 
 def same_answer(draft_answer: str, question: str, other: str) -> bool | None:

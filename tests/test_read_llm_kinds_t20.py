@@ -182,8 +182,8 @@ def test_a_decline_that_names_passages_lets_the_extractive_list_stand(index: New
 
 
 def test_a_drafts_list_numbering_is_no_figure_and_its_items_end_as_sentences() -> None:
+    from assistant._cited_answer import Kept, compose
     from assistant._draft_sentences import sentences
-    from assistant._verify_answer import Kept, compose
 
     got = sentences(
         "主要做了三件事：\n1. 新建泵站3座；\n2、疏浚河道12公里；\n（3）加固堤防2.4公里。[1]", "zh"

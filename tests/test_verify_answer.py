@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from assistant._answer_kinds import asked_kind, gives
+from assistant._cited_answer import compose
 from assistant._draft_sentences import (
     completed,
     dedupe_clauses,
@@ -26,7 +27,7 @@ from assistant._draft_sentences import (
 )
 from assistant._read_llm import parse
 from assistant._unprinted import unprinted_figures
-from assistant._verify_answer import Verifier, compose, same_answer
+from assistant._verify_answer import Verifier, same_answer
 from assistant.records import Article, Hit, Passage
 
 ARTICLES = {
