@@ -17,7 +17,7 @@ from . import _facts as facts
 from ._names import NUMBERED_NAME, numbered_spans
 from ._normalize import cn_number, normalise
 from ._slots import is_base
-from ._subjects import named_things, tagged
+from ._subjects import TOWNS, named_things, tagged
 
 _NUM = r"[一二三四五六七八九十两\d]+"
 # Families of siblings; a member is named by what it counts (批 2), or by its word (女子组).
@@ -331,9 +331,8 @@ def owner_swap(claim: str, span: str) -> tuple[str, str] | None:
     """(claimed town, printed town) when the claim gives a named place to a town (林埭镇的白沙湾
     社区) and the span prints that place as another town's (独山港镇的白沙湾社区、林埭镇的徐家埭社区)."""
     c, u = normalise(claim), normalise(span)
-    towns = {"镇", "街道", "乡"}
     for town, kind in named_things(c):
-        if kind not in towns:
+        if kind not in TOWNS:
             continue
         at = c.find(f"{town}的")
         if at < 0:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _ground as ground
 from . import _subjects as subjects
@@ -38,9 +38,6 @@ from ._values import items
 from .config import Settings
 from .errors import EmptyQueryError, InputError
 from .records import Article, CheckResult, Citation, Hit
-
-if TYPE_CHECKING:
-    pass
 
 # How much of a fact's wording a sentence must hold to be about the same thing, and,
 # for a fact with nothing to compare (no number, date or direction), to support it.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._evidence import Evidence
+from ._speakers import SAID_VERB
 from ._split_passages import sentence_spans
 from .records import Article, Hit
 
@@ -84,9 +85,7 @@ def units_of(index: NewsIndex, hits: Iterable[Hit], cache: dict[str, Article | N
 
 
 _CLOSING_QUOTE = '”」』"’'
-_SAID = re.compile(
-    r"[^“”「」。！？!?]{0,40}(?:说|表示|介绍|指出|坦言|认为|强调|告诉记者|感慨|笑着说)[。！!]?"
-)
+_SAID = re.compile(rf"[^“”「」。！？!?]{{0,40}}{SAID_VERB}[。！!]?")
 
 
 def _quoted_then_said(text: str, quote: tuple[int, int], said: tuple[int, int]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ._fenbie import _clause_before
 from ._names import find_people
 from ._normalize import cn_number, normalise
 from ._subjects import guessed_people, named_things, proper_names
@@ -80,8 +81,12 @@ _RANKED = re.compile(
 )
 
 
-def _rank(m: re.Match[str]) -> str:
-    return "一" if m.group(2) else m.group(1).replace("1", "一").replace("2", "二").replace("3", "三")
+def _rank(m: re.Match[str]) -> int | None:
+    """The place a `_RANKED` match names (首位 is 1; 第十二 and 第12 are 12)."""
+    if m.group(2):
+        return 1
+    n = cn_number(m.group(1))
+    return int(n) if n is not None else None
 
 
 # How news prints a place won without its word (夺冠 for 冠军): a bare name's evidence must print
@@ -156,7 +161,7 @@ def _placings(text: str) -> list[Placing]:
             out.append((end, said, int(n), family))
 
     for m in _RANKED.finditer(text):
-        add(m.end(), m.group(0), 1 if m.group(2) else cn_number(m.group(1)), "rank")
+        add(m.end(), m.group(0), _rank(m), "rank")
     for pattern in (_WON_PLACE, _PLACE_THEN_NAME):  # …获得第三名; 女子半程冠军是平湖本地选手郑雨桐
         for m in pattern.finditer(text):
             if m.group("title"):
@@ -216,11 +221,6 @@ def rank_swap(claim: str, span: str) -> tuple[str, str] | None:
     if len(places) == 1 and rank not in places:
         return said, next(p[1] for p in printed if _comparable(p[3], family))
     return None
-
-
-def _clause_before(text: str, at: int) -> str:
-    start = max(text.rfind(p, 0, at) for p in "，,；;。") + 1
-    return text[start:at]
 
 
 # A record within a scope (嘉兴市唯一, 全省首个, 全国最大): another scope's record is another record.

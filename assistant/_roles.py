@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 
 from ._evidence import Alignment, _say
-from ._names import SURNAMES, TITLES, find_people
+from ._names import SURNAME_CLASS, SURNAMES, TITLES, find_people
 from ._subjects import guessed_people
 
 _TITLE_RE = "副?(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")"  # 副秘书长 too
-_SURNAME_CLASS = "".join(sorted(SURNAMES))
 _NAME_THEN_ROLE = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:是|任|担任|系|为)(?P<role>[^，,。；;]{{0,20}}?(?:{_TITLE_RE}))"
 )
@@ -24,7 +23,7 @@ _NAME_THEN_ROLE = re.compile(
 
 # 指令长是沈志航 (a claim completed from 谁是…指令长): the role first, then who holds it
 _ROLE_THEN_NAME = re.compile(
-    rf"(?<!副)(?P<role>{_TITLE_RE})(?:是|为)(?P<name>[{_SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}})(?=[，,。；;]|$)"
+    rf"(?<!副)(?P<role>{_TITLE_RE})(?:是|为)(?P<name>[{SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}})(?=[，,。；;]|$)"
 )
 
 
@@ -107,7 +106,7 @@ def _holders(title: str, span: str, person: str) -> list[str]:
     plain = "" if title.startswith("副") else "(?<!副)"
     found = [
         m.group("n")
-        for m in re.finditer(rf"{plain}{title}(?P<n>[{_SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}})", span)
+        for m in re.finditer(rf"{plain}{title}(?P<n>[{SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}})", span)
     ]
     return [n for n in found if not person.startswith(n[:2])]
 

@@ -169,7 +169,7 @@ def _kind_after(text: str, name: str, kind: str) -> str:
     return _KIND_FAMILY.get(m.group(0), m.group(0)) if m else kind
 
 
-_TOWNS = {"镇", "街道", "乡"}  # one level: each town of the city is a 镇 or a 街道
+TOWNS = {"镇", "街道", "乡"}  # one level: each town of the city is a 镇 or a 街道
 
 
 def _rival(name: str, span: str, claim: str) -> str | None:
@@ -181,7 +181,7 @@ def _rival(name: str, span: str, claim: str) -> str | None:
         theirs = _kind_after(span, other, kind)
         if (
             kinds
-            and (theirs == kinds[0] or {theirs, kinds[0]} <= _TOWNS)  # 乍浦镇 rivals 当湖街道
+            and (theirs == kinds[0] or {theirs, kinds[0]} <= TOWNS)  # 乍浦镇 rivals 当湖街道
             and other not in claim
             and other[:2] not in claim
         ):
@@ -195,8 +195,8 @@ def _rival(name: str, span: str, claim: str) -> str | None:
 def _town_beside(name: str, close: str) -> bool:
     """The span or the sentence before names another town than the claim's (曹桥街道马厩村…。他今年
     …巡河186次 for 林埭镇…): a town the article names elsewhere does not hold here."""
-    own = [n for n, k in named_things(name) if k in _TOWNS and name.endswith(n)]
-    return bool(own) and any(k in _TOWNS and n != own[0] for n, k in named_things(close))
+    own = [n for n, k in named_things(name) if k in TOWNS and name.endswith(n)]
+    return bool(own) and any(k in TOWNS and n != own[0] for n, k in named_things(close))
 
 
 def _own_town(name: str, text: str) -> bool:
@@ -204,7 +204,7 @@ def _own_town(name: str, text: str) -> bool:
     four times, 林埭镇 and 广陈镇 once each), so it holds for the sentences that name none."""
     counts: dict[str, int] = {}
     for n, k in named_things(text):
-        if k in _TOWNS:
+        if k in TOWNS:
             counts[n] = counts.get(n, 0) + 1
     mine = counts.pop(name, 0)
     return mine > 0 and mine > max(counts.values(), default=0)

@@ -294,23 +294,21 @@ _PER_BEFORE = re.compile(rf"每\s*(\d+(?:\.\d+)?)?\s*({_WEIGHT})[^\d，,；;。]
 _PER_AFTER = re.compile(rf"\s*(?:/|每)\s*({_WEIGHT})")
 
 
-def per_weight(text: str, it: Item) -> float | None:
-    """The weight in 斤 a price is for (每50公斤142元 -> 100.0; 3.5元/公斤 -> 2.0), or None."""
-    if m := _PER_BEFORE.search(text[max(0, it.start - 12) : it.start]):
-        return float(m.group(1) or 1) * _WEIGHT_JIN[m.group(2)]
+def _per(text: str, it: Item) -> tuple[float, str] | None:
+    """(the weight in 斤 a price is for, the price as printed with it): 每50公斤142元 -> (100.0,
+    每50公斤142元), 3.5元/公斤 -> (2.0, 3.5元/公斤); None for a price per nothing."""
+    lo = max(0, it.start - 12)
+    if m := _PER_BEFORE.search(text[lo : it.start]):
+        return float(m.group(1) or 1) * _WEIGHT_JIN[m.group(2)], text[lo + m.start() : it.end]
     if m := _PER_AFTER.match(text, it.end):
-        return _WEIGHT_JIN[m.group(1)]
+        return _WEIGHT_JIN[m.group(1)], text[it.start : m.end()]
     return None
 
 
 def as_priced(text: str, it: Item) -> str:
     """The price with the weight it is for, as printed (每50公斤142元, 3.4元/公斤)."""
-    lo = max(0, it.start - 12)
-    if m := _PER_BEFORE.search(text[lo : it.start]):
-        return text[lo + m.start() : it.end]
-    if m := _PER_AFTER.match(text, it.end):
-        return text[it.start : m.end()]
-    return it.text
+    per = _per(text, it)
+    return per[1] if per else it.text
 
 
 def same_rate(ct: str, c: Item, ut: str, u: Item) -> bool | None:
@@ -318,9 +316,9 @@ def same_rate(ct: str, c: Item, ut: str, u: Item) -> bool | None:
     written place of the claim's; None unless both are prices per a weight."""
     if not (c.kind == u.kind == "qty:元" and c.value and u.value):
         return None
-    ours, theirs = per_weight(ct, c), per_weight(ut, u)
-    if ours is None or theirs is None or ours == theirs:
+    ours, theirs = _per(ct, c), _per(ut, u)
+    if ours is None or theirs is None or ours[0] == theirs[0]:
         return None  # one weight: the figures compare as they are
-    rate = u.value / theirs * ours
+    rate = u.value / theirs[0] * ours[0]
     step = _step(c.text.rstrip("元"), 1.0)
     return abs(rate - c.value) <= step / 2 + 1e-9
