@@ -23,13 +23,13 @@ import re
 from ._bindings import other_sibling
 from ._evidence import Evidence, _say
 from ._facts import TimeExpr, detect_language, find_times
+from ._figure_roles import is_base
 from ._figure_times import ANOTHER_TIME, PLAN_WORDS, framing_year, planned, target_time
 from ._frames import STARTS_AFTER
 from ._instructions import is_instruction
 from ._names import COUNTRIES, TITLE_PATTERN
 from ._normalize import cn_number, normalise
 from ._ranks import other_rank, unranked_in_ranking
-from ._slots import is_base
 from ._subjects import subject_gaps
 from ._values import consistent, dated_times, items
 

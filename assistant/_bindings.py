@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 
 from . import _facts as facts
+from ._figure_roles import is_base
 from ._names import NUMBERED_NAME, numbered_spans
 from ._normalize import cn_number, normalise
-from ._slots import is_base
 from ._subjects import TOWNS, named_things, tagged
 
 _NUM = r"[一二三四五六七八九十两\d]+"

@@ -29,7 +29,7 @@ from ._evidence_units import EvidenceUnit, units_of
 from ._facts import detect_language
 from ._figure_times import done_but_planned, plan_only
 from ._normalize import as_written, normalise
-from ._ranks import place_swap, rank_swap, scope_swap, unprinted_record
+from ._ranks import place_swap, rank_swap, record_holder_swap, scope_swap, unprinted_record
 from ._search import Filters, Searcher, clean_query
 from ._slots import coverage, mask, terms
 from ._speakers import other_speaker, said_by, speaker
@@ -139,6 +139,12 @@ def judge_fact(
     told = max(story.values(), default=0.0) >= STORY_COVERAGE  # some article tells the claim's story
     for score, cov, u in looked:
         o = ground.align(fact, u.evidence)
+        ranked = rank_swap(fact, u.text, claim) if o.verdict == "supported" else None
+        if ranked and ranked[1] and coverage(weighted, normalise(u.with_context)) >= MIN_COVERAGE:
+            # 新埭镇位列平湖各镇街道第一 over 新埭镇新增2.1万千瓦，排名第二: a place compared is a
+            # comparison, however few of the claim's words the span's own clause repeats
+            o.verdict = "contradicted"
+            o.diffs.append(_say(zh, "diff", c=ranked[0], a=ranked[1]))
         if o.verdict == "supported" and not o.checkable and cov < SUPPORT_COVERAGE:
             o.verdict = "not_found"
             o.missing.append("")  # nothing to compare, and too little of the wording
@@ -178,6 +184,10 @@ def judge_fact(
             # 职专代表队获得亚军 over …职专代表队夺得冠军，当湖高级中学代表队获得亚军: the 亚军 is another's
             o.verdict = "contradicted"
             o.diffs.append(_say(zh, "diff", c=swap[1], a=swap[2]))
+        if o.verdict == "supported" and (held := record_holder_swap(fact, u.text)):
+            # 招收学员最多的是新仓分校 over 其中乍浦分校人数最多: the record is another place's
+            o.verdict = "contradicted"
+            o.diffs.append(_say(zh, "diff", c=held[0], a=held[1]))
         if o.verdict == "supported" and one_story and (record := unprinted_record(fact, u.with_context)):
             # 平湖首个入选浙江省…优秀案例 over …入选…第二批…优秀案例: a record the report does not claim
             o.verdict = "not_found"
@@ -190,7 +200,7 @@ def judge_fact(
                 if zh
                 else f"the report says {scoped[1]}, not {scoped[0]}"
             )
-        if o.verdict == "supported" and (ranked := rank_swap(fact, u.text)):
+        if o.verdict == "supported" and ranked:
             # 乍浦镇…排名第三 over …乍浦镇本届获得22枚金牌，排名第四: the figure agrees, the place not
             if ranked[1]:
                 o.verdict = "contradicted"

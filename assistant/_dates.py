@@ -12,7 +12,8 @@ plus 0.67 s for its first call, prints a banner to stdout on import (it would co
 in this module; tests/test_dates.py pins each one.
 
 Rules (the article's date is day D):
-- 今天/今日 D, 昨天/昨日 D-1, 前天 D-2, 大前天 D-3, 明天/明日 D+1, 后天 D+2, 大后天 D+3;
+- 今天/今日/今晚 D, 昨天/昨日/昨晚 D-1, 前天/前晚 D-2, 大前天 D-3, 明天/明日/明晚 D+1, 后天 D+2,
+  大后天 D+3;
 - 周五/星期五/礼拜五: that day of D's week (weeks run Monday to Sunday, 周日/周天 = Sunday);
   上周五 the week before, 上上周五 two weeks before, 下周五 / 下下周五 after, 本周/这周 = D's week;
 - 2024年5月20日: as written; 5月20日 / 五月二十日 (also 号): the year that puts it nearest D;
@@ -36,10 +37,16 @@ _DAY_WORDS = {
     "前天": -2,
     "昨天": -1,
     "昨日": -1,
+    "昨晚": -1,  # 昨天晚上
+    "昨夜": -1,
+    "前晚": -2,
     "今天": 0,
     "今日": 0,
+    "今晚": 0,
+    "今夜": 0,
     "明天": 1,
     "明日": 1,
+    "明晚": 1,
     "后天": 2,
     "大后天": 3,
 }
@@ -75,7 +82,7 @@ _PATTERN = re.compile(
         (?:第?(?P<quarter>[一二三四1-4])季度|(?P<half>上半年|下半年)|(?P<pmonth>{_NUM})月份?(?![日号\d]))?)
     | (?P<monthword>上个月|上月|本月|这个月|下个月|下月)
     | (?<![\d年第近每个〇零一二三四五六七八九十])(?P<monthonly>{_NUM})月份?(?![日号\d底初中])
-    | (?P<word>大前天|前天|昨天|昨日|今天|今日(?!头条)|明天|明日|大后天|后天)
+    | (?P<word>大前天|前天|昨天|昨日|昨晚|昨夜|前晚|今天|今日(?!头条)|今晚|今夜|明天|明日|明晚|大后天|后天)
     | (?<![\d月年第近每连续数几个〇零一二三四五六七八九十])(?P<dayonly>{_NUM})
         (?:日|号(?![楼线路院门桥机台厅室库馆场]|航班|地块|标段|窗口|车间|厂房|泊位))  # 5号楼 names a building
         (?!内|以内|之内|以来|来|后|前|左右|间)

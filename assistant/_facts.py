@@ -72,7 +72,7 @@ UNITS = (
     "件 场 期 "
     "株 棵 只 头 套 份 张 本 支 处 间 栋 幢 层 号 元钱 起 例 万人次 人次 元/斤 小区 镇 村 社区 "
     "美元 欧元 英镑 日元 港元 摄氏度 公斤 千克 兆瓦 "
-    "册 部 艘 架 匹 箱 袋 瓶 桶 颗 枚 盏 根 块 笔 幅 立方米 千瓦 标箱"
+    "册 部 艘 架 匹 箱 袋 瓶 桶 颗 枚 盏 根 块 笔 幅 立方米 千瓦 标箱 班次 班"
 ).split()
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # 1,313,851: thousands separators, as RGB and wire copy print them.
@@ -179,15 +179,20 @@ def find_quantities(text: str) -> list[Quantity]:
 # ------------------------------------------------------------------ dates and times
 
 _N = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+# A run of months (1至9月, 1-9月, 1月至9月): one period, not its last month.
+MONTH_RANGE = rf"(?P<m1>{_N})(?:月份?)?[至到\-—~～](?P<m2>{_N})月份?(?![\d日号])"
+_RUN = MONTH_RANGE.replace("?P<m1>", "?:").replace("?P<m2>", "?:")  # its groups unnamed in _TIME
 _TIME = re.compile(
-    r"(?P<year>\d{4}年|[今去明前]年)?"
+    rf"(?P<ryear>\d{{4}}年|[今去明前]年)?(?P<run>{_RUN})"
+    r"|(?P<year>\d{4}年|[今去明前]年)?"
     rf"(?P<month>{_N}月)(?:份)?(?P<day>{_N}[日号])?"
     r"(?P<part>上旬|中旬|下旬|初|底|末|中)?"
     r"(?P<tod>上午|下午|晚上|早晨|凌晨|中午|傍晚)?"
     r"|(?P<rel>今天|明天|昨天|前天|后天|今日|明日|昨日|当天|当日|近日|日前|连日来)"
     r"(?P<tod2>上午|下午|晚上|早晨|凌晨|中午|傍晚|白天)?"
-    r"|(?P<yearonly>\d{4}年|今年|去年|明年|前年)(?P<span>一季度|二季度|三季度|四季度|上半年|下半年|年初|年底|年末)?"
-    r"|(?P<quarter>(?:第?[一二三四1-4])季度|上半年|下半年)"
+    r"|(?P<night>昨晚|今晚|明晚|前晚|当晚|昨夜|今夜)"  # 昨晚 = 昨天晚上
+    r"|(?P<yearonly>\d{4}年|今年|去年|明年|前年)(?P<span>前[一二两三]季度|一季度|二季度|三季度|四季度|上半年|下半年|年初|年底|年末)?"
+    r"|(?P<quarter>前[一二两三]季度|(?:第?[一二三四1-4])季度|上半年|下半年)"
     r"|(?P<freq>每(?:个)?(?:季度|月|周|年|天|日))"
 )
 _REL_DAY = {
@@ -202,6 +207,7 @@ _REL_DAY = {
     "前天": -2,
     "后天": 2,
 }
+_NIGHT = {"昨晚": -1, "昨夜": -1, "今晚": 0, "今夜": 0, "当晚": 0, "明晚": 1, "前晚": -2}
 _REL_YEAR = {"今年": 0, "去年": -1, "明年": 1, "前年": -2}
 
 
@@ -247,7 +253,9 @@ def find_times(text: str) -> list[TimeExpr]:
         year = year_offset = month = day = day_offset = None
         part = ""
         freq = False
-        y = g["year"] or g["yearonly"]
+        if g["run"]:  # 今年1至9月: the year, and the period as its part (no month of its own)
+            part = period_name(g["run"])
+        y = g["year"] or g["yearonly"] or g["ryear"]
         if y:
             if y in _REL_YEAR:
                 year_offset = _REL_YEAR[y]
@@ -261,7 +269,9 @@ def find_times(text: str) -> list[TimeExpr]:
                 day = _small(g["day"])
         if g["rel"]:
             day_offset = _REL_DAY.get(g["rel"])
-        part = g["part"] or g["tod"] or g["tod2"] or g["span"] or g["quarter"] or ""
+        if g["night"]:
+            day_offset, part = _NIGHT[g["night"]], "晚上"
+        part = part or g["part"] or g["tod"] or g["tod2"] or g["span"] or g["quarter"] or ""
         if g["freq"]:
             freq, part = True, g["freq"][1:].lstrip("个")
         out.append(
@@ -335,7 +345,25 @@ QUESTION_WORDS = set(
     "情况 方面 什么样 怎样的 多 大 "
     "第几 几位 几所 几家 几条 几次 一次 多久 多远 多大".split()
 )
-BATCH_MARKER = re.compile(rf"首批|第[{CN_NUM_CHARS}\d]+批|[一二三四1-4]季度|上半年|下半年")
+BATCH_MARKER = re.compile(
+    rf"首批|第[{CN_NUM_CHARS}\d]+批|前[一二两三]季度|[一二三四1-4]季度|上半年|下半年|{MONTH_RANGE}"
+)
+_PERIODS = {
+    (1, 3): "一季度", (4, 6): "二季度", (7, 9): "三季度", (10, 12): "四季度",
+    (1, 6): "上半年", (7, 12): "下半年", (1, 9): "前三季度", (1, 12): "全年",
+}  # fmt: skip
+_FIRST_QUARTERS = {"前一季度": "一季度", "前两季度": "上半年", "前二季度": "上半年", "前三季度": "前三季度"}
+
+
+def period_name(marker: str) -> str:
+    """One name for one period however it is printed: 1至9月 and 前三季度 are 前三季度, 1-6月 is
+    上半年, 1季度 is 一季度; a batch (首批) or another run of months (3至5月) as printed."""
+    if m := re.fullmatch(MONTH_RANGE, marker):
+        first, last = _small(m.group("m1")), _small(m.group("m2"))
+        return _PERIODS.get((first or 0, last or 0), f"{first}-{last}月")
+    if marker in _FIRST_QUARTERS:
+        return _FIRST_QUARTERS[marker]
+    return re.sub(r"^第?([1-4])季度$", lambda q: "一二三四"[int(q.group(1)) - 1] + "季度", marker)
 
 
 def content_terms(text: str) -> list[str]:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 
-from . import _slots as slots
 from ._evidence import Evidence
 from ._facts import find_times
 from ._fenbie import _clause_before
+from ._figure_roles import is_base
 from ._normalize import normalise
 from ._values import Item
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿]*")  # with its magnitude: 1.14亿 is not 1.14万
-PLAN_WORDS = r"将|计划|预计|目标|力争|有望|拟|预期"  # a figure or a time said of a plan, not of a result
+# a figure or a time said of a plan or a demand (要求…6月底前完工), not of a result
+PLAN_WORDS = r"将|计划|预计|目标|力争|有望|拟|预期|要求"
 _PLAN = re.compile(PLAN_WORDS)
 
 
@@ -147,7 +148,7 @@ def framing_year(ev: Evidence) -> int | None:
     own = report_year(ev)
     years = {own} if own is not None else set()
     for t in find_times(whole):
-        if t.frequency or slots.is_base(whole, t.start):
+        if t.frequency or is_base(whole, t.start):
             continue
         if (t.year_offset is not None and t.year is None) or _SINCE.match(whole, t.end):
             return None  # 今年 undated; 自2022年以来 starts a period: neither says the span's year

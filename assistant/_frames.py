@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 
-from ._facts import BATCH_MARKER, find_directions, find_times
+from ._facts import BATCH_MARKER, find_directions, find_times, period_name
 from ._values import Item
 
 
 def frame_differs(claim_text: str, unit_text: str) -> str | None:
-    """首批 vs 第二批, 一季度 vs 二季度: the article speaks of another batch or period."""
-    ours = {m.group(0) for m in BATCH_MARKER.finditer(claim_text)}
-    theirs = {m.group(0) for m in BATCH_MARKER.finditer(unit_text)}
+    """首批 vs 第二批, 一季度 vs 二季度: the article speaks of another batch or period (1至9月 and
+    前三季度 are one period)."""
+    ours = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(claim_text)}
+    theirs = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(unit_text)}
     if not ours or not theirs or ours & theirs:
         return None
 
@@ -26,6 +27,21 @@ def frame_differs(claim_text: str, unit_text: str) -> str | None:
         others = [t for t in theirs if family(t) == family(o)]
         if others:
             return f"the archive speaks of {others[0]}, not {o}"
+    return None
+
+
+_THIS_TIME = re.compile(r"本届|今年|本次|本年度|本季")
+_LAST_TIME = re.compile(r"去年|上届|上一届|往年|上年")
+
+
+def last_time(claim_text: str, unit_text: str) -> str | None:
+    """A claim of this time (本届…共接待游客25万人次) over a sentence that opens with another
+    (去年文化节期间，共接待游客21.6万人次): the sentence is about that time."""
+    opening = _LAST_TIME.match(unit_text.lstrip(' “"'))
+    if _THIS_TIME.search(unit_text):
+        return None  # 去年排名第一的曹桥街道今年得分90.1分: the sentence is this year's too
+    if opening and _THIS_TIME.search(claim_text) and not _LAST_TIME.search(claim_text):
+        return f"the archive's sentence is about {opening.group(0)}"
     return None
 
 

@@ -31,7 +31,7 @@ from . import _frames as frames
 from . import _slots as slots
 from ._bindings import _bound_place
 from ._evidence import Alignment, Evidence, _say
-from ._facts import detect_language, find_directions
+from ._facts import BATCH_MARKER, detect_language, find_directions, period_name
 
 # _CLAUSE_MARK, _clause_before and _DIGITS are plain text helpers the 分别 rules share with
 # the value rules here.
@@ -45,6 +45,7 @@ from ._fenbie import (
     _view,
     fenbie_views,
 )
+from ._figure_roles import dates_event, event_of, is_base
 from ._figure_times import (
     _MONTH_RANGE,
     _NUMBER,
@@ -58,6 +59,7 @@ from ._figure_times import (
     target_time,
 )
 from ._firm_roles import firm_check
+from ._from_to import from_to_view
 from ._instructions import is_instruction
 from ._names import NUMBERED_NAME
 from ._normalize import as_written, normalise
@@ -301,10 +303,12 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     ct = normalise(fact)
     if "分别" in ct and (both := _align_fenbie(ct, normalise(ev.text), ev)) is not None:
         return both
-    ut = _view(ct, normalise(ev.text))
+    ut = from_to_view(ct, _view(ct, normalise(ev.text)))
     c_items, u_items = items(ct), items(ut, ev.date)
     out = Alignment("supported")
-    frame = frames.frame_differs(ct, ut) or frames.other_year(ct, c_items, u_items)
+    frame = (
+        frames.frame_differs(ct, ut) or frames.other_year(ct, c_items, u_items) or frames.last_time(ct, ut)
+    )
     if frame:
         out.other_subject.append(_localise_frame(frame, zh))
         out.verdict = "not_found"
@@ -343,11 +347,17 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         if not past
         and (not u.kind.startswith("qty:") or u.kind == "qty:期")  # 二期 is read as a count of 期
         and not target_time(context, u.start, u.end)
-        and not slots.is_base(context, u.start)  # 比去年增加1800亩: the year compared with frames nothing
+        and not is_base(context, u.start)  # 比去年增加1800亩: the year compared with frames nothing
     ]
     for c in c_items:
+        # 于今年11月启动: only a date of some start in the sentence before frames it (not 截至11月底)
+        event = c.kind in ("date", "day") and dates_event(ct, c)
         if c.text in out.missing and any(
-            f.kind == c.kind and consistent(c, f) and not _coarser(f, c) for f in framing
+            f.kind == c.kind
+            and consistent(c, f)
+            and not _coarser(f, c)
+            and not (event and event_of(context, f, 16) is None)
+            for f in framing
         ):
             out.missing.remove(c.text)
             out.agrees.append(c.text)
@@ -376,7 +386,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         u.kind in ("year", "date")
         and u.time is not None
         and u.time.year is not None
-        and not slots.is_base(ut, u.start)
+        and not is_base(ut, u.start)
         for u in u_items
     )
     if other and out.diffs and dated is not None and not own_time:
@@ -399,6 +409,14 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     named |= {m.group(1) for m in _NAME_NUMBER.finditer(masked) if m.group(0) in context}
     # ...and the first month of a range the span or its context prints (今年1至9月, its 1)
     named |= {m.group(1) for m in _MONTH_RANGE.finditer(ct) if m.group(0) in context or m.group(0) in ut}
+    # ...or that period under another name (1至9月 for 前三季度)
+    periods = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(f"{context}\n{ut}")}
+    named |= {
+        d
+        for m in BATCH_MARKER.finditer(ct)
+        if period_name(m.group(0)) in periods
+        for d in _NUMBER.findall(m.group(0))
+    }
     for number in _NUMBER.findall(masked):
         if number not in _NUMBER.findall(ut) and number not in named:
             out.missing.append(number)  # a figure with a unit we do not parse (50万册): it must be printed
@@ -416,4 +434,7 @@ def _localise_frame(frame: str, zh: bool) -> str:
     m = re.match(r"the archive's sentence is about (.*), not (.*)", frame)
     if m:
         return f"报道的句子说的是{m.group(1)}，不是{m.group(2)}"
+    m = re.match(r"the archive's sentence is about (.*)", frame)
+    if m:
+        return f"报道的句子说的是{m.group(1)}的情况"
     return frame

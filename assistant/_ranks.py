@@ -77,7 +77,10 @@ def _placed(question: str) -> str:
 
 # A place in a ranking (排第一, 位列第二, 居全市首位): 第一批 or 第一次 is none.
 _RANKED = re.compile(
-    r"(?:排|位列|位居|名列|排名|居)(?:全[市省国县区镇]|行业|街道)?(?:第([一二三四五六七八九十\d]+)(?![批次期届])|(首位))"
+    r"(?:排|位列|位居|名列|排名|居)"
+    # the field ranked in: 全市, 行业, 平湖各镇街道, 嘉兴各县市区
+    r"(?:全[市省国县区镇]|行业|街道|[\u4e00-\u9fff]{1,8}?(?:镇街道|街道|各镇|县市区|县\(市、区\)|县市|城市|地区|同类))?"
+    r"(?:第([一二三四五六七八九十\d]+)(?![批次期届])|(首位))"
 )
 
 
@@ -180,7 +183,7 @@ def _comparable(a: str, b: str) -> bool:
     return a == b or "rank" in (a, b) or {a, b} <= {"title", "medal"}
 
 
-def rank_swap(claim: str, span: str) -> tuple[str, str] | None:
+def rank_swap(claim: str, span: str, whole: str = "") -> tuple[str, str] | None:
     """(claimed, printed) when a claim gives its subject a place in a ranking or a contest
     (乍浦镇…排名第三; 朱国良获得…冠军; 陆建明…获得银奖) that the span does not: it places the
     subject otherwise (…排名第四; …获得第三名; …获得金奖), printed is that place; or it places no
@@ -189,7 +192,15 @@ def rank_swap(claim: str, span: str) -> tuple[str, str] | None:
     subject; a claim of another time, 上届).
 
     The subject is the claim's first name the span prints; its place is the first one printed
-    after it, of the claim's family (一等奖 for 二等奖) if there is one."""
+    after it, of the claim's family (一等奖 for 二等奖) if there is one. `whole`: the claim a part
+    was split from (当湖街道犬只登记办证1386张，位列全市第二), read when the part names no subject."""
+    got = _rank_swap(claim, span)
+    if got is None and whole and whole != claim and len(_placings(normalise(claim))) == 1:
+        return _rank_swap(whole, span)
+    return got
+
+
+def _rank_swap(claim: str, span: str) -> tuple[str, str] | None:
     c = normalise(claim)
     claimed = {(r, fam): said for _, said, r, fam in _placings(c)}
     if len(claimed) != 1 or _EARLIER.search(c):
@@ -223,21 +234,68 @@ def rank_swap(claim: str, span: str) -> tuple[str, str] | None:
     return None
 
 
-# A record within a scope (嘉兴市唯一, 全省首个, 全国最大): another scope's record is another record.
+# A record within a scope (嘉兴市唯一, 全省首个, 全国最大, 平湖单体规模最大): another scope's record
+# is another record. A few words of measure may stand between the scope and the record word.
 _SCOPED = re.compile(
-    r"(?P<scope>全国|全省|全市|[\u4e00-\u9fff]{2,4}?[省市县区镇])(?:内)?(?:的)?"
+    r"(?P<scope>全国|全省|全市|我市|本市|[\u4e00-\u9fff]{2,4}?[省市县区镇]|平湖|嘉兴|浙江|长三角)(?:范围)?(?:内)?(?:的)?"
+    r"(?P<mid>[\u4e00-\u9fff]{0,6}?)"
     r"(?P<word>唯一|首个|首家|首座|第一个|最大|最高|最多|最早)"
 )
+# The paper's own city, however a report names it (我市 of 嘉兴日报·平湖版 is 平湖).
+_OWN_CITY = {"全市", "我市", "本市", "平湖", "平湖市"}
+
+
+def _scope(m: re.Match[str]) -> str:
+    """The place a scope names, without the words a lazy match took before it (项目是全市 → 全市)."""
+    return re.sub(r"^.*[是的为在于前]", "", m.group("scope"))
+
+
+def _from_scope(m: re.Match[str]) -> str:
+    """The record as printed from its scope on (嘉兴市单体规模最大)."""
+    return m.group(0)[m.group(0).index(_scope(m)) :]
+
+
+def _same_scope(a: str, b: str) -> bool:
+    if a == b or (a in _OWN_CITY and b in _OWN_CITY):
+        return True
+    # 嘉兴 = 嘉兴市, 浙江 = 浙江省: a suffix does not make another place
+    return a.rstrip("省市县区") == b.rstrip("省市县区") and len(a.rstrip("省市县区")) >= 2
+
+
+# The field a ranking ranks in (在嘉兴全市基层法院中位列第二, 居嘉兴各县(市、区)首位) and the place
+# that bounds it (嘉兴): named places before the generic 某某市 so 嘉兴全市 is 嘉兴's.
+_FIELD = re.compile(
+    r"在(?P<a>[^，,。；;在]{2,16}?)中?(?=位列|位居|名列|排名|排在)"
+    r"|(?:位列|位居|名列|排名|排在|居)(?P<b>[^，,。；;第首]{2,12}?)(?=第|首位)"
+)
+_FIELD_SCOPE = re.compile(r"全国|全省|全市|我市|本市|平湖|嘉兴|浙江|长三角|[\u4e00-\u9fff]{2,3}?[省市]")
+
+
+def _fields(text: str) -> list[tuple[str, str]]:
+    """(field, its bounding place) of each ranking in `text` that names one."""
+    out = []
+    for m in _FIELD.finditer(text):
+        field = m.group("a") or m.group("b")
+        if scope := _FIELD_SCOPE.search(field):
+            out.append((field, scope.group(0)))
+    return out
 
 
 def scope_swap(claim: str, span: str) -> tuple[str, str] | None:
-    """(claimed, printed) when the claim gives a record a scope (浙江省唯一入选的助老类项目) and the
-    span prints that record only for another scope (是嘉兴市唯一入选的助老类项目); else None."""
+    """(claimed, printed) when the claim gives a record a scope (浙江省唯一入选的助老类项目, 嘉兴市单体
+    规模最大) and the span prints that record only for another scope (是嘉兴市唯一入选的助老类项目,
+    是目前平湖单体规模最大的), or ranks in a field bounded by another place (在全省基层法院中位列
+    第二 over 在嘉兴全市基层法院中位列第二); else None."""
     c, u = normalise(claim), normalise(span)
     for m in _SCOPED.finditer(c):
         theirs = [x for x in _SCOPED.finditer(u) if x.group("word") == m.group("word")]
-        if theirs and not any(x.group("scope") == m.group("scope") for x in theirs):
-            return m.group(0), theirs[0].group(0)
+        if theirs and not any(_same_scope(_scope(x), _scope(m)) for x in theirs):
+            return _from_scope(m), _from_scope(theirs[0])
+    # a ranking's field (在全省基层法院中位列第二 over 在嘉兴全市基层法院中位列第二)
+    ranked = _fields(u)
+    for field, scope in _fields(c):
+        if ranked and not any(_same_scope(scope, theirs) for _, theirs in ranked):
+            return field, ranked[0][0]
     return None
 
 
@@ -255,4 +313,44 @@ def unprinted_record(claim: str, around: str) -> str | None:
     for m in _RECORD.finditer(c):
         if m.group(0) not in u and not (first and m.group(0).startswith("最")):
             return m.group(0)
+    return None
+
+
+# A record and who holds it: …最多的是新仓分校 / 其中乍浦分校人数最多 / 乍浦镇增幅最大.
+_SUPERLATIVE = r"最多|最高|最大|最少|最低|最小|最早|最长|最快"
+_HOLDER_AFTER = re.compile(rf"(?P<w>{_SUPERLATIVE})的(?:是|为|要数|当属|属)(?P<h>[^，,。；;]{{2,12}})")
+_HOLDER_KIND = re.compile(
+    r"(?:分校|市场|街道|社区|镇|村|公司|小学|中学|学校|医院|合作社|代表队|分局|景区|园区)$"
+)
+
+
+def _claimed_holders(claim: str) -> list[tuple[str, str]]:
+    """(record word, holder) a claim names: 最多的是新仓分校 → (最多, 新仓分校); 乍浦镇增幅最大 →
+    (最大, 乍浦镇) when a town or other named place is the clause's last name."""
+    out = [(m.group("w"), m.group("h")) for m in _HOLDER_AFTER.finditer(claim)]
+    for m in re.finditer(_SUPERLATIVE, claim):
+        clause = re.split(r"[，,。；;]", claim[: m.start()])[-1]
+        named = [n for n, _ in named_things(clause)]
+        if not any(w == m.group(0) for w, _ in out) and named:
+            out.append((m.group(0), max(named, key=clause.rfind)))
+    return out
+
+
+def record_holder_swap(claim: str, span: str) -> tuple[str, str] | None:
+    """(claimed, printed) when the claim gives a record to one place (本学期招收学员最多的是新仓分校)
+    and the span's clause of that record names another of the same kind (其中乍浦分校人数最多),
+    not the claim's; else None."""
+    c, u = normalise(claim), normalise(span)
+    for word, held in _claimed_holders(c):
+        kind = _HOLDER_KIND.search(held)
+        if kind is None:
+            continue
+        short = held[: kind.start()]  # 乍浦 of 乍浦分校, 新埭 of 新埭镇
+        for m in re.finditer(word, u):
+            after = _HOLDER_AFTER.match(u, m.start())
+            clause = after.group("h") if after else re.split(r"[，,。；;]", u[: m.start()])[-1]
+            if held in clause or (len(short) >= 2 and short in clause):
+                return None  # the span gives the record to the claim's place
+            if kind.group(0) in clause:
+                return held, clause
     return None

@@ -10,10 +10,12 @@ whether a sentence is about a fact at all. Inputs are `_normalize.normalise`d te
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import re
 
 from ._facts import _DIRECTIONS, content_terms, find_directions
+from ._figure_roles import compared_thing, dates_event, event_of, is_base, is_change, starts_something
 from ._names import FOREIGN_NAME, SURNAMES, find_people, numbered_spans
 from ._values import Item, consistent
 
@@ -57,7 +59,7 @@ def coverage(weighted: list[tuple[str, float]], text: str) -> float:
         return 0.0
     got = 0.0
     for t, w in weighted:
-        if t in text:
+        if t in text or any(a in text for a in _rivals(t)):  # 下降 is said of what 增长 is said of
             got += w
         elif len(t) >= 3:  # a longer word partly there (总投资 / 投资) counts for a little
             bigrams = [t[i : i + 2] for i in range(len(t) - 1)]
@@ -112,6 +114,8 @@ def _counted(text: str, it: Item) -> str:
     words = [w for w in jieba.lcut(after) if w.strip() and not re.fullmatch(r"[\W\d]+", w)]
     if words and words[0] in _PREPOSITIONS:
         return ""  # 94.2分在考核中排名第二: a phrase of where or how follows, no thing counted
+    if words and (find_directions(words[0]) or re.match(r"[降升增减]", words[0])):
+        return ""  # 38起降到了22起, 38起减少16起: a change follows, no thing counted
     words = [w for w in words if w not in _LABEL_SKIP]
     return words[0] if words else ""
 
@@ -139,17 +143,41 @@ def _other_thing(a: str, b: str) -> bool:
     return bool(a and b) and a not in b and b not in a
 
 
-def _antonyms(word: str) -> set[str]:
+_RANK_VERBS = frozenset({"位列", "位居", "名列", "排名", "排在", "居"})
+_RANK_PLACES = frozenset(["首位", "榜首"] + [f"第{n}" for n in "一二三四五六七八九十"])
+
+
+def _rivals(word: str) -> frozenset[str]:
+    """Words printed where `word` would be said of the same thing: 下降 for 增长, 排名 for 位列,
+    第三 for 第一 (a place in a ranking); none for other words."""
+    if word in _RANK_VERBS:
+        return _RANK_VERBS
+    if word in _RANK_PLACES:
+        return _RANK_PLACES
+    return _antonyms(word)
+
+
+@functools.lru_cache(maxsize=4096)
+def _antonyms(word: str) -> frozenset[str]:
+    """The direction words of the same axis as `word` (增长 → 下降, 减少…), or none."""
     ds = find_directions(word)
     if not ds:
-        return set()
+        return frozenset()
     d = ds[0]
-    return {w for w, (axis, sign) in _DIRECTIONS.items() if axis == d.axis}
+    return frozenset(w for w, (axis, sign) in _DIRECTIONS.items() if axis == d.axis)
 
 
 def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | None:
     """The article's number in the same slot as the claim's: same kind, then the one whose
-    label the claim repeats (沿海), then the nearest shared words, then the same value."""
+    label the claim repeats (沿海), then the nearest shared words, then the same value. A date
+    of an event (于今年11月启动) has no slot in a sentence that starts nothing (…准确率提升至今年
+    11月的93%)."""
+    if c.kind in ("date", "day") and dates_event(claim_text, c) and not starts_something(unit_text):
+        return None
+    return _slot(claim_text, c, unit_text, cands)
+
+
+def _slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | None:
     same = [u for u in cands if u.kind == c.kind]
     if c.kind == "year":  # 2022年 in the claim is also the year of 2022年6月1日
         same += [u for u in cands if u.kind == "date" and u.time and u.time.year]
@@ -186,7 +214,7 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
             or any(a in claim_text for a in _antonyms(word))
         )
 
-    def score(u: Item) -> tuple[int, int, int, int, int, int, int]:
+    def score(u: Item) -> tuple[int, ...]:
         # The words printed either side of the number (沿海24℃, 12人死亡): one the claim
         # repeats marks its slot; words the claim lacks (内陆26℃) mark another slot.
         words = [w for w in (_label(unit_text, u), _counted(unit_text, u)) if w]
@@ -210,8 +238,11 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
         # 广陈甜瓜的客单价为86元，高于新仓芦笋的64元: the figure after 高于新仓芦笋的 is 新仓芦笋's
         thing = compared_thing(unit_text, u.start)
         compared = 1 if thing is None else 2 if thing in claim_text else 0
+        # 活动于10月15日启动 over 自10月15日…活动启动以来，截至11月15日: the date of the claim's event
+        event = int(our_event is None or event_of(unit_text, u, 16) == our_event)
         return (
             own,
+            event,
             compared,
             role,
             int(hit or not words),
@@ -278,38 +309,14 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
         # wording is the verb's; the claim's 硕士研究生 has a rival (本科毕业生) in that clause
         qualified = None
 
-    from ._bindings import bound_sibling  # _bindings reads is_base from here
+    from ._bindings import bound_sibling  # _bindings reads _subjects, which reads this module
 
     numbered = numbered_spans(unit_text)
 
     claim_base = is_base(claim_text, c.start)
+    our_event = event_of(claim_text, c, 6) if c.kind in ("date", "day") else None
     ours_stage = set(_STAGE.findall(re.split(r"[,，;；:：。]", claim_text[: c.start])[-1]))
     return max(same, key=score)
-
-
-_BASE = re.compile(r"(?:比|较|相比|对比|同比|比起)$")
-_BASE_OF = re.compile(r"(?:比|较)[^，,；;。\d比较]{1,6}的$")  # 比上届的251人, 比去年同期的2.05亿件
-_COMPARED_THING = re.compile(
-    r"(?:高于|低于|多于|少于|超过|不及|不如|优于|快于|慢于)([\u4e00-\u9fff]{2,10}?)的?$"
-)
-
-
-def compared_thing(text: str, start: int) -> str | None:
-    """The thing a figure at `start` is printed for after a comparison (高于新仓芦笋的[64元])."""
-    clause = re.split(r"[,，;；:：。]", text[max(0, start - 16) : start])[-1]
-    m = _COMPARED_THING.search(clause)
-    return m.group(1) if m else None
-
-
-_CHANGE = re.compile(
-    r"(?:增加|减少|增长|下降|提高|降低|上升|提升|扩大|缩小|增多|回落|下滑|高出|低出|多出|超出|多|少|增|减)"
-    r"了?(?:约|近|超过|逾|达)?$"
-)
-
-
-def is_change(text: str, it: Item) -> bool:
-    """The figure is a change (增加了22人, 多了75人, 减少约3000吨), not a level."""
-    return bool(_CHANGE.search(text[max(0, it.start - 6) : it.start]))
 
 
 def predicate_unsaid(claim_text: str, c: Item, unit_text: str) -> bool:
@@ -318,14 +325,6 @@ def predicate_unsaid(claim_text: str, c: Item, unit_text: str) -> bool:
     after = re.split(r"[，,；;。]", claim_text[c.end :], maxsplit=1)[0]
     words = [w for w, _ in terms(after) if len(w) >= 2]
     return len(words) >= 2 and not any(w in unit_text for w in words)
-
-
-def is_base(text: str, start: int) -> bool:
-    """What starts at `start` is what something is compared with (比[去年], 较[上年同期],
-    比上届的[251人])."""
-    return bool(
-        _BASE.search(text[max(0, start - 2) : start]) or _BASE_OF.search(text[max(0, start - 9) : start])
-    )
 
 
 def same_name(claim_text: str, c: Item, unit_text: str, u: Item) -> bool:

@@ -15,6 +15,8 @@ from ._values import items
 
 _FACT_SPLIT = re.compile(r"(?:[，；;。！？!?]|,(?!\d{3}))+|并且|而且|同时")  # 8,000 is one number
 _AND_SPLIT = re.compile(r"[、和及并]")
+# A clause that only ranks (，位列全市第二 / ，居全市首位) ranks the subject of the clause before.
+_RANK_ONLY = re.compile(r"(?:位列|位居|名列|排名|排在|排|居)(?:全|第|首|榜|[^，,。；;]{0,10}?第)")
 
 
 def split_facts(claim: str) -> list[str]:
@@ -39,8 +41,9 @@ def split_facts(claim: str) -> list[str]:
                     frame = ""  # 6月份，…；相比之下，5月只有2750人: the clause names its own month
                 framed = framed or bool(frame)
                 piece = f"{frame}，{piece}" if frame else piece
-                # A fragment too short to state anything (a name in a list) stays with its neighbour.
-                if parts and len(re.sub(r"[^\w]", "", piece)) < 4:
+                # A fragment too short to state anything (a name in a list) stays with its neighbour,
+                # and so does a place with no subject (当湖街道办证1386张，位列全市第二).
+                if parts and (len(re.sub(r"[^\w]", "", piece)) < 4 or _RANK_ONLY.match(clause)):
                     parts[-1] = parts[-1] + "，" + piece
                 else:
                     parts.append(piece)
@@ -77,7 +80,11 @@ def _split_on_and(clause: str) -> list[str]:
     for c in cuts:
         left, right_end = clause[start:c], (next((x for x in cuts if x > c), len(clause)))
         right = clause[c + 1 : right_end]
-        # Both sides state a value *about something*: 74.5%、22.6%和2.9% is one list, not three facts.
+        # Both sides state a value *about something*: 74.5%、22.6%和2.9% is one list, not three facts,
+        # and 9座四类、五类危桥 one thing of two classes (the same word after each numeral).
+        parallel = re.match(r"[一二三四五六七八九十\d]+(\w)", right)
+        if parallel and left.endswith(parallel.group(1)) and re.search(r"[一二三四五六七八九十\d]\w$", left):
+            continue
         if items(normalise(left)) and items(normalise(right)) and _has_words(right):
             pieces.append(left)
             start = c + 1

@@ -428,6 +428,9 @@ def borrowed_modifiers(text: str, ev: Evidence) -> list[str]:
             and w not in normalise(ev.source)
             and w not in _TIME_NOUNS  # 增长18.9% is 比去年同期's without saying so
             and w in article
+            # 医院还计划… after 市第一人民医院… earlier: a bare 医院 opening a clause (or 该院-like 该医院)
+            # refers back to the one the article named, not to another
+            and not (w + after in article and re.search(rf"(?:^|[，,。；;：:“]|该|本|这家|此){after}", span))
         ):
             out.append(w)
     return out

@@ -66,7 +66,7 @@ from ._ranks import other_rank, place_swap, unranked
 from ._slots import coverage, mask, terms
 from ._split_claim import split_facts
 from ._unprinted import unprinted_english_figure, unprinted_figures
-from ._values import items
+from ._values import Item, items
 from .records import Article, Hit, Passage
 
 if TYPE_CHECKING:
@@ -395,16 +395,32 @@ class Verifier:
         return [Quote(unit)], None
 
 
+def _same_value(x: Item, y: Item) -> bool:
+    """One value written two ways: 2023年6月初 and 6月初 (a year only one of them states), 1.2万人
+    and 12000人; not merely two that could both be true (6月 and 6月初)."""
+    if x.kind != y.kind:
+        return False
+    if x.time is not None and y.time is not None:
+        a, b = x.time, y.time
+        if a.year is not None and b.year is not None and a.year != b.year:
+            return False
+        return (a.month, a.day, a.part) == (b.month, b.day, b.part) and a.month is not None
+    return x.exact and y.exact and x.value == y.value
+
+
 def same_answer(draft_answer: str, question: str, other: str) -> bool | None:
     """Whether another reader's answer says what the model's did: one of its values or names,
     or, when it has none, most of its words beyond the question's (None: nothing to compare)."""
     ours = normalise(MARKER.sub("", draft_answer))
     q = normalise(question)
     theirs = normalise(other)
-    said = [it.text for it in items(ours) if it.text not in q]
-    said += [n for n in subjects.proper_names(ours) if n not in q]
-    if said:
-        return any(x in theirs for x in said)
+    values = [it for it in items(ours) if it.text not in q]
+    names = [n for n in subjects.proper_names(ours) if n not in q]
+    if values or names:
+        printed = items(theirs)
+        return any(n in theirs for n in names) or any(
+            x.text in theirs or any(_same_value(x, y) for y in printed) for x in values
+        )
     asked = {t for t, _ in _terms(question)}
     words = [(t, w) for t, w in _terms(ours) if t not in asked]
     if not words:
