@@ -26,7 +26,7 @@ from ._batch import requests
 from ._bindings import other_sibling, owner_swap, place_rival, value_sibling
 from ._evidence import Alignment, _say
 from ._evidence_units import EvidenceUnit, units_of
-from ._facts import detect_language
+from ._facts import MONTH_RANGE, detect_language
 from ._figure_times import done_but_planned, plan_only
 from ._normalize import as_written, normalise
 from ._ranks import place_swap, rank_swap, record_holder_swap, scope_swap, unprinted_record
@@ -106,7 +106,8 @@ def judge_fact(
     from elsewhere (…总额386.5亿元，同比增长9.7%: the lead's 9.7%, not 跨境电商's 46.5%)."""
     zh = detect_language(claim) != "en"
     nf = normalise(fact)
-    weighted = terms(mask(nf, items(nf)))
+    # a run of months (1至9月) is a period, compared as a frame: none of its characters are words
+    weighted = terms(re.sub(MONTH_RANGE, " ", mask(nf, items(nf))))
     nc, own = normalise(claim), {x for x, _ in weighted}
     context = [(t, w) for t, w in terms(nc) if t not in own]
     # The rest of the claim's words, figures aside (十六家 is printed 16家), for the story rule.

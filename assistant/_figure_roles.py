@@ -30,6 +30,19 @@ def dates_event(text: str, it: Item) -> bool:
     return event_of(text, it, 6) is not None
 
 
+_TALLY = re.compile(r"(?:截至|截止到?)$")
+
+
+def is_cutoff(text: str, it: Item) -> bool:
+    """The date ends a tally (截至11月15日，全市共办理…): it dates no deed (至8月27日结束 does)."""
+    return bool(_TALLY.search(text[max(0, it.start - 4) : it.start]))
+
+
+def dates_deed(text: str, it: Item) -> bool:
+    """The date says when something was or will be done (已于8月上旬发放, 将于12月8日开工)."""
+    return dates_event(text, it) or text[max(0, it.start - 1) : it.start] == "于"
+
+
 _STARTS = re.compile(rf"{EVENT_VERB}|[日月号]起|以来")
 
 

@@ -351,6 +351,7 @@ def record_holder_swap(claim: str, span: str) -> tuple[str, str] | None:
             clause = after.group("h") if after else re.split(r"[，,。；;]", u[: m.start()])[-1]
             if held in clause or (len(short) >= 2 and short in clause):
                 return None  # the span gives the record to the claim's place
-            if kind.group(0) in clause:
-                return held, clause
+            at = clause.rfind(kind.group(0))
+            if at >= 0:  # the printed holder, as long as the claim's (其中乍浦分校人数 → 乍浦分校)
+                return held, clause[max(0, at - len(short)) : at + len(kind.group(0))]
     return None

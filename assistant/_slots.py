@@ -15,7 +15,16 @@ import itertools
 import re
 
 from ._facts import _DIRECTIONS, content_terms, find_directions
-from ._figure_roles import compared_thing, dates_event, event_of, is_base, is_change, starts_something
+from ._figure_roles import (
+    compared_thing,
+    dates_deed,
+    dates_event,
+    event_of,
+    is_base,
+    is_change,
+    is_cutoff,
+    starts_something,
+)
 from ._names import FOREIGN_NAME, SURNAMES, find_people, numbered_spans
 from ._values import Item, consistent
 
@@ -174,6 +183,9 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
     11月的93%)."""
     if c.kind in ("date", "day") and dates_event(claim_text, c) and not starts_something(unit_text):
         return None
+    if c.kind in ("date", "day") and dates_deed(claim_text, c):
+        # 已于8月上旬发放 over 截至7月15日，全市累计核销…: a tally's cut-off is no day of a deed
+        cands = [u for u in cands if not is_cutoff(unit_text, u)]
     return _slot(claim_text, c, unit_text, cands)
 
 

@@ -275,6 +275,13 @@ def _foreign_printed(name: str, article: str) -> bool:
     return last[:2] in article and other is None
 
 
+def edition(source: str) -> str:
+    """What a paper's name says of its articles' place: 嘉兴日报·平湖版 → 平湖 (its own city is
+    implied by each article; the parent paper's 嘉兴 is not the place of a Pinghu figure)."""
+    source = normalise(source)
+    return re.sub(r"版$", "", source.rsplit("·", 1)[-1]) if "·" in source else source
+
+
 def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[str]:
     """What the claim or question names that the evidence does not: ["曹桥街道 (报道说的是当湖街道)"].
 
@@ -286,7 +293,7 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
     close = span + "\n" + normalise(ev.context)
     near = close + "\n" + normalise(ev.preceding)
     body = span + "\n" + normalise(ev.context.split("\n", 1)[-1]) + "\n" + normalise(ev.preceding)
-    article = near + "\n" + normalise(ev.article_text) + "\n" + normalise(ev.source)
+    article = near + "\n" + normalise(ev.article_text) + "\n" + edition(ev.source)
     article_body = normalise(ev.article_text or "")
     gaps = []
     # 亚历山大 of 亚历山大·武契奇 is no name of its own: the whole is printed, or its surname is
@@ -313,6 +320,15 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
             # a town named elsewhere in the article holds for the span only when it is the
             # article's one town (此次考评…共入户抽查农户3480户 is the city's, in a report of 9 towns)
             gaps.append(name)
+    own = edition(ev.source)
+    if own and re.search(r"我市|全市|本市", close):
+        # 嘉兴市外贸进出口总额486.3亿元 over 前三季度，我市实现…486.3亿元: the figure is the paper's
+        # own city's (平湖), not another city's
+        for m in re.finditer(r"([\u4e00-\u9fff]{2})(?=全?市)", text):
+            city = m.group(1)
+            printed = re.search(rf"{city}(?!各)", close)  # 在嘉兴各县（市、区）中 is a ranking's field
+            if city != own and not printed and tagged(city + "市") == ((city + "市", "ns"),):
+                gaps.append(f"{city}|我市")
     if guess_people:
         named = set(proper_names(text))
         for person in guessed_people(text):

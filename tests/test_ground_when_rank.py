@@ -224,3 +224,24 @@ def test_a_start_date_is_found_only_where_something_starts() -> None:
             "平湖至上海金山的城际公交每周开行两班": "not supported",
         },
     )
+
+
+def test_a_new_users_try_the_parent_city_a_tallys_cut_off_and_a_verb_after_a_period() -> None:
+    # A new user's try after the round: 嘉兴全市…比重由12.6%上升至15.8% over …全市…由12.6%上升至
+    # 15.8% was "supported" (嘉兴 of 嘉兴日报 counted as printed); 1至9月…总额达486.3亿元 was "not
+    # found" (the period's characters and 达 counted as words the span lacks); 已于8月上旬发放 was
+    # contradicted by a tally's cut-off date (截至7月15日). New sentences.
+    _expect(
+        "本报讯 前三季度，全市规上工业增加值182.6亿元；工业用电量占全社会用电量的比重由61.2%上升至63.5%。"
+        "据悉，第二批惠企资金计划于11月中旬拨付。",
+        {
+            "前三季度，嘉兴全市工业用电量占全社会用电量的比重由61.2%上升至63.5%": "not_found",
+            "前三季度，平湖工业用电量占全社会用电量的比重由61.2%上升至63.5%": "supported",
+            "1至9月，平湖规上工业增加值达182.6亿元": "supported",
+        },
+    )
+    _expect(
+        "本报讯 自6月1日“惠企直通车”活动启动以来，截至9月30日，全市累计拨付惠企资金3.2亿元。"
+        "第二批惠企资金计划于11月中旬拨付。",
+        {"第二批惠企资金已于9月30日拨付": "not supported"},
+    )
