@@ -180,10 +180,9 @@ def find_quantities(text: str) -> list[Quantity]:
 
 _N = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 # A run of months (1至9月, 1-9月, 1月至9月): one period, not its last month.
-MONTH_RANGE = rf"(?P<m1>{_N})(?:月份?)?[至到\-—~～](?P<m2>{_N})月份?(?![\d日号])"
-_RUN = MONTH_RANGE.replace("?P<m1>", "?:").replace("?P<m2>", "?:")  # its groups unnamed in _TIME
+MONTH_RANGE = rf"{_N}(?:月份?)?[至到\-—~～]{_N}月份?(?![\d日号])"
 _TIME = re.compile(
-    rf"(?P<ryear>\d{{4}}年|[今去明前]年)?(?P<run>{_RUN})"
+    rf"(?P<ryear>\d{{4}}年|[今去明前]年)?(?P<run>{MONTH_RANGE})"
     r"|(?P<year>\d{4}年|[今去明前]年)?"
     rf"(?P<month>{_N}月)(?:份)?(?P<day>{_N}[日号])?"
     r"(?P<part>上旬|中旬|下旬|初|底|末|中)?"
@@ -358,8 +357,8 @@ _FIRST_QUARTERS = {"前一季度": "一季度", "前两季度": "上半年", "�
 def period_name(marker: str) -> str:
     """One name for one period however it is printed: 1至9月 and 前三季度 are 前三季度, 1-6月 is
     上半年, 1季度 is 一季度; a batch (首批) or another run of months (3至5月) as printed."""
-    if m := re.fullmatch(MONTH_RANGE, marker):
-        first, last = _small(m.group("m1")), _small(m.group("m2"))
+    if re.fullmatch(MONTH_RANGE, marker):
+        first, last = (_small(n) for n in re.findall(_N, marker))
         return _PERIODS.get((first or 0, last or 0), f"{first}-{last}月")
     if marker in _FIRST_QUARTERS:
         return _FIRST_QUARTERS[marker]

@@ -103,7 +103,6 @@ ANOTHER_TIME = re.compile(
 
 
 _SINCE = re.compile(r"\s*(?:以来|起|开始)")
-_MONTH_RANGE = re.compile(r"(\d+)\s*[至到\-～~—]\s*\d+\s*月")
 _PLAN_BEFORE = re.compile(rf"(?:{PLAN_WORDS})(?:是|为|在|于|到|至)?\s*$")
 _PLAN_AFTER = re.compile(rf"\s*[^，,；;。]{{0,8}}?(?:{PLAN_WORDS})")
 _BY_YEAR = re.compile(r"\s*(?:年?底?前|之前|以前)")

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from ._figure_roles import is_change
+from ._figure_roles import LEVEL_CHANGE, is_change
 from ._values import Item, items
 
 _FROM_TO = re.compile(
     r"[由从](?:原来的)?(?P<a>[^，,。；;由从]{1,12}?)"
-    r"(?P<verb>上升|下降|提高|降低|增加|减少|增长|缩短|延长|扩大|缩小|提升|降|升)了?(?:至|到|为)"
+    rf"(?P<verb>{LEVEL_CHANGE})了?(?:至|到|为)"
     r"(?P<b>[^，,。；;]{1,12})"
 )
 _VERB = {"降": "下降", "升": "上升"}  # the change said in the words a claim uses (下降了6.5个百分点)

@@ -47,7 +47,6 @@ from ._fenbie import (
 )
 from ._figure_roles import dates_event, event_of, is_base
 from ._figure_times import (
-    _MONTH_RANGE,
     _NUMBER,
     ANOTHER_TIME,
     clause_of,
@@ -407,9 +406,8 @@ def _align(fact: str, ev: Evidence) -> Alignment:
     # words (2026平湖半程马拉松: the event's name, not a figure of the span)
     masked = slots.mask(ct, c_items)
     named |= {m.group(1) for m in _NAME_NUMBER.finditer(masked) if m.group(0) in context}
-    # ...and the first month of a range the span or its context prints (今年1至9月, its 1)
-    named |= {m.group(1) for m in _MONTH_RANGE.finditer(ct) if m.group(0) in context or m.group(0) in ut}
-    # ...or that period under another name (1至9月 for 前三季度)
+    # ...and the months of a period the span or its context prints, however it names it (今年1至9月
+    # for 1至9月 or 前三季度)
     periods = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(f"{context}\n{ut}")}
     named |= {
         d
