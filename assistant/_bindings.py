@@ -17,7 +17,7 @@ from . import _facts as facts
 from ._figure_roles import is_base
 from ._names import NUMBERED_NAME, numbered_spans
 from ._normalize import cn_number, normalise
-from ._subjects import TOWNS, named_things, tagged
+from ._subjects import PLACE_KINDS, TOWNS, named_things, tagged
 
 _NUM = r"[一二三四五六七八九十两\d]+"
 # Families of siblings; a member is named by what it counts (批 2), or by its word (女子组).
@@ -345,4 +345,26 @@ def owner_swap(claim: str, span: str) -> tuple[str, str] | None:
         m = re.search(rf"([\u4e00-\u9fff]{{2,4}}(?:镇|街道|乡))的{re.escape(owned[0])}", u)
         if m and m.group(1) != town and not m.group(1).endswith(town):
             return town, m.group(1)
+    return None
+
+
+_CITY_KINDS = {"市", "县", "区", "省", "乡", "港区", "园区"}
+
+
+def bound_thing(claim: str, text: str, at: int) -> tuple[str, str] | None:
+    """(asked, printed) when the claim names a body (钟溪小学) that `text` prints in one clause of
+    a ；-list while the figure at offset `at` stands in another clause naming something else
+    (…钟溪小学扩建工程投资8600万元，…；新埭镇中心幼儿园新园区投资4300万元): that figure is the
+    other's. Places are `_bound_place`'s."""
+    start = max(text.rfind(p, 0, at) for p in "；;。") + 1
+    if text[start - 1 : start] not in ("；", ";"):
+        return None  # a sentence of its own may refer back (这座大桥全长2.1公里)
+    ends = [e for p in "；;。" if (e := text.find(p, at)) >= 0]
+    clause = text[start : min(ends, default=len(text))]
+    for name, kind in named_things(claim):
+        if kind in PLACE_KINDS or kind in _CITY_KINDS or name not in text[:start] or name in clause:
+            continue
+        others = [n for n, _ in named_things(text[start:at]) if name not in n and n not in name]
+        if others:
+            return name, others[0]
     return None

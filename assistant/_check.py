@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from . import _ground as ground
@@ -29,10 +29,10 @@ from ._evidence_units import EvidenceUnit, units_of
 from ._facts import MONTH_RANGE, detect_language
 from ._figure_times import done_but_planned, plan_only
 from ._normalize import as_written, normalise
-from ._ranks import place_swap, rank_swap, record_holder_swap, scope_swap, unprinted_record
+from ._ranks import ahead_swap, place_swap, rank_swap, record_holder_swap, scope_swap, unprinted_record
 from ._search import Filters, Searcher, clean_query
 from ._slots import coverage, mask, terms
-from ._speakers import other_speaker, said_by, speaker
+from ._speakers import attributed
 from ._split_claim import split_facts
 from ._values import items
 from .config import Settings
@@ -185,6 +185,10 @@ def judge_fact(
             # 职专代表队获得亚军 over …职专代表队夺得冠军，当湖高级中学代表队获得亚军: the 亚军 is another's
             o.verdict = "contradicted"
             o.diffs.append(_say(zh, "diff", c=swap[1], a=swap[2]))
+        if o.verdict == "supported" and (ahead := ahead_swap(fact, u.text)):
+            # 嘉善…位列第二 over …排名第二，仅次于嘉善…: the one named is ahead of the ranked
+            o.verdict = "contradicted"
+            o.diffs.append(_say(zh, "diff", c=ahead[0], a=ahead[1]))
         if o.verdict == "supported" and (held := record_holder_swap(fact, u.text)):
             # 招收学员最多的是新仓分校 over 其中乍浦分校人数最多: the record is another place's
             o.verdict = "contradicted"
@@ -348,7 +352,7 @@ def check_claim(
         if last.verdict != "not_found" and last.unit is not None and last.detail and last.detail.checkable:
             near = last.unit
 
-    results = _attributed(facts, results, detect_language(claim) != "en")
+    results = attributed(facts, results, detect_language(claim) != "en")
     citations: list[Citation] = []
     by_span: dict[tuple[str, int, int], int] = {}
     fact_dicts: list[dict[str, Any]] = []
@@ -389,30 +393,6 @@ def check_claim(
         missing = [r for r in results if r.verdict == "not_found"]
         explanation = "; ".join((f"“{r.fact}”: " if many else "") + r.explanation for r in missing)
     return CheckResult(claim, verdict, explanation, tuple(citations), tuple(fact_dicts))  # type: ignore[arg-type]
-
-
-def _attributed(facts: list[str], results: list[FactResult], zh: bool) -> list[FactResult]:
-    """A part said to be someone's words (顾晓燕说，问题主要集中在…) is supported only by a
-    sentence naming that speaker, or the sentence before it (`_speakers`)."""
-    who = next((s for f in facts if (s := speaker(f))), None)
-    if who is None:
-        return results
-    out = []
-    for f, r in zip(facts, results, strict=True):
-        if r.verdict == "supported" and r.unit is not None and speaker(f) is None:
-            # the speaker the unit itself names (a quote's said-line is part of it), else the one
-            # of the sentence before: 吴晓东介绍，…。“投诉主要集中在…”钱丽说 gives the quote to 钱丽
-            own = r.unit.text
-            other = None if said_by(own, who) else other_speaker(own, who)
-            if other or not said_by(r.unit.with_context, who):
-                why = (
-                    (f"报道中这是{other}说的，不是{who}" if other else f"报道没有说这是{who}说的")
-                    if zh
-                    else (f"{other} said it, not {who}" if other else f"the report does not give it to {who}")
-                )
-                r = replace(r, verdict="not_found", explanation=why)
-        out.append(r)
-    return out
 
 
 def check_batch(searcher: Searcher, lines: Iterable[str], settings: Settings) -> Iterator[dict[str, Any]]:

@@ -179,13 +179,14 @@ def find_quantities(text: str) -> list[Quantity]:
 # ------------------------------------------------------------------ dates and times
 
 _N = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
-# A run of months (1至9月, 1-9月, 1月至9月): one period, not its last month.
-MONTH_RANGE = rf"{_N}(?:月份?)?[至到\-—~～]{_N}月份?(?![\d日号])"
+# A run of months (1至9月, 1-9月, 1月至9月, 前10个月): one period, not its last month (提前3个月 is
+# no period).
+MONTH_RANGE = rf"(?:{_N}(?:月份?)?[至到\-—~～]{_N}月份?|(?<![提之以超])前(?:{_N}|两)个月)(?![\d日号])"
 _TIME = re.compile(
     rf"(?P<ryear>\d{{4}}年|[今去明前]年)?(?P<run>{MONTH_RANGE})"
     r"|(?P<year>\d{4}年|[今去明前]年)?"
     rf"(?P<month>{_N}月)(?:份)?(?P<day>{_N}[日号])?"
-    r"(?P<part>上旬|中旬|下旬|初|底|末|中)?"
+    r"(?P<part>上旬|中旬|下旬|初|底|末|中(?!午))?"
     r"(?P<tod>上午|下午|晚上|早晨|凌晨|中午|傍晚)?"
     r"|(?P<rel>今天|明天|昨天|前天|后天|今日|明日|昨日|当天|当日|近日|日前|连日来)"
     r"(?P<tod2>上午|下午|晚上|早晨|凌晨|中午|傍晚|白天)?"
@@ -355,10 +356,11 @@ _FIRST_QUARTERS = {"前一季度": "一季度", "前两季度": "上半年", "�
 
 
 def period_name(marker: str) -> str:
-    """One name for one period however it is printed: 1至9月 and 前三季度 are 前三季度, 1-6月 is
-    上半年, 1季度 is 一季度; a batch (首批) or another run of months (3至5月) as printed."""
+    """One name for one period however it is printed: 1至9月 and 前三季度 are 前三季度, 1-6月 and
+    前6个月 are 上半年, 1季度 is 一季度; a batch (首批) or another run of months (3至5月) as printed."""
     if re.fullmatch(MONTH_RANGE, marker):
-        first, last = (_small(n) for n in re.findall(_N, marker))
+        numbers = [_small(n) for n in re.findall(_N, marker.replace("两", "二"))]
+        first, last = (1, numbers[0]) if marker.startswith("前") else numbers
         return _PERIODS.get((first or 0, last or 0), f"{first}-{last}月")
     if marker in _FIRST_QUARTERS:
         return _FIRST_QUARTERS[marker]

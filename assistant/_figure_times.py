@@ -22,14 +22,21 @@ PLAN_WORDS = r"将|计划|预计|目标|力争|有望|拟|预期|要求"
 _PLAN = re.compile(PLAN_WORDS)
 
 
+# A clause that opens with its verb has the subject, and the plan word, of the clause before it
+# (我市将投入1.35亿元，实施广陈塘等8条河道综合整治).
+_VERB_FIRST = re.compile(r"实施|开展|建设|新建|推进|完成|打造|实现|新增|建成|举办|改造|启动|整治|引进|开工")
+
+
 def planned(text: str, it: Item) -> bool:
     """The figure is a plan or forecast (将超过500个), not something done. A clause that goes on
-    from the one before (今年我市将在去年8600亩的基础上，把…扩大到1.2万亩) takes its 将 too."""
+    from the one before (今年我市将在去年8600亩的基础上，把…扩大到1.2万亩; 将投入…，实施…8条) takes
+    its 将 too."""
     clause = _clause_before(text, it.start)
     start = it.start - len(clause)
-    if start > 0 and (clause.lstrip().startswith("把") or text[:start].rstrip("，,").endswith("基础上")):
+    goes_on = clause.lstrip().startswith("把") or _VERB_FIRST.match(clause.lstrip())
+    if start > 0 and (goes_on or text[:start].rstrip("，,").endswith("基础上")):
         clause = _clause_before(text, start - 1) + clause
-    return bool(_PLAN.search(clause))
+    return _plans(clause)
 
 
 _DONE = re.compile(r"已|完成|建成|结束|落成|竣工|举行了|开展了")

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from . import _frames as frames
 from . import _slots as slots
-from ._bindings import _bound_place
+from ._bindings import _bound_place, bound_thing
 from ._evidence import Alignment, Evidence, _say
 from ._facts import BATCH_MARKER, detect_language, find_directions, period_name
 
@@ -102,7 +102,11 @@ def _values(
     zh: bool,
     past: bool = False,
     own_year: int | None = None,
+    before: str = "",
 ) -> None:
+    """Each claim figure against the span's in its slot (`out` gathers what agrees, differs or is
+    missing). `before`: the article's words before the span since its context starts (the
+    clauses of a ；-list before it)."""
     placed: list[tuple[Item, Item]] = []  # claim figure -> the span's figure in its slot
     times: list[str] = []  # the differences that are of a date or year
     counts = any(c.kind.startswith("qty:") for c in c_items)  # a figure a date may be said to date
@@ -159,6 +163,13 @@ def _values(
                 if zh
                 else f"{u.text}: {bound[1]}, not {bound[0]}"
             )
+        elif c.kind.startswith("qty:") and (thing := bound_thing(ct, before + ut, len(before) + u.start)):
+            # 钟溪小学…投资4300万元 over …钟溪小学…投资8600万元…；新埭镇中心幼儿园…投资4300万元
+            out.other_subject.append(
+                f"报道的{u.text}属于{thing[1]}，不是{thing[0]}"
+                if zh
+                else f"{u.text}: {thing[1]}, not {thing[0]}"
+            )
         elif (rate := same_rate(ct, c, ut, u)) is not None:
             # 每斤1.42元 over 每50公斤142元: one rate, per another weight
             ours, theirs = as_priced(ct, c), as_priced(ut, u)
@@ -214,8 +225,11 @@ _FILLER = re.compile(
 )
 
 
-# 种植面积比去年的4200亩增加660亩: the comparison's base stands between the measure and its direction
-_COMPARED = re.compile(r"(?<![对同环])(?:比|较)(?![赛例重分])[^，,；;。]{0,14}$")
+# 种植面积比去年的4200亩增加660亩 (or 与去年同期相比增加): the comparison's base stands between the
+# measure and its direction
+_COMPARED = re.compile(
+    r"(?<![对同环])(?:比|较)(?![赛例重分])[^，,；;。]{0,14}$|(?:与|和|同|跟)[^，,；;。]{1,12}?(?:相比|相较|比较)$"
+)
 
 
 def _measure(text: str, at: int) -> str:
@@ -336,7 +350,8 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         out.verdict = "not_found"
         return out
     past = figure_of_another_time(ct, ut, c_items)
-    _values(ct, ut, c_items, u_items, out, zh, past, report_year(ev))
+    before = normalise(ev.context.split("\n", 1)[-1]) if ev.context else ""
+    _values(ct, ut, c_items, u_items, out, zh, past, report_year(ev), before)
     # An ordinal or a date that names the event (第三届, 今年一季度, a project's 二期) may be printed
     # only in the headline or the sentence before; counts and amounts must be in the span itself.
     context = normalise(ev.context)

@@ -34,6 +34,8 @@ def numbered_spans(text: str) -> list[range]:
 
 SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤仲言查俞倪施翁屠岳柴鲁葛"
+    # fewer people, and no common word's first character (应该说, 单位, 季度, 包括, 时间, 都说)
+    "盛凌殷庄闵茅宣褚祝滕詹储蓝卜阮舒乔洪柯岑濮竺虞厉骆晏樊揭辛聂裘郁桂焦童翟蒲邬鞠祁缪栾冉苗柏闻卓邢纪"
 )
 SURNAME_CLASS = "".join(sorted(SURNAMES))  # for [...] in a pattern
 TITLES = (

@@ -355,3 +355,27 @@ def record_holder_swap(claim: str, span: str) -> tuple[str, str] | None:
             if at >= 0:  # the printed holder, as long as the claim's (其中乍浦分校人数 → 乍浦分校)
                 return held, clause[max(0, at - len(short)) : at + len(kind.group(0))]
     return None
+
+
+# The one a ranking puts ahead (…排名第二，仅次于嘉善经济技术开发区): named, it is not the ranked.
+_AHEAD = re.compile(r"(?:仅次于|次于|落后于)(?P<who>[^，,。；;、]{2,20}?)(?:之后|后面)?(?=[，,。；;]|$)")
+
+
+def ahead_swap(claim: str, span: str) -> tuple[str, str] | None:
+    """(claimed, printed) when the claim gives its one rank to the one the span names as ahead
+    of the ranked (嘉善经济技术开发区位列第二 over …排名第二，仅次于嘉善经济技术开发区); else None."""
+    c, u = normalise(claim), normalise(span)
+    claimed = _placings(c)
+    if len(claimed) != 1:
+        return None
+    own_ahead = [(m.start(), m.end()) for m in _AHEAD.finditer(c)]
+    for m in _AHEAD.finditer(u):
+        who = m.group("who")
+        head = who[:2]
+        at = [i.start() for i in re.finditer(re.escape(head), c)]
+        if not any(not any(s <= i < e for s, e in own_ahead) for i in at) or head in u[: m.start()]:
+            continue
+        printed = [p for p in _placings(u) if p[0] <= m.start()]
+        if printed and printed[-1][2] == claimed[0][2] and printed[-1][3] == claimed[0][3]:
+            return f"{who}{claimed[0][1]}", f"{printed[-1][1]}，仅次于{who}"
+    return None

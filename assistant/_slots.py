@@ -404,6 +404,8 @@ def entity_diffs(
         slot_names = [(w.word, w.flag) for w in pseg.cut(unit_slot) if w.flag in PROPER and len(w.word) >= 2]
         named = people or [w for w, _ in slot_names]
         named = [n for n in named if n not in claim_text]  # 德国 on both sides is no rival name
+        # the one a ranking puts ahead (排名第二，仅次于嘉善…) is compared with, not in the slot
+        named = [n for n in named if not re.search(rf"(?:次于|落后于|超过|领先于?){re.escape(n)}", unit_text)]
         if not named:
             continue
         # A person against the person the slot prints (吴开华 vs 刘捷), not the place before them.

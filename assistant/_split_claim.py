@@ -11,12 +11,22 @@ from . import _subjects as subjects
 from ._facts import find_times
 from ._normalize import normalise
 from ._slots import mask, terms
+from ._speakers import SAID_VERB, speaker
 from ._values import items
 
 _FACT_SPLIT = re.compile(r"(?:[，；;。！？!?]|,(?!\d{3}))+|并且|而且|同时")  # 8,000 is one number
 _AND_SPLIT = re.compile(r"[、和及并]")
 # A clause that only ranks (，位列全市第二 / ，居全市首位) ranks the subject of the clause before.
 _RANK_ONLY = re.compile(r"(?:位列|位居|名列|排名|排在|排|居)(?:全|第|首|榜|[^，,。；;]{0,10}?第)")
+# Who spoke, then what: 蒋丽华说："订单已排到明年二季度" is two parts, so the words are checked
+# against what the report gives that speaker (`_check._attributed`), not found anywhere.
+_SAID_COLON = re.compile(rf"({SAID_VERB})\s*[：:]\s*")
+# An opener that states nothing alone and qualifies what follows in its sentence: a baseline
+# (与去年同期相比，…缩短0.5天) or a field (在嘉兴市…评价中，医院位居第三).
+_OPENER = re.compile(
+    r"(?:与|和|同|跟|较)[^，,。；;]{1,16}?(?:相比|相较|比较|对比)(?:而言)?|比起[^，,。；;]{1,12}"
+    r"|在[^，,。；;]{2,30}?(?:中|之中|当中|上|里|方面)"
+)
 
 
 def split_facts(claim: str) -> list[str]:
@@ -26,12 +36,16 @@ def split_facts(claim: str) -> list[str]:
     its sentence: each of them is checked with it."""
     parts: list[str] = []
     for sentence in re.split(r"(?<=[。！？!?])", claim):
-        frame, framed = "", False
-        for clause in _FACT_SPLIT.split(sentence):
+        frame, framed, carry, opener = "", False, "", ""
+        clauses = [c for x in _FACT_SPLIT.split(sentence) for c in _SAID_COLON.sub("\\1\0", x).split("\0")]
+        for clause in clauses:
             clause = clause.strip(" 　")
-            if not clause:
-                continue
+            if not re.search(r"\w", clause):
+                continue  # a quote's closing mark after the full stop states nothing
             for piece in _split_on_and(clause):
+                if _OPENER.fullmatch(piece):
+                    opener = f"{opener}，{piece}" if opener else piece  # 与2004年相比 is no time of its own
+                    continue
                 if _only_frame(piece):
                     # 1991年，…；1993年，… : a new frame after framed facts replaces the old one
                     frame = f"{frame}，{piece}" if frame and not framed else piece
@@ -40,15 +54,23 @@ def split_facts(claim: str) -> list[str]:
                 if frame and _own_time(piece):
                     frame = ""  # 6月份，…；相比之下，5月只有2750人: the clause names its own month
                 framed = framed or bool(frame)
-                piece = f"{frame}，{piece}" if frame else piece
+                piece = "，".join(x for x in (frame, opener, piece) if x)
+                short = len(re.sub(r"[^\w]", "", piece)) < 4
+                if short and parts and speaker(parts[-1]):
+                    carry += piece + "，"  # 沈建华说：“下一步，我们还要…: the words said go on
+                    continue
+                piece, carry = carry + piece, ""
                 # A fragment too short to state anything (a name in a list) stays with its neighbour,
                 # and so does a place with no subject (当湖街道办证1386张，位列全市第二).
-                if parts and (len(re.sub(r"[^\w]", "", piece)) < 4 or _RANK_ONLY.match(clause)):
+                if parts and (short or _RANK_ONLY.match(clause)):
                     parts[-1] = parts[-1] + "，" + piece
                 else:
                     parts.append(piece)
-        if frame and not any(frame in p for p in parts):
-            parts.append(frame)
+        for alone in (frame, opener):
+            if alone and not any(alone in p for p in parts):
+                parts.append(alone)
+        if carry and parts:
+            parts[-1] += "，" + carry.rstrip("，")
     return parts or [claim.strip()]
 
 

@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import _slots as slots
+from ._facts import BATCH_MARKER, period_name
 from ._names import FOREIGN_NAME, NUMBERED_NAME, SURNAMES, find_people, numbered_spans
 from ._normalize import normalise
 
@@ -103,6 +104,7 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
             and m.group("core")[-1] not in _NOT_LAST  # 工人对|桥体: a preposition ends no name
             and not any(m.start() in r for r in numbered)  # 路线路 of 15路线路: 15路's 线路
             and not (m.group("kind") == "乡" and text[m.end() : m.end() + 1] in ("村", "镇"))  # 平湖|乡村旅游
+            and not m.group(0).endswith("中小学")  # 平湖|中小学: schools in general, no school 湖中
             and (
                 (not _common_word_tail(m.group("core"), m.group("kind")) and _is_name_core(m.group("core")))
                 or (
@@ -338,7 +340,9 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
     gaps += [f"{name}|{rival}" for name, rival in numbered_rivals(text, span)]
     for q in dict.fromkeys(m.group(0) for m in (*QUALIFIER.finditer(text), *_GROUP.finditer(text))):
         if q not in close and not (q in _SAID_AS and re.search(_SAID_AS[q], close)):
-            gaps.append(q)
+            # a period however it is printed: 前10个月 is 1至10月
+            if not any(period_name(m.group(0)) == period_name(q) for m in BATCH_MARKER.finditer(close)):
+                gaps.append(q)
     return gaps
 
 
@@ -368,7 +372,9 @@ def numbered_rivals(text: str, span: str) -> list[tuple[str, str]]:
     return out
 
 
+# Words of time, the thing itself included: 时间比去年推迟了4天 is about the event's time.
 _TIME_NOUNS = {"同期", "去年同期", "上年同期", "去年", "上年", "前年", "全年", "当年", "今年"}
+_TIME_NOUNS |= {"时间", "日期", "时候"}
 
 
 _PLAIN_NOUNS = {

@@ -138,6 +138,10 @@ def resolve_time(t: TimeExpr, article_date: str | None) -> TimeExpr:
     return t
 
 
+# A unit said as the measure before its number (门急诊人次为98.6万, 集装箱吞吐量标箱达81.4万).
+_UNIT_BEFORE = re.compile(r"(人次|车次|架次|艘次|辆次|标箱)(?:数|量)?(?:为|达到?|是|约|共|计|超过)$")
+
+
 def items(text: str, article_date: str | None = None) -> list[Item]:
     """The numbers, ordinals and dates of (normalised) text, batch markers left out:
     首批 / 第二批 name *which* thing, they are checked as the frame, not as a value."""
@@ -156,6 +160,8 @@ def items(text: str, article_date: str | None = None) -> list[Item]:
                 continue
             unit, end = m.group(0), m.end()
             q = replace(q, value=value, text=text[q.start : end], end=end)
+        if not unit and (before := _UNIT_BEFORE.search(text, 0, q.start)):
+            unit = before.group(1)  # 门急诊人次为98.6万: the counted unit named before the number
         if not unit:
             m = _EXTRA_UNIT.match(text, q.end)
             if not m or (m.group(0) == "分" and re.search(r"\d[时点]$", text[: q.start])):

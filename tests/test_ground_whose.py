@@ -124,9 +124,10 @@ def test_words_given_to_a_speaker_are_that_speakers(tmp_path: Path) -> None:
     def verdict(claim: str) -> str:
         return check_claim(searcher, claim, settings).verdict
 
+    # words a said-line gives another (…”市消保委秘书长钱丽说) deny the claim's speaker
     assert (
         verdict("市住建局物业科科长吴晓东说，投诉主要集中在停车管理、绿化养护和电梯维保三个方面")
-        == "not_found"
+        == "contradicted"
     )
     assert verdict("市消保委秘书长钱丽说，投诉主要集中在停车管理、绿化养护和电梯维保三个方面") == "supported"
     assert verdict("吴晓东介绍，今年共考评小区146个") == "supported"
