@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -114,11 +114,16 @@ class Engine:
         self._lock = threading.Lock()
 
     def render(self, messages: Sequence[dict[str, str]]) -> str:
-        """The prompt text: the model's own chat template, or ChatML if it cannot be applied."""
+        """The prompt text: the model's own chat template, or ChatML if it cannot be applied.
+        A last assistant message is the start of the reply: the model goes on writing it."""
+        start = ""
+        if messages and messages[-1]["role"] == "assistant":
+            messages, start = messages[:-1], messages[-1]["content"]
         try:
-            return str(self.tokenizer.apply_chat_template(list(messages), add_generation_prompt=True))
+            text = str(self.tokenizer.apply_chat_template(list(messages), add_generation_prompt=True))
         except Exception:  # no template in the file, or one GenAI's Jinja cannot run
-            return chatml(messages)
+            text = chatml(messages)
+        return text + start
 
     def config(self, max_new_tokens: int, stop: Sequence[str], temperature: float) -> Any:
         """A GenerationConfig: the model's own (EOS ids) with our limits; greedy at temperature 0."""
@@ -174,9 +179,12 @@ class OpenVINOChat(BaseChatModel):
     ``invoke`` returns an AIMessage; ``stream`` yields AIMessageChunks of text, then one empty
     chunk with ``usage_metadata`` (input/output tokens) and ``response_metadata``
     (``finish_reason`` "stop" | "length", ``ttft_s``, ``total_s``, ``load_s`` seconds).
-    Stop strings end the text and are not part of it. Raises LLMUnavailableError if the model
-    cannot be loaded.
+    Stop strings end the text and are not part of it. A last ``ai`` message is the start of the
+    reply (prefill, ``CONTINUES_REPLY``): the model goes on from it, and only what it adds is
+    returned. Raises LLMUnavailableError if the model cannot be loaded.
     """
+
+    CONTINUES_REPLY: ClassVar[bool] = True
 
     model_path: str
     model_name: str = ""  # for describe(); defaults to the file name

@@ -19,7 +19,7 @@ _AND_SPLIT = re.compile(r"[、和及并]")
 # A clause that only ranks (，位列全市第二 / ，居全市首位) ranks the subject of the clause before.
 _RANK_ONLY = re.compile(r"(?:位列|位居|名列|排名|排在|排|居)(?:全|第|首|榜|[^，,。；;]{0,10}?第)")
 # Who spoke, then what: 蒋丽华说："订单已排到明年二季度" is two parts, so the words are checked
-# against what the report gives that speaker (`_check._attributed`), not found anywhere.
+# against what the report gives that speaker (`_speakers.attributed`), not found anywhere.
 _SAID_COLON = re.compile(rf"({SAID_VERB})\s*[：:]\s*")
 # An opener that states nothing alone and qualifies what follows in its sentence: a baseline
 # (与去年同期相比，…缩短0.5天) or a field (在嘉兴市…评价中，医院位居第三).
@@ -32,8 +32,9 @@ _OPENER = re.compile(
 def split_facts(claim: str) -> list[str]:
     """Clauses of a claim, each a fact to check. 和/、 split only between two clauses that
     each state a number (投资4.3亿元和同比增长32%), never inside a list of names. A clause
-    that only dates or qualifies (今年一季度，/ 2022年上半年，) frames every fact after it in
-    its sentence: each of them is checked with it."""
+    that only dates or qualifies (今年一季度，/ 2022年上半年，), or opens what follows (与去年同期
+    相比，/ 在全省…评比中，), frames every fact after it in its sentence: each of them is checked
+    with it. Who spoke (X说：/ X表示，) is a part of its own, the words said the parts after it."""
     parts: list[str] = []
     for sentence in re.split(r"(?<=[。！？!?])", claim):
         frame, framed, carry, opener = "", False, "", ""

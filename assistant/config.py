@@ -85,7 +85,7 @@ class Settings:
     # (eval/README.md, "Readers, fourth look").
     llm_passages: int = 3
     # Characters of each passage the model reads: its sentences nearest the question
-    # (`_read_llm.focus`). Seed passages are <= 200 characters; RGB's run to thousands.
+    # (`_llm_prompt.focus`). Seed passages are <= 200 characters; RGB's run to thousands.
     llm_passage_chars: int = 240
     # When nothing the model wrote is verified: "agree" = the extractive reader's quote only when
     # the model did not decline and named the quoted passage; "always" = the extractive quote

@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant._calibrate import cpu_info
 from assistant._chat_openvino import default_threads
+from assistant._llm_prompt import SYSTEM_ZH
 from assistant._llm_weights import model_path
-from assistant._read_llm import SYSTEM_ZH
 from assistant.config import Settings
 
 NON_EMBEDDING_PARAMS = 1.31e9  # Qwen2.5-1.5B: 1.54 B in all, 0.23 B of them the (tied) embedding

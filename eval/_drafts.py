@@ -18,7 +18,7 @@ from assistant.records import Hit
 
 def prompt_key(reader: LLMReader, question: str, hits: list[Hit]) -> str:
     """The cache key: a hash of the exact chat messages `reader` would send the model."""
-    prompt = json.dumps(reader.prompt(question, hits), ensure_ascii=False)
+    prompt = json.dumps(reader.request(question, hits), ensure_ascii=False)
     return hashlib.sha1(prompt.encode()).hexdigest()[:16]
 
 
@@ -46,10 +46,11 @@ class Drafts:
             t0 = time.perf_counter()
             first = None
             raw = ""
-            for chunk in reader.chat.stream(reader.prompt(question, hits)):
-                if first is None:
+            started = reader.request(question, hits)[-1][0] == "ai"  # the first piece is ours then
+            for i, piece in enumerate(reader.draft(question, hits)):
+                if first is None and (i > 0 or not started):
                     first = time.perf_counter() - t0
-                raw += chunk.content if isinstance(chunk.content, str) else ""
+                raw += piece
             row = {"key": key, "raw": raw, "seconds": time.perf_counter() - t0, "first_s": first}
             self.rows[key] = row
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from langchain_core.messages import AIMessageChunk, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
 from assistant import _llm_weights
@@ -200,6 +200,18 @@ def test_messages_render_with_the_models_own_template(local_chat: OpenVINOChat) 
     dicts = to_chat_dicts(MESSAGES)
     assert local_chat.engine().render(dicts) == chatml(dicts)  # Qwen's template is ChatML
     assert chatml(dicts).endswith("<|im_start|>assistant\n")
+
+
+def test_a_started_reply_is_continued_not_repeated(local_chat: OpenVINOChat) -> None:
+    plain = str(local_chat.invoke(MESSAGES).content)
+    start = plain[:2]
+    started = [*MESSAGES, AIMessage(start)]
+    dicts = to_chat_dicts(started)
+    assert local_chat.engine().render(dicts) == chatml(dicts[:-1]) + start
+    rest = str(local_chat.invoke(started).content)
+    streamed = "".join(str(c.content) for c in local_chat.stream(started))
+    assert rest == streamed and "20" in start + rest
+    assert not rest.startswith(start), (start, rest)
 
 
 def test_describe_names_model_and_runtime() -> None:

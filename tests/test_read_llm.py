@@ -9,6 +9,7 @@ tests/test_chat.py and tests/test_llm_reader_real.py.
 from __future__ import annotations
 
 import re
+from typing import Any, ClassVar
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -17,8 +18,9 @@ from langchain_core.messages import AIMessage
 from assistant._answer import Assistant
 from assistant._draft_sentences import sentences
 from assistant._index import NewsIndex
+from assistant._llm_prompt import messages
 from assistant._read_extractive import ExtractiveReader
-from assistant._read_llm import LLMReader, Sources, messages, numbers_so_far, parse
+from assistant._read_llm import LLMReader, Sources, numbers_so_far, parse
 from assistant.config import Settings
 from assistant.records import Answer, Article
 
@@ -314,3 +316,38 @@ def test_a_follow_up_is_condensed_by_the_model(index: NewsIndex) -> None:
 def test_a_rambling_condensation_falls_back_to_the_rule(index: NewsIndex) -> None:
     r = reader(index, "好的，" + "这是一个很长的回答。" * 40)
     assert r.condense("那总投资呢？", [("鱼圻塘大桥全长多少米？", "86米")]) is None
+
+
+class _ContinuingChat(GenericFakeChatModel):
+    """A fake chat model that, like the packaged one, goes on from a started reply."""
+
+    CONTINUES_REPLY: ClassVar[bool] = True
+    seen: ClassVar[list[Any]] = []  # the messages of each call
+
+    def _stream(self, messages: list[Any], *args: Any, **kwargs: Any) -> Any:
+        self.seen.append(messages)
+        return super()._stream(messages, *args, **kwargs)
+
+
+def test_a_model_that_continues_a_reply_is_given_its_start(index: NewsIndex) -> None:
+    # The packaged model begins every Chinese draft with 编号：; written for it, its first token
+    # is a passage number. Its continuation follows the start in the draft and the stream.
+    chat = _ContinuingChat(messages=iter([AIMessage(content="2\n答案： 大桥 全长 86米。 [2]")]))
+    r = LLMReader(index.settings, index, fallback=ExtractiveReader(index.settings, index), chat=chat)
+    a = Assistant(index.settings.with_(reader="llm"), index, reader=r)
+    out = list(a.stream("鱼圻塘大桥全长多少米？"))
+    assert chat.seen and chat.seen[-1][-1].type == "ai" and chat.seen[-1][-1].content == "编号："
+    draft = "".join(x for x in out if isinstance(x, str))
+    assert isinstance(out[0], Sources) and draft.startswith("依据资料[")
+    answer = out[-1]
+    assert isinstance(answer, Answer) and "86米" in answer.answer
+    assert answer.verification[0]["draft"].startswith("编号：2\n答案：")
+    # English questions get no start: told to write the 编号 line, the model declines less
+    # where it should.
+    assert r.request("How long is the bridge?", list(answer.hits))[-1][0] == "human"
+
+
+def test_a_model_that_cannot_continue_a_reply_gets_the_plain_prompt(index: NewsIndex) -> None:
+    r = reader(index)
+    hits = list(ask(index, "鱼圻塘大桥全长多少米？", "编号：1\n答案：大桥全长86米。[1]").hits)
+    assert r.request("鱼圻塘大桥全长多少米？", hits) == r.prompt("鱼圻塘大桥全长多少米？", hits)
