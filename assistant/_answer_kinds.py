@@ -133,6 +133,9 @@ def gives(sentence: str, want: AnswerType, question: str) -> bool:
         return any(q.unit.endswith("元") and q.text not in question for q in facts.find_quantities(s))
     if want.kind == "number":
         return any(True for _ in asked_numbers(s, want, normalise(question), "zh"))
+    if want.kind == "time" and _AT_WHAT_HOUR.search(question):
+        # 几点发车 asks for a time of day (20:30, 晚上8点半): not 今年, not a hotline's digits
+        return any(m.group(0) not in question for m in _CLOCK_TIME.finditer(s))
     if want.kind in ("time", "duration"):
         quantities = facts.find_quantities(s)
         times = [t.text for t in facts.find_times(s)]
@@ -171,6 +174,11 @@ def gives(sentence: str, want: AnswerType, question: str) -> bool:
 
 
 _CLOCK = ("", "时", "点", "日", "号")
+_AT_WHAT_HOUR = re.compile(r"几点|几时几分|什么时刻")
+_CLOCK_TIME = re.compile(
+    r"\d{1,2}\s*[:：]\s*\d{2}"  # 20:30
+    r"|[\d一二两三四五六七八九十]{1,3}\s*[点时](?:\s*[\d一二三四五六七八九十]{1,3}分|半|整)?"  # 晚上8点半
+)
 _EVERY = re.compile(r"每(?:[一两二三四五六半]|\d+)?个?(?:年|月|季度?|周|星期|礼拜|天|日|小时|旬)")
 _DURATION = re.compile(r"个?(?:半)?(?:多)?(?:年|月|周|星期|礼拜|天|日|小时|钟头|分钟|分|秒|季度|旬|载|昼夜)")
 

@@ -293,3 +293,14 @@ def test_a_place_gone_to_answers_where() -> None:
     assert gives("市考察团前往匈牙利开展经贸交流。", want, q)
     assert gives("考察团一行当天抵达汉堡。", want, q)
     assert not gives("市考察团开展了经贸交流。", want, q)
+
+
+def test_at_what_hour_asks_for_a_time_of_day() -> None:
+    # A new user's try (2026-12-07): 末班车几点发车 was "answered" by a sentence with 今年 and one
+    # with a hotline's digits, both verified as stated and kept; the printed 20:30 was elsewhere.
+    q = "3路公交调整后首班车几点发车？"
+    want = asked_kind(q)
+    assert not gives("今年公交公司还计划新开通2条线路。", want, q)
+    assert not gives("市民可拨打服务热线87651234咨询。", want, q)
+    assert gives("首班车发车时间由6:30提前至6:00。", want, q)
+    assert gives("首班车早上六点半从汽车站发出。", want, q)
