@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._evidence import Evidence
-from ._speakers import SAID_VERB
+from ._speakers import CLOSING_QUOTE, SAID_VERB
 from ._split_passages import sentence_spans
 from .records import Article, Hit
 
@@ -84,7 +84,6 @@ def units_of(index: NewsIndex, hits: Iterable[Hit], cache: dict[str, Article | N
     return units
 
 
-_CLOSING_QUOTE = '”」』"’'
 _SAID = re.compile(rf"[^“”「」。！？!?]{{0,40}}{SAID_VERB}[。！!]?")
 
 
@@ -92,7 +91,7 @@ def _quoted_then_said(text: str, quote: tuple[int, int], said: tuple[int, int]) 
     """`said` is the short line naming who spoke the quote sentence `quote` ends with."""
     q = text[quote[0] : quote[1]].rstrip()
     line = text[said[0] : said[1]].strip()
-    return bool(q) and q[-1] in _CLOSING_QUOTE and _SAID.fullmatch(line) is not None
+    return bool(q) and q[-1] in CLOSING_QUOTE and _SAID.fullmatch(line) is not None
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

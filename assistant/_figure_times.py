@@ -12,7 +12,7 @@ import re
 from ._evidence import Evidence
 from ._facts import find_times
 from ._fenbie import _clause_before
-from ._figure_roles import is_base
+from ._figure_roles import EVENT_VERB, is_base
 from ._normalize import normalise
 from ._values import Item
 
@@ -24,7 +24,7 @@ _PLAN = re.compile(PLAN_WORDS)
 
 # A clause that opens with its verb has the subject, and the plan word, of the clause before it
 # (我市将投入1.35亿元，实施广陈塘等8条河道综合整治).
-_VERB_FIRST = re.compile(r"实施|开展|建设|新建|推进|完成|打造|实现|新增|建成|举办|改造|启动|整治|引进|开工")
+_VERB_FIRST = re.compile(rf"{EVENT_VERB}|建设|新建|推进|完成|打造|实现|新增|建成|改造|整治|引进")
 
 
 def planned(text: str, it: Item) -> bool:

@@ -155,20 +155,16 @@ def _values(
         elif c.kind.startswith("qty:") and (frame := frames.figure_frame_differs(ct, c, ut, u)):
             # 营收55.8亿元 is not supported by 经营利润为亏损55.8亿元: the span says nothing of 营收.
             out.other_subject.append(_say(zh, "measure", c=u.text, a=frame[0], o=frame[1]))
-        elif c.kind.startswith("qty:") and (bound := _bound_place(ct, ut, u.start)):
+        elif c.kind.startswith("qty:") and (
+            bound := _bound_place(ct, ut, u.start) or bound_thing(ct, before + ut, len(before) + u.start)
+        ):
             # 两港区合计…81.4万标箱 over 其中，乍浦港区完成47.2万标箱: another place's figure neither
-            # denies nor states it (合计…超过20% over 独山港区…增长22.8%)
+            # denies nor states it (合计…超过20% over 独山港区…增长22.8%); nor another body's in a
+            # ；-list (钟溪小学…投资8600万元…；新埭镇中心幼儿园…投资4300万元)
             out.other_subject.append(
                 f"报道的{u.text}属于{bound[1]}，不是{bound[0]}"
                 if zh
                 else f"{u.text}: {bound[1]}, not {bound[0]}"
-            )
-        elif c.kind.startswith("qty:") and (thing := bound_thing(ct, before + ut, len(before) + u.start)):
-            # 钟溪小学…投资4300万元 over …钟溪小学…投资8600万元…；新埭镇中心幼儿园…投资4300万元
-            out.other_subject.append(
-                f"报道的{u.text}属于{thing[1]}，不是{thing[0]}"
-                if zh
-                else f"{u.text}: {thing[1]}, not {thing[0]}"
             )
         elif (rate := same_rate(ct, c, ut, u)) is not None:
             # 每斤1.42元 over 每50公斤142元: one rate, per another weight

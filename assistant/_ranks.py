@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from ._fenbie import _clause_before
 from ._names import find_people
 from ._normalize import cn_number, normalise
+from ._slots import RANKED_BEHIND
 from ._subjects import guessed_people, named_things, proper_names
 
 # Places of one contest: a name printed with one is no answer for another.
@@ -358,7 +359,7 @@ def record_holder_swap(claim: str, span: str) -> tuple[str, str] | None:
 
 
 # The one a ranking puts ahead (…排名第二，仅次于嘉善经济技术开发区): named, it is not the ranked.
-_AHEAD = re.compile(r"(?:仅次于|次于|落后于)(?P<who>[^，,。；;、]{2,20}?)(?:之后|后面)?(?=[，,。；;]|$)")
+_AHEAD = re.compile(rf"{RANKED_BEHIND}(?P<who>[^，,。；;、]{{2,20}}?)(?:之后|后面)?(?=[，,。；;]|$)")
 
 
 def ahead_swap(claim: str, span: str) -> tuple[str, str] | None:

@@ -350,6 +350,10 @@ def same_name(claim_text: str, c: Item, unit_text: str, u: Item) -> bool:
     )
 
 
+# Words that rank something just behind the one they name (…排名第二，仅次于嘉善…).
+RANKED_BEHIND = r"(?:仅次于|次于|落后于)"
+
+
 def entity_diffs(
     claim_text: str, unit_text: str, claim_items: list[Item], unit_items: list[Item]
 ) -> list[str]:
@@ -405,7 +409,8 @@ def entity_diffs(
         named = people or [w for w, _ in slot_names]
         named = [n for n in named if n not in claim_text]  # 德国 on both sides is no rival name
         # the one a ranking puts ahead (排名第二，仅次于嘉善…) is compared with, not in the slot
-        named = [n for n in named if not re.search(rf"(?:次于|落后于|超过|领先于?){re.escape(n)}", unit_text)]
+        compared = rf"(?:{RANKED_BEHIND}|超过|领先于?)"
+        named = [n for n in named if not re.search(compared + re.escape(n), unit_text)]
         if not named:
             continue
         # A person against the person the slot prints (吴开华 vs 刘捷), not the place before them.

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 # Verbs that give words to a speaker (also the said-line after a quote, `_evidence_units`).
 SAID_VERB = r"(?:说|笑着说|表示|介绍|指出|坦言|认为|强调|告诉记者|感慨|分析|透露|称)"
+CLOSING_QUOTE = '”」』"’'  # a quote ends, and its said-line may follow
 # A part of a claim that only names who spoke: 市教育局后勤管理中心主任顾晓燕说 / 沈国强分析：
 _SPEAKER_PART = re.compile(rf"(?P<who>[^，,。；;“”\"]{{2,40}}?){SAID_VERB}[：:，,]?")
 
@@ -57,7 +58,7 @@ def speaks(words_around: str, name: str) -> bool:
 def said_after(text: str, end: int) -> str:
     """The said-line opening the sentence after a quote that ends at `end` (“…上。”校长周立新说，
     学校今年… gives the quote to 周立新), or ""."""
-    if not text[:end].rstrip().endswith("”"):
+    if not text[:end].rstrip().endswith(tuple(CLOSING_QUOTE)):
         return ""
     m = re.match(rf"[^，,。；;“”]{{2,30}}?{SAID_VERB}", text[end : end + 40])
     return m.group(0) if m else ""
@@ -72,17 +73,18 @@ def other_speaker(words_around: str, name: str) -> str | None:
 def attributed(facts: list[str], results: list[FactResult], zh: bool) -> list[FactResult]:
     """A part said to be someone's words (顾晓燕说，问题主要集中在…) is supported only by a
     sentence naming that speaker, or the sentence before it (`_speakers`)."""
-    who = next((s for f in facts if (s := speaker(f))), None)
+    speakers = [speaker(f) for f in facts]
+    who = next((s for s in speakers if s), None)
     if who is None:
         return results
     out = []
-    for f, r in zip(facts, results, strict=True):
-        if r.verdict == "supported" and r.unit is not None and speaker(f) is None:
+    for spoken, r in zip(speakers, results, strict=True):
+        if r.verdict == "supported" and r.unit is not None and spoken is None:
             # the speaker the unit itself names (a quote's said-line is part of it), else the one
             # of the sentence before: 吴晓东介绍，…。“投诉主要集中在…”钱丽说 gives the quote to 钱丽
             own = r.unit.text + said_after(r.unit.article.text, r.unit.end)
             other = None if said_by(own, who) else other_speaker(own, who)
-            if other or not (said_by(own, who) or said_by(r.unit.with_context, who)):
+            if other or not said_by(f"{own}\n{r.unit.with_context}", who):
                 why = (
                     (f"报道中这是{other}说的，不是{who}" if other else f"报道没有说这是{who}说的")
                     if zh
@@ -95,14 +97,17 @@ def attributed(facts: list[str], results: list[FactResult], zh: bool) -> list[Fa
     # The part naming the speaker (周文斌表示) is the words' attribution, not a fact of its own:
     # it holds when a part said is found in words the report gives that speaker (说 for 表示),
     # with the title the claim gives (党委书记王建平说 is not 党委副书记、镇长王建平说).
-    said = [r for f, r in zip(facts, out, strict=True) if speaker(f) is None and r.verdict == "supported"]
+    said = [r for s, r in zip(speakers, out, strict=True) if s is None and r.verdict == "supported"]
     given = said[0] if said else None
-    for i, (f, r) in enumerate(zip(facts, out, strict=True)):
-        if speaker(f) != who or r.verdict != "not_found" or given is None or given.unit is None:
+    if given is None or given.unit is None:
+        return out
+    u = given.unit
+    words = normalise(u.with_context + said_after(u.article.text, u.end))
+    for i, (f, spoken, r) in enumerate(zip(facts, speakers, out, strict=True)):
+        part = _SPEAKER_PART.fullmatch(normalise(f).strip("。 "))
+        if spoken != who or r.verdict != "not_found" or part is None:
             continue
-        u = given.unit
-        words = normalise(u.with_context + said_after(u.article.text, u.end))
-        title = re.sub(rf"{SAID_VERB}\s*[：:，,]?$", "", normalise(f).strip("。 ")).replace(who, "")
+        title = part.group("who").replace(who, "")
         if not title or title in words:
             why = f"报道中这是{who}说的" if zh else f"the report gives it to {who}"
             out[i] = replace(r, verdict="supported", explanation=why, unit=u, detail=given.detail)

@@ -16,9 +16,9 @@ from assistant._read_llm import LLMReader
 from assistant.records import Hit
 
 
-def prompt_key(reader: LLMReader, question: str, hits: list[Hit]) -> str:
-    """The cache key: a hash of the exact chat messages `reader` would send the model."""
-    prompt = json.dumps(reader.request(question, hits), ensure_ascii=False)
+def prompt_key(request: list[tuple[str, str]]) -> str:
+    """The cache key: a hash of the exact chat messages sent to the model (`LLMReader.request`)."""
+    prompt = json.dumps(request, ensure_ascii=False)
     return hashlib.sha1(prompt.encode()).hexdigest()[:16]
 
 
@@ -39,18 +39,19 @@ class Drafts:
     ) -> dict[str, Any] | None:
         """The cached draft for this prompt; generated (and cached) when missing, unless not
         `generate` (then None: the caller skips the item)."""
-        key = prompt_key(reader, question, hits)
+        request = reader.request(question, hits)
+        key = prompt_key(request)
         if key not in self.rows:
             if not generate:
                 return None
+            start = request[-1][1] if request[-1][0] == "ai" else ""  # the reply's start is ours
             t0 = time.perf_counter()
             first = None
             raw = ""
-            started = reader.request(question, hits)[-1][0] == "ai"  # the first piece is ours then
-            for i, piece in enumerate(reader.draft(question, hits)):
-                if first is None and (i > 0 or not started):
-                    first = time.perf_counter() - t0
+            for piece in reader.draft(question, hits):
                 raw += piece
+                if first is None and len(raw) > len(start):
+                    first = time.perf_counter() - t0
             row = {"key": key, "raw": raw, "seconds": time.perf_counter() - t0, "first_s": first}
             self.rows[key] = row
             self.path.parent.mkdir(parents=True, exist_ok=True)
