@@ -125,10 +125,20 @@ def _people_like(s: str) -> list[str]:
     return names
 
 
+# 哪三方 / 哪几家企业 / 哪两个部门: several named things are asked for, so an answer lists them
+_SEVERAL_ASKED = re.compile(r"哪(?:几|[两二三四五六七八九十]|\d+)(?:方|家|个|位|所|支|座|项|条|种|名|国|队)")
+_A_LIST = re.compile(r"[、]|[\u4e00-\u9fff）)》”](?:和|与|及|同|以及)[\u4e00-\u9fff（(《“]")
+
+
 def gives(sentence: str, want: AnswerType, question: str) -> bool:
     """The sentence holds a thing of the asked kind (a number, a time, a person) that the
-    question does not already say; kinds the rules cannot spot in a fragment pass."""
+    question does not already say; kinds the rules cannot spot in a fragment pass. A question
+    asking for several things (哪三方签订的) is answered by a sentence that lists some (A、B和C),
+    not by one naming a single party (仲旭东对项目的签约表示热烈的祝贺)."""
     s = normalise(sentence)
+    if want.kind not in ("number", "time", "duration") and _SEVERAL_ASKED.search(normalise(question)):
+        if not _A_LIST.search(s):
+            return False
     if want.kind == "number" and want.unit == "元":  # money: 520万元, 687亿美元, 3000万欧元
         return any(q.unit.endswith("元") and q.text not in question for q in facts.find_quantities(s))
     if want.kind == "number":
@@ -229,7 +239,7 @@ _TRANSLITERATION = set(
     "弗福伏盖甘冈戈格根贡古瓜圭哈海汉豪赫亨洪胡霍基吉加迦贾杰卡凯坎康考柯科克肯库夸奎昆拉莱赖兰朗劳"
     "勒雷黎里利莉林琳卢鲁伦罗洛吕马玛迈麦曼芒梅门蒙米敏摩莫墨姆穆纳娜奈南内尼宁纽努诺帕潘庞佩彭皮"
     "珀坡普奇齐乔切琴丘屈瑞萨塞赛桑瑟森沙莎舍什斯松苏索塔泰坦汤唐陶特滕提图托瓦万旺威韦维温翁沃乌"
-    "伍西希锡谢辛休雅亚扬耶叶伊尤约泽扎詹兹佐"
+    "伍西希锡谢辛休雅亚扬耶叶伊尤约泽扎詹兹佐娃"  # 娃: Russian -ova (莎拉波娃, 萨姆索诺娃)
 )
 
 

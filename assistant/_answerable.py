@@ -264,6 +264,8 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
                 return _say(zh, "absent", c=t.text)
             continue
         if not any(_same_time(t, u) for u in theirs):
+            if t.year is not None and t.month is None and _event_year(close, t.year):
+                continue  # 2022WTA250赛事克利夫兰站 for 2022年克利夫兰站: the year names the event
             if t.year is not None and not own_years and framing_year(ev) == t.year:
                 if _same_but_year(t, theirs):
                     # 凯文·麦卡锡，现任美国众议院议长。当地时间2023年1月7日，…当选: the one year the
@@ -274,6 +276,13 @@ def answers(question: str, ev: Evidence, *, asks_time: bool = False) -> str | No
             # the clause names its own year: the sentence before speaks of another time
             return _say(zh, "frame", a=f"{min(own_years)}年", c=t.text)
     return None
+
+
+def _event_year(text: str, year: int) -> bool:
+    """`year` printed bare before a name (2022WTA250赛事, 2026平湖半程马拉松): the event's year,
+    though no 年 follows it. Not a count (2022人, 2022个)."""
+    after = r"(?=[A-Za-z]|[\u4e00-\u9fff](?<![年个人元名件家次万亿多余位户]))"
+    return bool(re.search(rf"(?<![\d.]){year}{after}", text))
 
 
 # a question about a plan (到2027年要建成多少): its target year answers it

@@ -368,3 +368,38 @@ def bound_thing(claim: str, text: str, at: int) -> tuple[str, str] | None:
         if others:
             return name, others[0]
     return None
+
+
+def bound_person(claim: str, text: str, at: int) -> tuple[str, str] | None:
+    """(asked, printed) when the claim names a person (林晓雯) that the sentence of `text` holding
+    offset `at` names too, not before the figure in its ；-clause, and the person named last
+    before that figure is another (女子组冠军为
+    顾佳琪，成绩1小时18分47秒，上海跑者林晓雯获得亚军: the time is 顾佳琪's). A figure with no person
+    before it in its sentence is bound to nobody here."""
+    start = _start(text, at, _SENTENCE_END)
+    ends = [e for p in _SENTENCE_END if (e := text.find(p, at)) >= 0]
+    sentence = text[start : min(ends, default=len(text))]
+    people = [p for p in _people(claim) if p in sentence]
+    if not people:
+        return None
+    named = [(m.start(), p) for p in _people(sentence) for m in re.finditer(re.escape(p), sentence)]
+    before = [x for x in named if x[0] < at - start]
+    if not before:
+        return None
+    last = max(before)[1]
+    if last in people or any(last in p or p in last for p in people):
+        return None
+    # 据张三介绍，李四团队研发的设备…提高了30%: a claimed person printed before the figure in its
+    # own ；-clause may be who tells it; one printed only after it, or in another clause, is not
+    clause = max(sentence.rfind(c, 0, at - start) for c in "；;") + 1
+    if any(p in sentence[clause : at - start] for p in people):
+        return None
+    return people[0], last
+
+
+def _people(text: str) -> list[str]:
+    """People a text names: after a title (选手钱宇航) or as jieba guesses them (吕泽楷)."""
+    from ._names import find_people
+    from ._subjects import guessed_people
+
+    return list(dict.fromkeys([m.text for m in find_people(text)] + guessed_people(text)))

@@ -27,6 +27,7 @@ from ._bindings import other_sibling, owner_swap, place_rival, value_sibling
 from ._evidence import Alignment, _say
 from ._evidence_units import EvidenceUnit, units_of
 from ._facts import MONTH_RANGE, detect_language
+from ._fenbie import _view
 from ._figure_times import done_but_planned, plan_only
 from ._normalize import as_written, normalise
 from ._ranks import ahead_swap, place_swap, rank_swap, record_holder_swap, scope_swap, unprinted_record
@@ -139,8 +140,10 @@ def judge_fact(
                 story[u.article.id] = coverage(story_words, body)
     told = max(story.values(), default=0.0) >= STORY_COVERAGE  # some article tells the claim's story
     for score, cov, u in looked:
-        o = ground.align(fact, u.evidence)
-        ranked = rank_swap(fact, u.text, claim) if o.verdict == "supported" else None
+        o = ground.align(fact, u.evidence, claim)
+        # a 分别 span is read from the claim's side (乍浦镇、独山港镇分别…位列第一、第二)
+        seen = _view(nf, normalise(u.text), nc)
+        ranked = rank_swap(fact, seen, claim) if o.verdict == "supported" else None
         if ranked and ranked[1] and coverage(weighted, normalise(u.with_context)) >= MIN_COVERAGE:
             # 新埭镇位列平湖各镇街道第一 over 新埭镇新增2.1万千瓦，排名第二: a place compared is a
             # comparison, however few of the claim's words the span's own clause repeats

@@ -68,7 +68,7 @@ def chinese_to_number(s: str) -> float | None:
 # Measure words and units, longest first so 亿元 wins over 亿 and 个月 over 个.
 UNITS = (
     "平方公里 平方米 万千瓦 千瓦时 公顷 公里 千米 厘米 毫米 个百分点 个月 小时 分钟 亿元 万元 元 "
-    "% ％ ‰ ℃ 度 米 亩 吨 斤 家 个 位 名 人 所 篇 盘 条 座 次 级 岁 年 天 周 户 辆 台 项 批 届 倍 成 "
+    "% ％ ‰ ℃ 度 米 亩 吨 斤 家 个 位 名 人 所 篇 盘 条 座 次 级 周岁 岁 年 天 周 户 辆 台 项 批 届 倍 成 "
     "件 场 期 "
     "株 棵 只 头 套 份 张 本 支 处 间 栋 幢 层 号 元钱 起 例 万人次 人次 元/斤 小区 镇 村 社区 "
     "美元 欧元 英镑 日元 港元 摄氏度 公斤 千克 兆瓦 "
@@ -93,7 +93,7 @@ _DURATION = re.compile(
     r"|(?P<s>\d+)秒(?P<sf>\d{1,2})(?![\d.]))"
 )
 _TIME_UNITS = {"年", "天", "周", "小时", "分钟", "个月"}
-_SAME_UNIT = {"摄氏度": "℃", "千克": "公斤", "％": "%"}
+_SAME_UNIT = {"摄氏度": "℃", "千克": "公斤", "％": "%", "周岁": "岁"}  # 80周岁 is an age, not 80 weeks
 # Chinese numerals inside set phrases are not quantities: 一键, 一体, 一年四季, 一个都不能少.
 _FALSE_CN = re.compile(r"^一(?:键|体|起|线|流|致|直|些|般|定|样|同|道|度|层|张又|盘盘|年四季|个都)")
 

@@ -9,6 +9,7 @@ with a 分别 span side by side through them.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from . import _slots as slots
@@ -22,9 +23,51 @@ _FENBIE = re.compile(
 )
 
 
-def fenbie_views(text: str) -> list[tuple[str, str]]:
-    """ "A、B分别X和Y" read as "A…X" and "B…Y": [(subject, the sentence with only its value)]."""
+# …活动412场，参与读者5.6万人次，同比分别增长18%和23%: the figures after 分别 go to the clauses before
+_FENBIE_AFTER = re.compile(r"(?P<head>[^，,。；;！？!?]{0,8})分别(?P<rest>[^，,。；;！？!?]*)")
+
+
+def _after_listed(text: str) -> list[tuple[str, str]]:
+    """ "A a，B b，同比分别增长X和Y" read as "A a，同比增长X" and "B b，同比增长Y": the subject of each
+    is the last noun of its clause before its figure (读者 of 参与读者5.6万人次)."""
     views: list[tuple[str, str]] = []
+    for m in _FENBIE_AFTER.finditer(text):
+        values = [it for it in items(m.group("rest")) if it.kind.startswith("qty:")]
+        n = len(values)
+        if n < 2 or re.search(r"[\u4e00-\u9fff]{2}[、和与及][\u4e00-\u9fff]{2}", m.group("head")):
+            continue
+        start = max((x.end() for x in _CLAUSE_MARK.finditer(text, 0, m.start())), default=0)
+        if start == 0:
+            continue
+        before = text[: start - 1]
+        cuts = [0, *(x.end() for x in re.finditer(r"[，,；;、]", before))]
+        if len(cuts) < n:
+            continue
+        clauses = [before[a:b].rstrip("，,；;、") for a, b in itertools.pairwise([*cuts[-n:], len(before)])]
+        figures = [[it for it in items(c) if it.kind.startswith("qty:")] for c in clauses]
+        if any(len(f) != 1 for f in figures):
+            continue
+        subjects = [_subject(c[: f[0].start]) for c, f in zip(clauses, figures, strict=True)]
+        if not all(subjects) or len(set(subjects)) < n:
+            continue
+        rest = m.group("rest")
+        head, tail = rest[: values[0].start], rest[values[-1].end :]
+        lead = before[: cuts[-n]]
+        # 计划清淤河道120公里、土方104万立方米: a 、-list shares the first item's words before its noun
+        shared = clauses[0][: clauses[0].find(subjects[0] or "")]
+        for i, (subject, clause, value) in enumerate(zip(subjects, clauses, values, strict=True)):
+            said = f"{m.group('head')}{head}{value.text}{tail}"
+            joined = i and before[cuts[-n + i] - 1] == "、"
+            views.append(
+                (subject or "", f"{lead}{shared if joined else ''}{clause}，{said}{text[m.end() :]}")
+            )
+    return views
+
+
+def fenbie_views(text: str) -> list[tuple[str, str]]:
+    """ "A、B分别X和Y" read as "A…X" and "B…Y": [(subject, the sentence with only its value)];
+    also "A a，B b，同比分别增长X和Y" (`_after_listed`)."""
+    views: list[tuple[str, str]] = _after_listed(text)
     for m in _FENBIE.finditer(text):
         subjects = re.split(r"[、和与及]", m.group("subj"))
         subjects, shared = _shared_tail(subjects)
@@ -33,10 +76,27 @@ def fenbie_views(text: str) -> list[tuple[str, str]]:
         if len(values) != len(subjects) or len(subjects) < 2:
             continue
         head, tail = rest[: values[0].start], rest[values[-1].end :]
-        for subject, value in zip(subjects, values, strict=True):
-            one = f"{text[: m.start()]}{subject}{shared}{head}{value.text}{tail}{text[m.end() :]}"
+        places = _PLACES.search(tail)
+        ranks = re.findall(r"第?[一二三四五六七八九十\d]+", places.group(0)) if places else []
+        for i, (subject, value) in enumerate(zip(subjects, values, strict=True)):
+            own = tail
+            if places and len(ranks) == len(subjects):  # 位列第一、第二: each its own place
+                rank = ranks[i] if ranks[i].startswith("第") else f"第{ranks[i]}"
+                own = f"{tail[: places.start()]}{rank}{tail[places.end() :]}"
+            one = f"{text[: m.start()]}{subject}{shared}{head}{value.text}{own}{text[m.end() :]}"
             views.append((subject, one))
     return views
+
+
+_PLACES = re.compile(r"第[一二三四五六七八九十\d]+(?:[、和]第?[一二三四五六七八九十\d]+)+")
+
+
+def _subject(clause: str) -> str | None:
+    """What a clause before its figure counts: its last noun (读者 of 参与读者), else its last word."""
+    from ._slots import measure_word, terms
+
+    words = [w for w, _ in terms(clause) if len(w) >= 2]
+    return measure_word(clause) or (words[-1] if words else None)
 
 
 def _shared_tail(subjects: list[str]) -> tuple[list[str], str]:
@@ -55,11 +115,17 @@ def _shared_tail(subjects: list[str]) -> tuple[list[str], str]:
     return subjects, ""
 
 
-def _view(ct: str, ut: str) -> str:
-    """The span as the claim's subject reads it: one side of a 分别 sentence."""
+def _view(ct: str, ut: str, whole: str = "") -> str:
+    """The span as the claim's subject reads it: one side of a 分别 sentence. `whole`: the claim
+    a part was split from (同比增长18% of …参与读者5.6万人次，同比增长18%), whose subject it keeps."""
     if "分别" in ct:
         return ut
     views = [v for subject, v in fenbie_views(ut) if subject and subject in ct]
+    if not views and whole:
+        # the subject named last before the part (…非遗展演吸引观众9.8万人次，同比增长15%: 观众)
+        at = whole.find(ct) if ct in whole else len(whole)
+        named = [(whole.rfind(s, 0, at), v) for s, v in fenbie_views(ut) if s and s in whole[:at]]
+        views = [max(named)[1]] if named else []
     return views[0] if len(views) == 1 else ut
 
 

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from . import _frames as frames
 from . import _slots as slots
-from ._bindings import _bound_place, bound_thing
+from ._bindings import _bound_place, bound_person, bound_thing
 from ._evidence import Alignment, Evidence, _say
 from ._facts import BATCH_MARKER, detect_language, find_directions, period_name
 
@@ -93,6 +93,20 @@ def _total_of_several(ut: str, u: Item) -> str | None:
     return found[-1].group(0) if found else None
 
 
+_GROUP_EDGE = re.compile(r"(?:及)?(?:以上|以下|以内)")
+
+
+def _age_group(text: str, it: Item) -> str | None:
+    """The age group an age figure names (60至79周岁, 80周岁以上), as printed, or None for one
+    person's age (今年85岁)."""
+    if it.kind != "qty:岁":
+        return None
+    edge = _GROUP_EDGE.match(text, it.end)
+    if edge:
+        return text[it.start : edge.end()]
+    return it.text if re.search(r"[至到~\-—]", it.text) else None
+
+
 def _values(
     ct: str,
     ut: str,
@@ -103,10 +117,12 @@ def _values(
     past: bool = False,
     own_year: int | None = None,
     before: str = "",
+    context: str = "",
 ) -> None:
     """Each claim figure against the span's in its slot (`out` gathers what agrees, differs or is
     missing). `before`: the article's words before the span since its context starts (the
-    clauses of a ；-list before it)."""
+    clauses of a ；-list before it); `context`: the span's context (the sentence before, the
+    headline), normalised."""
     placed: list[tuple[Item, Item]] = []  # claim figure -> the span's figure in its slot
     times: list[str] = []  # the differences that are of a date or year
     counts = any(c.kind.startswith("qty:") for c in c_items)  # a figure a date may be said to date
@@ -155,12 +171,27 @@ def _values(
         elif c.kind.startswith("qty:") and (frame := frames.figure_frame_differs(ct, c, ut, u)):
             # 营收55.8亿元 is not supported by 经营利润为亏损55.8亿元: the span says nothing of 营收.
             out.other_subject.append(_say(zh, "measure", c=u.text, a=frame[0], o=frame[1]))
+        elif c.kind == "qty:岁" and not consistent(c, u) and (_age_group(ct, c) or _age_group(ut, u)):
+            # 60至79周岁老人每餐补贴3元 over 80周岁以上老人…: an age group is who, not a value
+            out.other_subject.append(
+                _say(zh, "rival", a=_age_group(ut, u) or u.text, c=_age_group(ct, c) or c.text)
+            )
+        elif c.kind.startswith("qty:") and (measure := slots.measure_unsaid(ct, c, ut, u, context)):
+            # 每餐收费10元 over 每餐补贴3元, 2家中心食堂 over 居家养老服务中心1家: the span's figure is of
+            # another measure, and says nothing of the claim's (the same amount neither)
+            ours, theirs = measure
+            out.other_subject.append(
+                _say(zh, "measure", c=u.text, a=theirs, o=ours) if theirs else _say(zh, "absent", c=ours)
+            )
         elif c.kind.startswith("qty:") and (
-            bound := _bound_place(ct, ut, u.start) or bound_thing(ct, before + ut, len(before) + u.start)
+            bound := _bound_place(ct, ut, u.start)
+            or bound_thing(ct, before + ut, len(before) + u.start)
+            or bound_person(ct, ut, u.start)
         ):
             # 两港区合计…81.4万标箱 over 其中，乍浦港区完成47.2万标箱: another place's figure neither
             # denies nor states it (合计…超过20% over 独山港区…增长22.8%); nor another body's in a
-            # ；-list (钟溪小学…投资8600万元…；新埭镇中心幼儿园…投资4300万元)
+            # ；-list (钟溪小学…投资8600万元…；新埭镇中心幼儿园…投资4300万元), nor another person's
+            # (冠军为顾佳琪，成绩1小时18分47秒，林晓雯获得亚军)
             out.other_subject.append(
                 f"报道的{u.text}属于{bound[1]}，不是{bound[0]}"
                 if zh
@@ -271,7 +302,7 @@ def _align_fenbie(ct: str, ut: str, ev: Evidence) -> Alignment | None:
     return out
 
 
-def align(fact: str, ev: Evidence) -> Alignment:
+def align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
     """One fact against one evidence span: supported, contradicted (what differs) or not_found.
 
     Precedence: an instruction is never evidence; another subject or qualifier makes the
@@ -280,7 +311,7 @@ def align(fact: str, ev: Evidence) -> Alignment:
     word for word in the span but with its figures in another order or place is contradicted
     (亏损分别为989亿元（2021年：686亿元）及712亿元 with 686 and 712 swapped).
     """
-    out = _align(fact, ev)
+    out = _align(fact, ev, claim)
     if out.verdict == "supported":
         moved = _figures_moved(normalise(fact), normalise(ev.text))
         if moved:
@@ -305,14 +336,14 @@ def _figures_moved(ct: str, ut: str) -> tuple[str, str] | None:
     return "、".join(numbers), "、".join(found[0])
 
 
-def _align(fact: str, ev: Evidence) -> Alignment:
+def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
     zh = detect_language(fact) != "en"
     if is_instruction(ev.text, ev.preceding):
         return Alignment("not_found", other_subject=[_say(zh, "instruction")])
     ct = normalise(fact)
     if "分别" in ct and (both := _align_fenbie(ct, normalise(ev.text), ev)) is not None:
         return both
-    ut = from_to_view(ct, _view(ct, normalise(ev.text)))
+    ut = from_to_view(ct, _view(ct, normalise(ev.text), normalise(claim)))
     c_items, u_items = items(ct), items(ut, ev.date)
     out = Alignment("supported")
     frame = (
@@ -347,7 +378,7 @@ def _align(fact: str, ev: Evidence) -> Alignment:
         return out
     past = figure_of_another_time(ct, ut, c_items)
     before = normalise(ev.context.split("\n", 1)[-1]) if ev.context else ""
-    _values(ct, ut, c_items, u_items, out, zh, past, report_year(ev), before)
+    _values(ct, ut, c_items, u_items, out, zh, past, report_year(ev), before, normalise(ev.context))
     # An ordinal or a date that names the event (第三届, 今年一季度, a project's 二期) may be printed
     # only in the headline or the sentence before; counts and amounts must be in the span itself.
     context = normalise(ev.context)

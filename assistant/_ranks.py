@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from ._fenbie import _clause_before
-from ._names import find_people
+from ._names import SURNAMES, find_people
 from ._normalize import cn_number, normalise
 from ._slots import RANKED_BEHIND
 from ._subjects import guessed_people, named_things, proper_names
@@ -143,6 +143,10 @@ _WON_PLACE = re.compile(
 _PLACE_THEN_NAME = re.compile(
     rf"(?:(?P<title>{_TITLES})|第(?P<n>[一二三四五六七八九十\d]+)名)(?:是|为|由|被)"
 )
+_PLACE_THEN_WHO = re.compile(
+    rf"(?:{_TITLES}|第[一二三四五六七八九十\d]+名)(?:是|为|由)(?:[^，,。；;]{{0,8}}?(?:选手|队员|运动员|跑者))?"
+    r"(?P<who>[\u4e00-\u9fff]{2,3})"
+)
 _ANY_PLACE = re.compile(rf"{_TITLES}|第[一二三四五六七八九十\d]+名|夺冠|排名|排第|位列|位居|名列|榜首|首位")
 _TOP = re.compile(r"(?:位列|位居|名列|排名|居)(?:榜首|首位)|榜首")
 _TITLE_RANK = {
@@ -215,12 +219,22 @@ def _rank_swap(claim: str, span: str) -> tuple[str, str] | None:
         return said, ""
     names = [n for n, _ in named_things(c)] + proper_names(c) + [p.text for p in find_people(c)]
     names += guessed_people(c) + re.findall(r'"([^"]{2,12})"', c)  # 陆建明选送的"阳光玫瑰"
+    for m in _PLACE_THEN_WHO.finditer(c):  # 冠军是孔文静: a name jieba does not know
+        if m.group("who")[0] in SURNAMES:
+            names += [m.group("who")[:3], m.group("who")[:2]]
     # the subject is the claim's first name the span prints (新仓镇代表队在平湖市…大赛中夺得冠军: 新仓镇)
     names = sorted((n for n in dict.fromkeys(names) if len(n) >= 2 and n in u), key=c.find)[:1]
     owned: list[Placing] = []
     for name in names:
         for at in (i.start() for i in re.finditer(re.escape(name), u)):
             after = [p for p in printed if p[0] > at]
+            # 冠军由本地选手钱佳怡获得；…孔文静获得亚军: the place in the name's own ；-clause is its,
+            # printed before it if none is after it there
+            start = max(u.rfind(x, 0, at) for x in "；;。") + 1
+            ends = [e for x in "；;。" if (e := u.find(x, at)) >= 0]
+            own = [p for p in printed if start <= p[0] - len(p[1]) and p[0] <= min(ends, default=len(u))]
+            if own and not any(p[0] > at for p in own):
+                after = own[-1:]
             kin = [p for p in after if p[3] == family]
             if kin or after:
                 owned.append((kin or after)[0])
@@ -230,7 +244,9 @@ def _rank_swap(claim: str, span: str) -> tuple[str, str] | None:
             return None
         return said, owned[0][1]
     places = {p[2] for p in printed if _comparable(p[3], family)}
-    if len(places) == 1 and rank not in places:
+    # a span naming someone the claim does not (杭州跑者韩冬…获得亚军 for 冠军是吴志远) places them
+    others = [n for n in guessed_people(u) + [p.text for p in find_people(u)] if n not in c]
+    if len(places) == 1 and rank not in places and not others:
         return said, next(p[1] for p in printed if _comparable(p[3], family))
     return None
 
