@@ -208,10 +208,13 @@ def rank_swap(claim: str, span: str, whole: str = "") -> tuple[str, str] | None:
 def _rank_swap(claim: str, span: str) -> tuple[str, str] | None:
     c = normalise(claim)
     claimed = {(r, fam): said for _, said, r, fam in _placings(c)}
-    if len(claimed) != 1 or _EARLIER.search(c):
+    u = normalise(span)
+    # a claim of another time (上届…第三) is not the span's ranking, unless the span is of that time
+    # too (在去年…考核中，我市位列…第一)
+    earlier = {m.group(0) for m in _EARLIER.finditer(c)}
+    if len(claimed) != 1 or (earlier and not earlier <= {m.group(0) for m in _EARLIER.finditer(u)}):
         return None
     (((rank, family), said),) = claimed.items()
-    u = normalise(span)
     printed = [p for p in _placings(u) if not _EARLIER.search(_clause_before(u, p[0] - len(p[1])))]
     if not printed:
         if _ANY_PLACE.search(u) or (rank == 1 and re.search(r"居首|最[高多大]", u)):

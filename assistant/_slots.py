@@ -418,7 +418,28 @@ def measure_unsaid(
     for word in ours:
         if not _printed(word, unit_text) and (theirs or not _printed(word, context)):
             return word, theirs or ""
+    # 西瓜网络零售额 over 农产品网络零售额: each side qualifies the measure with a noun the other
+    # does not print (a qualifier only the claim prints may be the context's: 清淤完成率 / 完成率)
+    ours_run, theirs_run = _noun_run(claim_text[start : c.start]), _noun_run(unit_text[u_start : u.start])
+    if any(not _printed(w, unit_text) for w in ours_run[:-1]) and any(
+        not _printed(w, claim_text) for w in theirs_run[:-1]
+    ):
+        return "".join(ours_run), "".join(theirs_run)
     return None
+
+
+def _noun_run(clause: str) -> list[str]:
+    """The nouns right before a figure, as one run (西瓜、网络、零售额 of 平湖全市西瓜网络零售额达)."""
+    import jieba.posseg as pseg
+
+    tags = [(w.word, w.flag) for w in pseg.cut(clause)]
+    nouns = ("n", "vn", "nz", "ns")  # jieba tags 西瓜 ns
+    while tags and tags[-1][1] not in nouns:
+        tags.pop()  # 达, 为, 共…
+    run: list[str] = []
+    while tags and tags[-1][1] in nouns:
+        run.insert(0, tags.pop()[0])
+    return [w for w in run if len(w) >= 2 and w not in _NOT_A_MEASURE and w not in _PLACE_WORDS]
 
 
 def _counted_after(claim_text: str, c: Item) -> str | None:

@@ -31,7 +31,8 @@ _SPEAKER_PART = re.compile(rf"(?P<who>[^，,。；;“”\"]{{2,40}}?){SAID_VERB
 def speaker(part: str) -> str | None:
     """The person a claim part names as the speaker, when the part is only that (顾晓燕说);
     None for parts that state something."""
-    m = _SPEAKER_PART.fullmatch(normalise(part).strip("。 "))
+    # “…。”何晓峰说。 is split after the full stop: its said-line keeps the closing mark
+    m = _SPEAKER_PART.fullmatch(normalise(part).strip("。 ").lstrip("".join(CLOSING_QUOTE)))
     if m is None:
         return None
     people = [p.text for p in find_people(m.group(0))]

@@ -179,3 +179,32 @@ def test_a_word_qualifying_the_thing_counted_keeps_its_slot() -> None:
             "独山港镇以95%的家庭医生签约率位列第二": "contradicted",
         },
     )
+
+
+def test_a_ranking_of_an_earlier_time_is_compared_with_one_of_that_time() -> None:
+    _expect(
+        "本报讯 在去年嘉兴市美丽乡村建设考核中，我市位列各县（市、区）第三。",
+        {
+            # both of 去年: the places are compared (第一 was "supported")
+            "在去年嘉兴市美丽乡村建设考核中，平湖位列各县（市、区）第一": "contradicted",
+            "在去年嘉兴市美丽乡村建设考核中，平湖位列各县（市、区）第三": "supported",
+        },
+    )
+
+
+def test_a_qualifier_of_the_measure_is_part_of_it() -> None:
+    _expect(
+        "本报讯 今年1至9月，全市水产品网络零售额达3.4亿元，同比增长12.6%。",
+        {
+            # 3.4亿元 is all 水产品's; 甲鱼's is not printed (was "supported")
+            "今年1至9月，平湖全市甲鱼网络零售额达3.4亿元": "not_found",
+            "今年1至9月，平湖全市水产品网络零售额达3.4亿元": "supported",
+        },
+    )
+
+
+def test_a_said_line_split_after_a_quotes_full_stop_names_its_speaker() -> None:
+    # “…。”X说。 is split after the full stop: the said-line part keeps the closing mark
+    from assistant._speakers import speaker
+
+    assert speaker("”市场监管局科长蒋一鸣说") == "蒋一鸣"

@@ -184,3 +184,15 @@ def test_schools_in_general_are_no_named_school() -> None:
         "本报讯 今年秋季，全市中小学共有在校学生6.2万人，比去年增加900人。",
         {"今年秋季平湖中小学在校学生6.2万人": "supported"},
     )
+
+
+def test_a_quote_given_to_another_speaker_after_its_full_stop_contradicts(searcher: Searcher) -> None:
+    # (2026-12-07, r20b) “…。”X说。 with the words another's: the said-line part kept its closing
+    # mark, so no speaker was read and the words were "supported" wherever they stood
+    settings = searcher.settings
+
+    def verdict(claim: str) -> str:
+        return check_claim(searcher, claim, settings).verdict
+
+    assert verdict("“以前做康复要跑到市区。”护士长唐敏说。") == "contradicted"
+    assert verdict("“以前做康复要跑到市区。”中心主任盛国华说。") == "supported"
