@@ -64,10 +64,34 @@ def _after_listed(text: str) -> list[tuple[str, str]]:
     return views
 
 
+# “稻香里”“半亩塘”“溪谷小院”暑期营业收入分别为68万元、52万元和47万元: quoted names side by side
+_FENBIE_QUOTED = re.compile(
+    r'(?P<subj>(?:["“][^"“”]{1,12}["”][、和与及]?){2,})(?P<shared>[^，,。；;！？!?"“”]{0,12}?)'
+    r"分别(?P<rest>[^，,。；;！？!?]*)"
+)
+
+
+def _quoted_views(text: str) -> list[tuple[str, str]]:
+    views: list[tuple[str, str]] = []
+    for m in _FENBIE_QUOTED.finditer(text):
+        subjects = re.findall(r'["“]([^"“”]{1,12})["”]', m.group("subj"))
+        rest = m.group("rest")
+        values = [it for it in items(rest) if it.kind.startswith(("qty:", "date"))]
+        if len(values) != len(subjects):
+            continue
+        head, tail = rest[: values[0].start], rest[values[-1].end :]
+        for subject, value in zip(subjects, values, strict=True):
+            one = (
+                f"{text[: m.start()]}“{subject}”{m.group('shared')}{head}{value.text}{tail}{text[m.end() :]}"
+            )
+            views.append((subject, one))
+    return views
+
+
 def fenbie_views(text: str) -> list[tuple[str, str]]:
     """ "A、B分别X和Y" read as "A…X" and "B…Y": [(subject, the sentence with only its value)];
-    also "A a，B b，同比分别增长X和Y" (`_after_listed`)."""
-    views: list[tuple[str, str]] = _after_listed(text)
+    also "A a，B b，同比分别增长X和Y" (`_after_listed`) and quoted names side by side."""
+    views: list[tuple[str, str]] = _after_listed(text) + _quoted_views(text)
     for m in _FENBIE.finditer(text):
         subjects = re.split(r"[、和与及]", m.group("subj"))
         subjects, shared = _shared_tail(subjects)

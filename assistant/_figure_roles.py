@@ -56,6 +56,9 @@ LEVEL_CHANGE = r"上升|下降|提高|降低|增加|减少|增长|缩短|延长|
 _BASE = re.compile(r"(?:比|较|相比|对比|同比|比起)$")
 _BASE_OF = re.compile(r"(?:比|较)[^，,；;。\d比较]{1,6}的$")  # 比上届的251人, 比去年同期的2.05亿件
 # 由去年同期的38起降到了22起, 从14.8%降至8.3%: the first level of a from-to is its base
+# 4826张，是去年全年办证量的1.6倍: what a multiple is of is its base
+_TIMES_OF_BEFORE = re.compile(r"(?:是|为|相当于|达)$")
+_TIMES_OF_AFTER = re.compile(r"[^，,；;。]{0,14}?的[\d.一二三四五六七八九十两]+倍")
 _FROM = re.compile(r"(?:由|从)(?:原来的|[^，,；;。\d由从]{0,7}的)?$")
 _FROM_TO_AFTER = re.compile(rf"[\d.]+[^，,；;。\d]{{0,4}}?(?:{LEVEL_CHANGE}|增|减)了?(?:至|到|为)")
 _COMPARED_THING = re.compile(
@@ -83,9 +86,11 @@ def is_change(text: str, it: Item) -> bool:
 
 def is_base(text: str, start: int) -> bool:
     """What starts at `start` is what something is compared with (比[去年], 较[上年同期],
-    比上届的[251人]), or the level a change starts from (由去年同期的[38起]降到了22起)."""
+    比上届的[251人], 是[去年]全年办证量的1.6倍), or the level a change starts from (由去年同期的[38起]
+    降到了22起)."""
     return bool(
-        _BASE.search(text[max(0, start - 2) : start])
+        (_TIMES_OF_BEFORE.search(text[max(0, start - 3) : start]) and _TIMES_OF_AFTER.match(text, start))
+        or _BASE.search(text[max(0, start - 2) : start])
         or _BASE_OF.search(text[max(0, start - 9) : start])
         or (_FROM.search(text[max(0, start - 10) : start]) and _FROM_TO_AFTER.match(text, start))
     )

@@ -45,6 +45,30 @@ def last_time(claim_text: str, unit_text: str) -> str | None:
     return None
 
 
+_COMPARED_AFTER = re.compile(r"[^，,；;。]{0,6}?(?:相比|相较|比较)")
+_LEVEL_AFTER = re.compile(r"(?:同期)?的?[\d.]")  # 去年同期的17起: the time of a level compared
+
+
+def earlier_time(claim_text: str, unit_text: str) -> str | None:
+    """A claim of an earlier time (去年全年新办登记证4826张) over a sentence that names that time
+    only as what its figure is compared with (4826张，是去年全年办证量的1.6倍; 比去年增加5个): the
+    figure is this time's."""
+    from ._figure_roles import is_base
+
+    def base(text: str, m: re.Match[str]) -> bool:  # 与去年同期相比, 由去年同期的17起 too
+        return (
+            is_base(text, m.start())
+            or bool(_COMPARED_AFTER.match(text, m.end()))
+            or bool(_LEVEL_AFTER.match(text, m.end()))
+        )
+
+    ours = [m.group(0) for m in _LAST_TIME.finditer(claim_text) if not base(claim_text, m)]
+    theirs = list(_LAST_TIME.finditer(unit_text))
+    if ours and theirs and all(base(unit_text, m) for m in theirs):
+        return f"the archive's sentence is about 今年, not {ours[0]}"
+    return None
+
+
 def other_year(claim_text: str, c_items: list[Item], u_items: list[Item]) -> str | None:
     """A figure for 2020 says nothing about 2021: with a value to compare, the year is
     the frame (like 首批), and only when the year is all the claim states is it the value."""

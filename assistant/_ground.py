@@ -347,7 +347,10 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
     c_items, u_items = items(ct), items(ut, ev.date)
     out = Alignment("supported")
     frame = (
-        frames.frame_differs(ct, ut) or frames.other_year(ct, c_items, u_items) or frames.last_time(ct, ut)
+        frames.frame_differs(ct, ut)
+        or frames.other_year(ct, c_items, u_items)
+        or frames.last_time(ct, ut)
+        or frames.earlier_time(ct, ut)
     )
     if frame:
         out.other_subject.append(_localise_frame(frame, zh))

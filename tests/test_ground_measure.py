@@ -208,3 +208,25 @@ def test_a_said_line_split_after_a_quotes_full_stop_names_its_speaker() -> None:
     from assistant._speakers import speaker
 
     assert speaker("”市场监管局科长蒋一鸣说") == "蒋一鸣"
+
+
+def test_quoted_names_side_by_side_share_a_fenbie() -> None:
+    _expect(
+        "本报讯 在精品民宿中，“竹里”“听溪”“半山居”暑期营业收入分别为58万元、43万元和39万元。",
+        {
+            # 39万元 is 半山居's (was "supported" for 听溪)
+            "“听溪”民宿暑期营业收入为39万元": "contradicted",
+            "“听溪”民宿暑期营业收入为43万元": "supported",
+        },
+    )
+
+
+def test_a_time_named_only_as_the_base_is_not_the_figures() -> None:
+    _expect(
+        "本报讯 今年以来，全市已发放电动自行车新车牌照3920副，是去年全年发放量的1.4倍。",
+        {
+            # 3920副 is this year's: 去年 is what it is compared with (was "supported")
+            "平湖去年全年发放电动自行车新车牌照3920副": "not_found",
+            "今年以来平湖已发放电动自行车新车牌照3920副": "supported",
+        },
+    )
