@@ -117,7 +117,8 @@ _PLACES = re.compile(r"第[一二三四五六七八九十\d]+(?:[、和]第?[一
 
 def _subject(clause: str) -> str | None:
     """What a clause before its figure counts: its last noun (读者 of 参与读者), else its last word."""
-    from ._slots import measure_word, terms
+    from ._measures import measure_word
+    from ._slots import terms
 
     words = [w for w, _ in terms(clause) if len(w) >= 2]
     return measure_word(clause) or (words[-1] if words else None)

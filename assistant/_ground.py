@@ -60,6 +60,7 @@ from ._figure_times import (
 from ._firm_roles import firm_check
 from ._from_to import from_to_view
 from ._instructions import is_instruction
+from ._measures import measure_unsaid
 from ._names import NUMBERED_NAME
 from ._normalize import as_written, normalise
 from ._roles import _role_check, work_check
@@ -176,7 +177,7 @@ def _values(
             out.other_subject.append(
                 _say(zh, "rival", a=_age_group(ut, u) or u.text, c=_age_group(ct, c) or c.text)
             )
-        elif c.kind.startswith("qty:") and (measure := slots.measure_unsaid(ct, c, ut, u, context)):
+        elif c.kind.startswith("qty:") and (measure := measure_unsaid(ct, c, ut, u, context)):
             # 每餐收费10元 over 每餐补贴3元, 2家中心食堂 over 居家养老服务中心1家: the span's figure is of
             # another measure, and says nothing of the claim's (the same amount neither)
             ours, theirs = measure

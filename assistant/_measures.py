@@ -1,0 +1,122 @@
+"""Which measure a figure is of: the common noun a claim prints before its figure (每餐收费10元:
+收费), the thing a count is of (2家中心食堂: 食堂), a noun qualifying the measure (西瓜网络零售额).
+A span that prints the claim's figure for another measure (每餐补贴3元, 居家养老服务中心1家,
+农产品网络零售额) neither states nor denies it: the grounding engine (`_ground._values`) reads it
+as silence. Nouns are jieba's (posseg n / vn / nz); its cuts decide what a word is, so the rules
+compare characters, not only whole words (`_printed`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._facts import _DIRECTIONS
+from ._values import Item
+
+# Words between a measure and its figure that name no measure (…审结案件共计, …游客约).
+_NOT_A_MEASURE = set(
+    "为 约 达 达到 共 共计 累计 合计 总计 总共 一共 超 超过 近 逾 仅 只 是 有 了 已 已经 同比 环比 "
+    "分别 到 至 突破 高达 将近 接近 不到 不足 约合 计 其中 再 又 还 均 各 每 都 也 比 较 "
+    "去年 今年 全年 成绩 数量 人数 总数 规模 数额 数字 水平 比例 比重 幅度 总量 数目 时间 日期 时候".split()
+)
+_PLACE_WORDS = set("街道 社区 村 镇 乡 区 县 市 小区 园区 港区 开发区 地区 全市 全镇 全区".split())
+# Classifiers: a noun after a figure of one of these (2家中心食堂) is what it counts; after a
+# measure (50米蛙泳) it names an event.
+_COUNTERS = set(
+    "家 个 所 名 位 座 条 项 处 台 辆 件 只 头 套 份 张 本 支 间 栋 幢 层 户 批 场 起 例 株 棵 篇 部 艘 架 "
+    "匹 箱 袋 瓶 桶 颗 枚 盏 根 块 笔 幅 册 班 班次 人 家次 所次".split()
+)
+_TIME_WORD = re.compile(r"[年月日天周]|季度|时期|期间")
+
+
+def _nouns(text: str) -> list[str]:
+    """The common nouns of `text` (jieba n / vn; not names, places or times: the subject rules
+    read those), two characters or more."""
+    import jieba.posseg as pseg
+
+    tags = [(w.word, w.flag) for w in pseg.cut(text)]
+    # a noun before 上 / 中 / 里 (航班上有118名旅客) is where, not what is counted; one after a name
+    # is part of it (曹桥街道, 平湖法院)
+    found = [
+        w
+        for (_, before), (w, f), (_, after) in zip(
+            [("", ""), *tags[:-1]], tags, [*tags[1:], ("", "")], strict=False
+        )
+        if f in ("n", "vn", "nz")
+        and len(w) >= 2
+        and after != "f"
+        and before not in ("nr", "ns", "nt")
+        and w not in _PLACE_WORDS
+    ]
+    return [w for w in found if w not in _NOT_A_MEASURE and w not in _DIRECTIONS and not _TIME_WORD.search(w)]
+
+
+def measure_word(clause: str) -> str | None:
+    """The last common noun of the clause before a figure (收费 of 每餐收费), or None."""
+    nouns = _nouns(clause)
+    return nouns[-1] if nouns else None
+
+
+def _printed(word: str, text: str) -> bool:
+    """A two-character word with a character in `text` (营收 in 营业收入); a three-character one
+    with its last two; a longer one whole, or its first two characters and its last two
+    (行政案件 is not printed in 审结12935件，结案率…, nor 民事案件 in 办理各类案件)."""
+    if len(word) <= 2:
+        return any(ch in text for ch in word)
+    if len(word) == 3:  # 跑者 of (参)赛跑者, jieba's cut across two words
+        return word[-2:] in text
+    return word in text or (word[:2] in text and word[-2:] in text)
+
+
+def measure_unsaid(
+    claim_text: str, c: Item, unit_text: str, u: Item, context: str = ""
+) -> tuple[str, str] | None:
+    """(the claim's measure word, the span's or "") when the word the claim prints right before its
+    figure (每餐收费10元: 收费) or as the thing counted right after it (2家中心食堂: 食堂), a common
+    noun, is not printed in the span (`_printed`): the span's figure measures something else
+    (每餐补贴3元; 居家养老服务中心1家), so it neither states nor denies the claim's. A span naming
+    no measure for its figure (其中，乍浦镇已建成9个) has the one its `context` (the sentence before,
+    the headline) prints. Generic words (成绩, 数量) name no measure."""
+    start = max((m.end() for m in re.finditer(r"[，,；;。：:、]", claim_text[: c.start])), default=0)
+    ours = [w for w in (measure_word(claim_text[start : c.start]), _counted_after(claim_text, c)) if w]
+    u_start = max((m.end() for m in re.finditer(r"[，,；;。：:、]", unit_text[: u.start])), default=0)
+    theirs = measure_word(unit_text[u_start : u.start]) or _counted_after(unit_text, u)
+    for word in ours:
+        if not _printed(word, unit_text) and (theirs or not _printed(word, context)):
+            return word, theirs or ""
+    # 西瓜网络零售额 over 农产品网络零售额: each side qualifies the measure with a noun the other
+    # does not print (a qualifier only the claim prints may be the context's: 清淤完成率 / 完成率)
+    ours_run, theirs_run = _noun_run(claim_text[start : c.start]), _noun_run(unit_text[u_start : u.start])
+    if any(not _printed(w, unit_text) for w in ours_run[:-1]) and any(
+        not _printed(w, claim_text) for w in theirs_run[:-1]
+    ):
+        return "".join(ours_run), "".join(theirs_run)
+    return None
+
+
+def _noun_run(clause: str) -> list[str]:
+    """The nouns right before a figure, as one run (西瓜、网络、零售额 of 平湖全市西瓜网络零售额达)."""
+    import jieba.posseg as pseg
+
+    tags = [(w.word, w.flag) for w in pseg.cut(clause)]
+    nouns = ("n", "vn", "nz", "ns")  # jieba tags 西瓜 ns
+    while tags and tags[-1][1] not in nouns:
+        tags.pop()  # 达, 为, 共…
+    run: list[str] = []
+    while tags and tags[-1][1] in nouns:
+        run.insert(0, tags.pop()[0])
+    return [w for w in run if len(w) >= 2 and w not in _NOT_A_MEASURE and w not in _PLACE_WORDS]
+
+
+def _counted_after(claim_text: str, c: Item) -> str | None:
+    """The noun a count is of when the claim prints it after the figure (2家中心食堂: 食堂): the
+    clause's words after the figure, when they are a few and no verb or figure is among them."""
+    after = re.split(r"[，,；;。：:、]", claim_text[c.end :], maxsplit=1)[0]
+    if not after or len(after) > 8 or re.search(r"\d", after) or c.kind.removeprefix("qty:") not in _COUNTERS:
+        return None
+    import jieba.posseg as pseg
+
+    if any(w.flag in ("v", "p", "c", "u", "d") for w in pseg.cut(after)):
+        return None
+    nouns = _nouns(after)
+    return nouns[-1] if nouns else None
