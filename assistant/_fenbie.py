@@ -19,8 +19,10 @@ from ._values import Item, consistent, items
 
 _FENBIE = re.compile(
     r"(?P<subj>[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:[、和与及][\u4e00-\u9fffA-Za-z0-9（）()]{2,20})+)"
-    r"分别(?P<rest>[^，,。；;！？!?]*)"
+    r"(?P<sep>[，,]?)分别(?P<rest>[^，,。；;！？!?]*)"
 )
+# 排在前列的是当湖街道、独山港镇和新埭镇，分别新建…: words before the first subject that are no part of it
+_LEAD_IN = re.compile(r"^.*(?:是|为|有|的|：|:)(?=[\u4e00-\u9fff]{2})")
 
 
 # …活动412场，参与读者5.6万人次，同比分别增长18%和23%: the figures after 分别 go to the clauses before
@@ -94,6 +96,9 @@ def fenbie_views(text: str) -> list[tuple[str, str]]:
     views: list[tuple[str, str]] = _after_listed(text) + _quoted_views(text)
     for m in _FENBIE.finditer(text):
         subjects = re.split(r"[、和与及]", m.group("subj"))
+        lead = ""
+        if m.group("sep") and (cut := _LEAD_IN.match(subjects[0])):
+            lead, subjects[0] = cut.group(0), subjects[0][cut.end() :]
         subjects, shared = _shared_tail(subjects)
         rest = m.group("rest")
         values = [it for it in items(rest) if it.kind.startswith(("qty:", "date"))]
@@ -107,7 +112,8 @@ def fenbie_views(text: str) -> list[tuple[str, str]]:
             if places and len(ranks) == len(subjects):  # 位列第一、第二: each its own place
                 rank = ranks[i] if ranks[i].startswith("第") else f"第{ranks[i]}"
                 own = f"{tail[: places.start()]}{rank}{tail[places.end() :]}"
-            one = f"{text[: m.start()]}{subject}{shared}{head}{value.text}{own}{text[m.end() :]}"
+            said = f"{m.group('sep')}{head}{value.text}{own}"
+            one = f"{text[: m.start()]}{lead}{subject}{shared}{said}{text[m.end() :]}"
             views.append((subject, one))
     return views
 

@@ -455,6 +455,11 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
     # ...and the months of a period the span or its context prints, however it names it (今年1至9月
     # for 1至9月 or 前三季度)
     periods = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(f"{context}\n{ut}")}
+    if not periods:
+        # ...or the one period the whole report prints (今年1至4月 in its lead frames the town
+        # figures of its second paragraph)
+        whole = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(normalise(ev.article_text))}
+        periods = whole if len(whole) == 1 else periods
     named |= {
         d
         for m in BATCH_MARKER.finditer(ct)

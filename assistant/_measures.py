@@ -82,7 +82,8 @@ def measure_unsaid(
     u_start = max((m.end() for m in re.finditer(r"[，,；;。：:、]", unit_text[: u.start])), default=0)
     theirs = measure_word(unit_text[u_start : u.start]) or _counted_after(unit_text, u)
     for word in ours:
-        if not _printed(word, unit_text) and (theirs or not _printed(word, context)):
+        # the context lends a measure only when it prints it whole (快充桩 is not 充电设施)
+        if not _printed(word, unit_text) and (theirs or word not in context):
             return word, theirs or ""
     # 西瓜网络零售额 over 农产品网络零售额: each side qualifies the measure with a noun the other
     # does not print (a qualifier only the claim prints may be the context's: 清淤完成率 / 完成率)

@@ -162,13 +162,21 @@ _RANK_VERBS = frozenset({"位列", "位居", "名列", "排名", "排在", "居"
 _RANK_PLACES = frozenset(["首位", "榜首"] + [f"第{n}" for n in "一二三四五六七八九十"])
 
 
+# The whole country, the whole city: one scope, however a report names it (我国 of 国家统计局's
+# 全国人口…, 我市 of 全市…)
+_SAME_SCOPE = (frozenset({"我国", "全国", "国内"}), frozenset({"我市", "全市", "本市"}))
+
+
 def _rivals(word: str) -> frozenset[str]:
     """Words printed where `word` would be said of the same thing: 下降 for 增长, 排名 for 位列,
-    第三 for 第一 (a place in a ranking); none for other words."""
+    第三 for 第一 (a place in a ranking), 全国 for 我国; none for other words."""
     if word in _RANK_VERBS:
         return _RANK_VERBS
     if word in _RANK_PLACES:
         return _RANK_PLACES
+    for scope in _SAME_SCOPE:
+        if word in scope:
+            return scope
     return _antonyms(word)
 
 

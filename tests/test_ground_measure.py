@@ -230,3 +230,19 @@ def test_a_time_named_only_as_the_base_is_not_the_figures() -> None:
             "今年以来平湖已发放电动自行车新车牌照3920副": "supported",
         },
     )
+
+
+def test_subjects_listed_before_a_comma_share_the_fenbie_after_it() -> None:
+    # (2026-12-07, a new user's try) …排在前列的是A、B和C，分别新建X、Y和Z gave X to all three
+    text = (
+        "本报讯 今年1至6月，全市新增城市书房9家。\n"
+        "从各镇街道看，新增借阅量居前的是当湖街道、乍浦镇和新仓镇，分别达到4.2万册次、3.1万册次和2.6万册次。"
+    )
+    _split_expect(
+        text,
+        {
+            "乍浦镇今年1至6月新增借阅量3.1万册次": "supported",  # the lead's 1至6月 frames the paragraph
+            "乍浦镇今年1至6月新增借阅量4.2万册次": "contradicted",
+            "新仓镇今年1至6月新增借阅量2.6万册次": "supported",
+        },
+    )
