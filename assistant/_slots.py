@@ -242,6 +242,8 @@ def _slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item |
             or any(a in claim_text for a in _antonyms(word))
         )
 
+    ours_label = _label(claim_text, c)
+
     def score(u: Item) -> tuple[int, ...]:
         # The words printed either side of the number (沿海24℃, 12人死亡): one the claim
         # repeats marks its slot; words the claim lacks (内陆26℃) mark another slot.
@@ -279,6 +281,8 @@ def _slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item |
             int(distinct(u) > 0),
             int(consistent(c, u)),
             int(hit),
+            # 快充桩有580个 over …公共充电桩1260个…，其中快充桩480个: the word right before the figure
+            int(bool(ours_label) and _label(unit_text, u) == ours_label),
             near,
         )
 

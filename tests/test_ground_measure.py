@@ -246,3 +246,23 @@ def test_subjects_listed_before_a_comma_share_the_fenbie_after_it() -> None:
             "新仓镇今年1至6月新增借阅量2.6万册次": "supported",
         },
     )
+
+
+def test_the_word_right_before_a_figure_picks_its_slot() -> None:
+    # (a new user's note) a 快充桩 claim was told the total 1260个, not the 480个 其中 names
+    _expect(
+        "本报讯 今年1至4月，全市新建公共充电桩1260个，比去年同期增长35%，其中快充桩480个。",
+        {
+            "今年1至4月，平湖新建的公共充电桩中快充桩有480个": "supported",
+            "今年1至4月，平湖新建的公共充电桩中快充桩有580个": "contradicted",
+        },
+    )
+    from assistant._check import judge_fact
+
+    from .test_ground import _units_with_context
+
+    units = _units_with_context(
+        "本报讯 今年1至4月，全市新建公共充电桩1260个，比去年同期增长35%，其中快充桩480个。"
+    )
+    claim = "今年1至4月，平湖新建的公共充电桩中快充桩有580个"
+    assert "480个" in judge_fact(claim, claim, units).explanation
