@@ -69,6 +69,11 @@ def _start(text: str, at: int, ends: str) -> int:
     return max(text.rfind(c, 0, at) for c in ends) + 1
 
 
+def _end(text: str, at: int, ends: str) -> int:
+    """Where the sentence (or clause) holding offset `at` ends (its mark not included)."""
+    return min((e for c in ends if (e := text.find(c, at)) >= 0), default=len(text))
+
+
 def _nearest_before(family: re.Pattern[str], text: str, at: int) -> str | None:
     """The sibling of `family` named last before `at` in its sentence (as printed), or None."""
     start = _start(text, at, _SENTENCE_END)
@@ -356,11 +361,10 @@ def bound_thing(claim: str, text: str, at: int) -> tuple[str, str] | None:
     a ；-list while the figure at offset `at` stands in another clause naming something else
     (…钟溪小学扩建工程投资8600万元，…；新埭镇中心幼儿园新园区投资4300万元): that figure is the
     other's. Places are `_bound_place`'s."""
-    start = max(text.rfind(p, 0, at) for p in "；;。") + 1
+    start = _start(text, at, "；;。")
     if text[start - 1 : start] not in ("；", ";"):
         return None  # a sentence of its own may refer back (这座大桥全长2.1公里)
-    ends = [e for p in "；;。" if (e := text.find(p, at)) >= 0]
-    clause = text[start : min(ends, default=len(text))]
+    clause = text[start : _end(text, at, "；;。")]
     for name, kind in named_things(claim):
         if kind in PLACE_KINDS or kind in _CITY_KINDS or name not in text[:start] or name in clause:
             continue
@@ -377,27 +381,25 @@ def bound_person(claim: str, text: str, at: int) -> tuple[str, str] | None:
     顾佳琪，成绩1小时18分47秒，上海跑者林晓雯获得亚军: the time is 顾佳琪's). A figure with no person
     before it in its sentence is bound to nobody here."""
     start = _start(text, at, _SENTENCE_END)
-    ends = [e for p in _SENTENCE_END if (e := text.find(p, at)) >= 0]
-    sentence = text[start : min(ends, default=len(text))]
-    people = [p for p in _people(claim) if p in sentence]
+    sentence = text[start : _end(text, at, _SENTENCE_END)]
+    people = [p for p in people_named(claim) if p in sentence]
     if not people:
         return None
-    named = [(m.start(), p) for p in _people(sentence) for m in re.finditer(re.escape(p), sentence)]
+    named = [(m.start(), p) for p in people_named(sentence) for m in re.finditer(re.escape(p), sentence)]
     before = [x for x in named if x[0] < at - start]
     if not before:
         return None
     last = max(before)[1]
-    if last in people or any(last in p or p in last for p in people):
+    if any(last in p or p in last for p in people):
         return None
     # 据张三介绍，李四团队研发的设备…提高了30%: a claimed person printed before the figure in its
     # own ；-clause may be who tells it; one printed only after it, or in another clause, is not
-    clause = max(sentence.rfind(c, 0, at - start) for c in "；;") + 1
-    if any(p in sentence[clause : at - start] for p in people):
+    if any(p in sentence[_start(sentence, at - start, "；;") : at - start] for p in people):
         return None
     return people[0], last
 
 
-def _people(text: str) -> list[str]:
+def people_named(text: str) -> list[str]:
     """People a text names: after a title (选手钱宇航) or as jieba guesses them (吕泽楷)."""
     from ._names import find_people
     from ._subjects import guessed_people

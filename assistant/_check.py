@@ -142,8 +142,9 @@ def judge_fact(
     for score, cov, u in looked:
         o = ground.align(fact, u.evidence, claim)
         # a 分别 span is read from the claim's side (乍浦镇、独山港镇分别…位列第一、第二)
-        seen = _view(nf, normalise(u.text), nc)
-        ranked = rank_swap(fact, seen, claim) if o.verdict == "supported" else None
+        ranked = (
+            rank_swap(fact, _view(nf, normalise(u.text), nc), claim) if o.verdict == "supported" else None
+        )
         if ranked and ranked[1] and coverage(weighted, normalise(u.with_context)) >= MIN_COVERAGE:
             # 新埭镇位列平湖各镇街道第一 over 新埭镇新增2.1万千瓦，排名第二: a place compared is a
             # comparison, however few of the claim's words the span's own clause repeats

@@ -15,6 +15,7 @@ import re
 from . import _slots as slots
 from ._evidence import Alignment, _say
 from ._facts import detect_language
+from ._measures import measure_word
 from ._values import Item, consistent, items
 
 _FENBIE = re.compile(
@@ -123,10 +124,7 @@ _PLACES = re.compile(r"第[一二三四五六七八九十\d]+(?:[、和]第?[一
 
 def _subject(clause: str) -> str | None:
     """What a clause before its figure counts: its last noun (读者 of 参与读者), else its last word."""
-    from ._measures import measure_word
-    from ._slots import terms
-
-    words = [w for w, _ in terms(clause) if len(w) >= 2]
+    words = [w for w, _ in slots.terms(clause) if len(w) >= 2]
     return measure_word(clause) or (words[-1] if words else None)
 
 

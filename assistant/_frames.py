@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ._facts import BATCH_MARKER, find_directions, find_times, period_name
+from ._figure_roles import is_base
 from ._values import Item
 
 
@@ -53,7 +54,6 @@ def earlier_time(claim_text: str, unit_text: str) -> str | None:
     """A claim of an earlier time (去年全年新办登记证4826张) over a sentence that names that time
     only as what its figure is compared with (4826张，是去年全年办证量的1.6倍; 比去年增加5个): the
     figure is this time's."""
-    from ._figure_roles import is_base
 
     def base(text: str, m: re.Match[str]) -> bool:  # 与去年同期相比, 由去年同期的17起 too
         return (

@@ -310,7 +310,8 @@ def align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
     span silent (not_found), not a denial; then a value in the same slot that differs
     contradicts; then a value the span never states leaves it not_found. Last, a fact printed
     word for word in the span but with its figures in another order or place is contradicted
-    (亏损分别为989亿元（2021年：686亿元）及712亿元 with 686 and 712 swapped).
+    (亏损分别为989亿元（2021年：686亿元）及712亿元 with 686 and 712 swapped). `claim`: the whole
+    claim `fact` was split from, whose subject picks the side of a 分别 span (`_fenbie._view`).
     """
     out = _align(fact, ev, claim)
     if out.verdict == "supported":

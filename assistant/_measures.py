@@ -8,9 +8,11 @@ compare characters, not only whole words (`_printed`).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ._facts import _DIRECTIONS
+from ._frames import _clause_before
 from ._values import Item
 
 # Words between a measure and its figure that name no measure (…审结案件共计, …游客约).
@@ -29,12 +31,20 @@ _COUNTERS = set(
 _TIME_WORD = re.compile(r"[年月日天周]|季度|时期|期间")
 
 
+@functools.lru_cache(maxsize=4096)
+def _tags(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's (word, tag) pairs with its HMM guesser on (it tags 快充桩, 网络零售额 as nouns that
+    `_subjects.tagged`, HMM off, cuts apart). Cached: a claim's clause is read against every
+    candidate span."""
+    import jieba.posseg as pseg
+
+    return tuple((w.word, w.flag) for w in pseg.cut(text))
+
+
 def _nouns(text: str) -> list[str]:
     """The common nouns of `text` (jieba n / vn; not names, places or times: the subject rules
     read those), two characters or more."""
-    import jieba.posseg as pseg
-
-    tags = [(w.word, w.flag) for w in pseg.cut(text)]
+    tags = _tags(text)
     # a noun before 上 / 中 / 里 (航班上有118名旅客) is where, not what is counted; one after a name
     # is part of it (曹桥街道, 平湖法院)
     found = [
@@ -77,17 +87,16 @@ def measure_unsaid(
     (每餐补贴3元; 居家养老服务中心1家), so it neither states nor denies the claim's. A span naming
     no measure for its figure (其中，乍浦镇已建成9个) has the one its `context` (the sentence before,
     the headline) prints. Generic words (成绩, 数量) name no measure."""
-    start = max((m.end() for m in re.finditer(r"[，,；;。：:、]", claim_text[: c.start])), default=0)
-    ours = [w for w in (measure_word(claim_text[start : c.start]), _counted_after(claim_text, c)) if w]
-    u_start = max((m.end() for m in re.finditer(r"[，,；;。：:、]", unit_text[: u.start])), default=0)
-    theirs = measure_word(unit_text[u_start : u.start]) or _counted_after(unit_text, u)
+    our_clause, their_clause = _clause_before(claim_text, c), _clause_before(unit_text, u)
+    ours = [w for w in (measure_word(our_clause), _counted_after(claim_text, c)) if w]
+    theirs = measure_word(their_clause) or _counted_after(unit_text, u)
     for word in ours:
         # the context lends a measure only when it prints it whole (快充桩 is not 充电设施)
         if not _printed(word, unit_text) and (theirs or word not in context):
             return word, theirs or ""
     # 西瓜网络零售额 over 农产品网络零售额: each side qualifies the measure with a noun the other
     # does not print (a qualifier only the claim prints may be the context's: 清淤完成率 / 完成率)
-    ours_run, theirs_run = _noun_run(claim_text[start : c.start]), _noun_run(unit_text[u_start : u.start])
+    ours_run, theirs_run = _noun_run(our_clause), _noun_run(their_clause)
     if any(not _printed(w, unit_text) for w in ours_run[:-1]) and any(
         not _printed(w, claim_text) for w in theirs_run[:-1]
     ):
@@ -97,9 +106,7 @@ def measure_unsaid(
 
 def _noun_run(clause: str) -> list[str]:
     """The nouns right before a figure, as one run (西瓜、网络、零售额 of 平湖全市西瓜网络零售额达)."""
-    import jieba.posseg as pseg
-
-    tags = [(w.word, w.flag) for w in pseg.cut(clause)]
+    tags = list(_tags(clause))
     nouns = ("n", "vn", "nz", "ns")  # jieba tags 西瓜 ns
     while tags and tags[-1][1] not in nouns:
         tags.pop()  # 达, 为, 共…
@@ -115,9 +122,7 @@ def _counted_after(claim_text: str, c: Item) -> str | None:
     after = re.split(r"[，,；;。：:、]", claim_text[c.end :], maxsplit=1)[0]
     if not after or len(after) > 8 or re.search(r"\d", after) or c.kind.removeprefix("qty:") not in _COUNTERS:
         return None
-    import jieba.posseg as pseg
-
-    if any(w.flag in ("v", "p", "c", "u", "d") for w in pseg.cut(after)):
+    if any(f in ("v", "p", "c", "u", "d") for _, f in _tags(after)):
         return None
     nouns = _nouns(after)
     return nouns[-1] if nouns else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ._bindings import _end, _start, people_named
 from ._fenbie import _clause_before
 from ._names import SURNAMES, find_people
 from ._normalize import cn_number, normalise
@@ -233,9 +234,8 @@ def _rank_swap(claim: str, span: str) -> tuple[str, str] | None:
             after = [p for p in printed if p[0] > at]
             # 冠军由本地选手钱佳怡获得；…孔文静获得亚军: the place in the name's own ；-clause is its,
             # printed before it if none is after it there
-            start = max(u.rfind(x, 0, at) for x in "；;。") + 1
-            ends = [e for x in "；;。" if (e := u.find(x, at)) >= 0]
-            own = [p for p in printed if start <= p[0] - len(p[1]) and p[0] <= min(ends, default=len(u))]
+            start, end = _start(u, at, "；;。"), _end(u, at, "；;。")
+            own = [p for p in printed if start <= p[0] - len(p[1]) and p[0] <= end]
             if own and not any(p[0] > at for p in own):
                 after = own[-1:]
             kin = [p for p in after if p[3] == family]
@@ -247,11 +247,12 @@ def _rank_swap(claim: str, span: str) -> tuple[str, str] | None:
             return None
         return said, owned[0][1]
     places = {p[2] for p in printed if _comparable(p[3], family)}
+    if len(places) != 1 or rank in places:
+        return None
     # a span naming someone the claim does not (杭州跑者韩冬…获得亚军 for 冠军是吴志远) places them
-    others = [n for n in guessed_people(u) + [p.text for p in find_people(u)] if n not in c]
-    if len(places) == 1 and rank not in places and not others:
-        return said, next(p[1] for p in printed if _comparable(p[3], family))
-    return None
+    if any(n not in c for n in people_named(u)):
+        return None
+    return said, next(p[1] for p in printed if _comparable(p[3], family))
 
 
 # A record within a scope (嘉兴市唯一, 全省首个, 全国最大, 平湖单体规模最大): another scope's record

@@ -12,6 +12,8 @@ Each kind is tested here with sentences of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from assistant._check import check_claim
@@ -127,12 +129,13 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
     return Searcher(index)
 
 
-def test_a_speakers_words_are_checked_against_what_that_speaker_said(searcher: Searcher) -> None:
-    settings = searcher.settings
+@pytest.fixture(scope="module")
+def verdict(searcher: Searcher) -> Callable[[str], str]:
+    """claim -> check_claim's verdict over the speech article (speakers are read across parts)."""
+    return lambda claim: check_claim(searcher, claim, searcher.settings).verdict
 
-    def verdict(claim: str) -> str:
-        return check_claim(searcher, claim, settings).verdict
 
+def test_a_speakers_words_are_checked_against_what_that_speaker_said(verdict: Callable[[str], str]) -> None:
     # 表示 for 说: the speaker's part holds when the words said are found as his
     assert verdict("盛国华表示，以前做康复要跑到市区，现在家门口就能做。") == "supported"
     assert verdict("中心主任盛国华表示，以前做康复要跑到市区，现在家门口就能做。") == "supported"
@@ -186,13 +189,10 @@ def test_schools_in_general_are_no_named_school() -> None:
     )
 
 
-def test_a_quote_given_to_another_speaker_after_its_full_stop_contradicts(searcher: Searcher) -> None:
+def test_a_quote_given_to_another_speaker_after_its_full_stop_contradicts(
+    verdict: Callable[[str], str],
+) -> None:
     # (2026-12-07, r20b) “…。”X说。 with the words another's: the said-line part kept its closing
     # mark, so no speaker was read and the words were "supported" wherever they stood
-    settings = searcher.settings
-
-    def verdict(claim: str) -> str:
-        return check_claim(searcher, claim, settings).verdict
-
     assert verdict("“以前做康复要跑到市区。”护士长唐敏说。") == "contradicted"
     assert verdict("“以前做康复要跑到市区。”中心主任盛国华说。") == "supported"
