@@ -193,7 +193,9 @@ def judge_fact(
             # 嘉善…位列第二 over …排名第二，仅次于嘉善…: the one named is ahead of the ranked
             o.verdict = "contradicted"
             o.diffs.append(_say(zh, "diff", c=ahead[0], a=ahead[1]))
-        if o.verdict == "supported" and (held := record_holder_swap(fact, u.text)):
+        if o.verdict == "supported" and (
+            held := record_holder_swap(fact, u.text) or record_holder_swap(fact, _sentence_of(u))
+        ):
             # 招收学员最多的是新仓分校 over 其中乍浦分校人数最多: the record is another place's
             o.verdict = "contradicted"
             o.diffs.append(_say(zh, "diff", c=held[0], a=held[1]))
@@ -266,7 +268,15 @@ def judge_fact(
         assert closest is not None
         return FactResult(fact, "not_found", closest.explanation, closest.unit, closest.detail, closest.score)
     best = decided[0]
-    if near is not None and (mine := next((r for r in decided if _same_unit(r.unit, near)), None)):
+    mine = next((r for r in decided if _same_unit(r.unit, near)), None) if near is not None else None
+    # ...unless it denies what a sentence holding more of the part's words states (居民生活用电量
+    # 2.1亿千瓦时 after the part dated by 全市累计用电量14.8亿千瓦时's sentence)
+    fuller = (
+        mine is not None
+        and mine.verdict == "contradicted"
+        and any(r.verdict == "supported" and r.score > mine.score for r in decided)
+    )
+    if mine is not None and not fuller:
         return mine  # before the margin rule: a support from another sentence is another figure's
     if best.verdict == "contradicted":
         support = next((r for r in decided if r.verdict == "supported"), None)
@@ -278,6 +288,12 @@ def judge_fact(
             # 共吸引游客2.3万人次) is another measure's, not a denial.
             return top
     return best
+
+
+def _sentence_of(u: EvidenceUnit) -> str:
+    """The whole sentence a ；-clause belongs to, up to the clause's end (在各服务组织中，A…最大；B…)."""
+    text = u.article.text
+    return text[max(text.rfind(ch, 0, u.start) for ch in "。！？\n") + 1 : u.end]
 
 
 def _same_unit(a: EvidenceUnit | None, b: EvidenceUnit) -> bool:

@@ -50,7 +50,11 @@ def _after_listed(text: str) -> list[tuple[str, str]]:
         figures = [[it for it in items(c) if it.kind.startswith("qty:")] for c in clauses]
         if any(len(f) != 1 for f in figures):
             continue
-        subjects = [_subject(c[: f[0].start]) for c, f in zip(clauses, figures, strict=True)]
+        heads = [c[: f[0].start] for c, f in zip(clauses, figures, strict=True)]
+        subjects = [_subject(h) for h in heads]
+        if len(set(subjects)) < n:
+            # 工业用电量…，居民生活用电量…: one measure of two things, each named by its whole words
+            subjects = [re.sub(r"(?:为|达到?|是|约|共|计)$", "", h) for h in heads]
         if not all(subjects) or len(set(subjects)) < n:
             continue
         rest = m.group("rest")
@@ -103,6 +107,17 @@ def fenbie_views(text: str) -> list[tuple[str, str]]:
         subjects, shared = _shared_tail(subjects)
         rest = m.group("rest")
         values = [it for it in items(rest) if it.kind.startswith(("qty:", "date"))]
+        if not values and (ranked := _PLACES.search(rest)):
+            # 乍浦镇、钟埭街道代表队分别位列第二、第三: places alone, each subject its own
+            ranks = re.findall(r"第?[一二三四五六七八九十\d]+", ranked.group(0))
+            if len(ranks) == len(subjects) >= 2:
+                for subject, rank in zip(subjects, ranks, strict=True):
+                    rank = rank if rank.startswith("第") else f"第{rank}"
+                    said = f"{m.group('sep')}{rest[: ranked.start()]}{rank}{rest[ranked.end() :]}"
+                    views.append(
+                        (subject, f"{text[: m.start()]}{lead}{subject}{shared}{said}{text[m.end() :]}")
+                    )
+            continue
         if len(values) != len(subjects) or len(subjects) < 2:
             continue
         head, tail = rest[: values[0].start], rest[values[-1].end :]

@@ -73,6 +73,11 @@ def other_year(claim_text: str, c_items: list[Item], u_items: list[Item]) -> str
     """A figure for 2020 says nothing about 2021: with a value to compare, the year is
     the frame (like 首批), and only when the year is all the claim states is it the value."""
     years = [c.time.year for c in c_items if c.kind == "year" and c.time and c.time.year]
+    if not years and any(c.kind.startswith("qty:") for c in c_items):
+        # a month of a year frames a count as a year does (2025年10月…24.3万标箱 over 去年全年…)
+        years = [
+            c.time.year for c in c_items if c.kind == "date" and c.time and c.time.year and not c.time.day
+        ]
     has_value = any(c.kind != "year" for c in c_items) or find_directions(claim_text)
     theirs = {u.time.year for u in u_items if u.time and u.time.year}
     if not years or not has_value or not theirs or set(years) & theirs:
@@ -159,4 +164,97 @@ def edge_differs(claim_text: str, unit_text: str) -> tuple[str, str] | None:
     for day, (edge, said) in _edges(claim_text).items():
         if day in theirs and theirs[day][0] != edge:
             return said, theirs[day][1]
+    return None
+
+
+# A period counted from a day on (7月以来, 自5月1日起至今) and a period the span counts over
+# (上周一至昨天, 7月1日以来): a total over one is no total over the other.
+_SINCE = re.compile(r"\s*(?:份)?(?:以来|至今)")
+_UNTIL = re.compile(r"\s*(?:至|到|—|－|-|~)\s*")
+
+
+def _starts(text: str, found: list[Item]) -> list[Item]:
+    """The times of `text` that open a period: one followed by 以来/至今/起, or by 至 and another time."""
+    times = [i for i in found if i.time is not None and i.kind in ("date", "day", "year")]
+    opens = {i.start for i in times}
+    out = []
+    for i in times:
+        until = _UNTIL.match(text, i.end)
+        if _SINCE.match(text, i.end) or STARTS_AFTER.match(text, i.end) or (until and until.end() in opens):
+            out.append(i)
+        elif until and re.match(r"\d{1,2}日", text[until.end() :]):  # 7月1日至22日
+            out.append(i)
+    return out
+
+
+def _same_start(c: Item, u: Item) -> bool:
+    """Both periods open on one day: 今年以来 = 1月以来 = 1月1日以来; 7月以来 = 7月1日至…"""
+    a, b = c.time, u.time
+    assert a is not None and b is not None
+    if a.year is not None and b.year is not None and a.year != b.year:
+        return False
+    return (a.month or 1, a.day or 1) == (b.month or 1, b.day or 1)
+
+
+def since_differs(claim_text: str, c_items: list[Item], unit_text: str, u_items: list[Item]) -> str | None:
+    """The claim counts from a day on (7月以来，…共处理故障报修1276起) and the span counts the figure
+    from another day (上周一至昨天，共处理…1276起): a figure of another period, so the span neither
+    states nor denies it. None when the claim names no such start or the span opens no period."""
+    for c in c_items:
+        if c.time is None or not _SINCE.match(claim_text, c.end):
+            continue
+        theirs = _starts(unit_text, u_items)
+        if theirs and not any(_same_start(c, u) for u in theirs):
+            said = claim_text[c.start : _SINCE.match(claim_text, c.end).end()]  # type: ignore[union-attr]
+            printed = re.split(r"[，,；;。]", unit_text[theirs[0].start :], maxsplit=1)[0]
+            return f"the archive's sentence is about {printed}, not {said}"
+    return None
+
+
+def _ends(text: str, found: list[Item]) -> list[Item]:
+    """The times of `text` that close a period opened by the time before them (…至22日, …到昨天)."""
+    times = [i for i in found if i.time is not None and i.kind in ("date", "day", "year")]
+    ends = {m.end() for i in times if (m := _UNTIL.match(text, i.end))}
+    return [i for i in times if i.start in ends]
+
+
+def edge_slot(
+    ct: str, c: Item, c_items: list[Item], ut: str, u_items: list[Item]
+) -> tuple[Item, bool] | None:
+    """(the span's time at the same edge of a period as the claim's time `c`, whether both open
+    the period on one day): 7月14日至23日 against 上周一至昨天 pairs 7月14日 with 上周一 and 23日
+    with 昨天, 今年以来 with 今年1月以来. None when `c` is no edge or the span prints no such edge."""
+    if any(c is s for s in _starts(ct, c_items)):
+        theirs = _starts(ut, u_items)
+        same = [u for u in theirs if _same_start(c, u)]
+        return (same[0], True) if same else (theirs[0], False) if theirs else None
+    if any(c is e for e in _ends(ct, c_items)):
+        theirs = _ends(ut, u_items)
+        return (theirs[0], False) if theirs else None
+    return None
+
+
+def month_in_period(
+    ct: str, c_items: list[Item], ut: str, u_items: list[Item], context: str = ""
+) -> str | None:
+    """The claim speaks of one month (2025年10月, 10月单月) and the span prints a period of months
+    holding it (1至10月, 前三季度) and no day or month of its own: the span's figure is the period's,
+    so it neither states nor denies the month's. A span printing no time has the sentence before's
+    (1至10月，…218.6万标箱。其中，独山港区完成136.2万标箱)."""
+    if BATCH_MARKER.search(ct):
+        return None
+    if not BATCH_MARKER.search(ut) and not any(u.kind in ("date", "day", "year") for u in u_items):
+        ut = context.split("\n", 1)[-1]
+        u_items = []
+    months = [
+        c
+        for c in c_items
+        if c.kind == "date" and c.time and c.time.month and not c.time.day and not c.time.part
+    ]
+    periods = [
+        m.group(0) for m in BATCH_MARKER.finditer(ut) if "月" in period_name(m.group(0)) or "季" in m.group(0)
+    ]
+    own = [u for u in u_items if u.kind in ("date", "day") and u.time and u.time.month is not None]
+    if months and periods and not any(u.time and u.time.month == months[0].time.month for u in own):  # type: ignore[union-attr]
+        return f"the archive speaks of {periods[0]}, not {months[0].text}"
     return None

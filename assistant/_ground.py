@@ -60,7 +60,7 @@ from ._figure_times import (
 from ._firm_roles import firm_check
 from ._from_to import from_to_view
 from ._instructions import is_instruction
-from ._measures import measure_unsaid
+from ._measures import measure_unsaid, share_or_change, verb_unsaid
 from ._names import NUMBERED_NAME
 from ._normalize import as_written, normalise
 from ._roles import _role_check, work_check
@@ -73,6 +73,10 @@ from ._values import Item, as_priced, consistent, items, same_rate
 # A number and the two characters after it (2026平湖 of 2026平湖半程马拉松): printed so in the
 # headline or the sentence before, it is part of the event's name.
 _NAME_NUMBER = re.compile(r"(\d+(?:\.\d+)?)[\u4e00-\u9fff]{2}")
+
+
+_LEARNED = re.compile(r"(?:上午|下午|晚上|晚间)?(?:从|在|自)[^，,。；;]{1,30}?(?:获悉|了解到|得知|获知)")
+_BODY_KIND = re.compile(r"公司|合作社|集团|协会|代表队|村队|社区队")
 
 
 def _coarser(frame: Item, claimed: Item) -> bool:
@@ -119,6 +123,7 @@ def _values(
     own_year: int | None = None,
     before: str = "",
     context: str = "",
+    article: str = "",
 ) -> None:
     """Each claim figure against the span's in its slot (`out` gathers what agrees, differs or is
     missing). `before`: the article's words before the span since its context starts (the
@@ -128,7 +133,12 @@ def _values(
     times: list[str] = []  # the differences that are of a date or year
     counts = any(c.kind.startswith("qty:") for c in c_items)  # a figure a date may be said to date
     for c in c_items:
-        u = slots.slot(ct, c, ut, u_items)
+        if edge := frames.edge_slot(ct, c, c_items, ut, u_items):
+            if edge[1]:  # 今年以来 over 今年1月以来: one day opens both periods, however printed
+                placed.append((c, edge[0]))
+                out.agrees.append(f"{c.text} = {edge[0].text}" if c.text != edge[0].text else c.text)
+                continue
+        u = edge[0] if edge else slots.slot(ct, c, ut, u_items)
         if u is not None and c.kind.startswith("qty:") and planned(ut, u) != planned(ct, c):
             # 到2028年将建成12个，目前已建成7个 for 目前已建成12个: the figure done so far is its slot
             same = [x for x in u_items if not x.kind.startswith("qty:") or planned(ut, x) == planned(ct, c)]
@@ -141,6 +151,12 @@ def _values(
             and not ANOTHER_TIME.search(_clause_before(ut, u.end) + _CLAUSE_MARK.split(ut[u.end :], 1)[0])
         ):
             u = None  # see figure_of_another_time: a time in the clause naming the other time may date it
+        if u is not None and c.kind in ("date", "year", "day") and _LEARNED.match(ut, u.end):
+            u = None  # 记者昨天从…获悉: the day the reporter learned it, not the figure's time
+        if u is not None and c.kind == "year" and c.time and c.time.part and u.kind in ("date", "day"):
+            # 2025年前10个月 against 10月单月 or 昨天: a day or a month is no period of months
+            out.other_subject.append(_say(zh, "frame", a=u.text, c=c.text))
+            continue
         if u is not None:
             placed.append((c, u))
         named = u is not None and slots.same_name(ct, c, ut, u)  # 天舟九号: a name, not a figure
@@ -184,6 +200,12 @@ def _values(
             out.other_subject.append(
                 _say(zh, "measure", c=u.text, a=theirs, o=ours) if theirs else _say(zh, "absent", c=ours)
             )
+        elif c.kind.startswith("qty:") and (share := share_or_change(ct, c, ut, u)):
+            # 占平湖辖区总量六成 over 同比增长12.4%: a share is no growth
+            out.other_subject.append(_say(zh, "measure", c=u.text, a=share[1], o=share[0]))
+        elif c.kind.startswith("qty:") and (verb := verb_unsaid(ct, c, ut, u, article)):
+            # 出动植保无人机20架 over 目前共有无人机20架 (出动…146架 printed elsewhere): another count
+            out.other_subject.append(_say(zh, "measure", c=u.text, a=verb[1], o=verb[0]))
         elif c.kind.startswith("qty:") and (
             bound := _bound_place(ct, ut, u.start)
             or bound_thing(ct, before + ut, len(before) + u.start)
@@ -353,6 +375,8 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
         or frames.other_year(ct, c_items, u_items)
         or frames.last_time(ct, ut)
         or frames.earlier_time(ct, ut)
+        or frames.since_differs(ct, c_items, ut, u_items)
+        or frames.month_in_period(ct, c_items, ut, u_items, normalise(ev.context))
     )
     if frame:
         out.other_subject.append(_localise_frame(frame, zh))
@@ -366,6 +390,14 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
     for d in slots.entity_diffs(ct, ut, c_items, u_items):
         ours, theirs = re.match(r"claim (.*), article (.*)", d).groups()  # type: ignore[union-attr]
         place = any(k in PLACE_KINDS for _, k in named_things(f"{ours}，{theirs}"))
+        # ...and so is another body counted the same way (绿禾…合作社…20架 over 天翼…公司出动无人机22架)
+        if (
+            _BODY_KIND.search(ours)
+            and _BODY_KIND.search(theirs)
+            and any(c.kind.startswith("qty:") and ct.find(ours) < c.start for c in c_items)
+        ):
+            out.other_subject.append(_say(zh, "rival", a=theirs.strip(), c=ours.strip()))
+            continue
         if not place and not any(ours in n or n in ours for n in rivalled):
             entity.append(ours)
             out.diffs.append(_say(zh, "diff", c=ours, a=theirs))
@@ -376,14 +408,26 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
         out.other_subject.append(_say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name))
     for word in borrowed_modifiers(ct, replace(ev, text=ut)):
         out.other_subject.append(_say(zh, "elsewhere", c=word))
-    for word, rival in rival_modifiers(ct, ut):
+    for word, rival in rival_modifiers(ct, ut, normalise(ev.article_text)):
         out.other_subject.append(_say(zh, "rival", a=rival, c=word))
     if out.other_subject and not out.diffs:
         out.verdict = "not_found"
         return out
     past = figure_of_another_time(ct, ut, c_items)
     before = normalise(ev.context.split("\n", 1)[-1]) if ev.context else ""
-    _values(ct, ut, c_items, u_items, out, zh, past, report_year(ev), before, normalise(ev.context))
+    _values(
+        ct,
+        ut,
+        c_items,
+        u_items,
+        out,
+        zh,
+        past,
+        report_year(ev),
+        before,
+        normalise(ev.context),
+        normalise(ev.article_text),
+    )
     # An ordinal or a date that names the event (第三届, 今年一季度, a project's 二期) may be printed
     # only in the headline or the sentence before; counts and amounts must be in the span itself.
     context = normalise(ev.context)
@@ -417,6 +461,23 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
         for c in c_items:
             t = c.time
             if c.kind == "year" and c.text in out.missing and t is not None and t.year == year and not t.part:
+                out.missing.remove(c.text)
+                out.agrees.append(c.text)
+                out.framed.append(c.text)
+    # ...and a year's period (2025年前10个月) is framed by that period printed around the span
+    # (1至10月 in the sentence before) in a report of that year (其中，独山港区完成136.2万标箱)
+    around = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(f"{context}\n{ut}")}
+    for c in c_items:
+        t = c.time
+        if (
+            c.kind == "year"
+            and c.text in out.missing
+            and t is not None
+            and t.part
+            and t.year in (None, report_year(ev))
+        ):
+            named_period = [period_name(m.group(0)) for m in BATCH_MARKER.finditer(c.text)]
+            if named_period and named_period[0] in around:
                 out.missing.remove(c.text)
                 out.agrees.append(c.text)
                 out.framed.append(c.text)

@@ -13,7 +13,7 @@ import re
 
 from ._facts import _DIRECTIONS
 from ._frames import _clause_before
-from ._values import Item
+from ._values import Item, items
 
 # Words between a measure and its figure that name no measure (…审结案件共计, …游客约).
 _NOT_A_MEASURE = set(
@@ -58,7 +58,14 @@ def _nouns(text: str) -> list[str]:
         and before not in ("nr", "ns", "nt")
         and w not in _PLACE_WORDS
     ]
-    return [w for w in found if w not in _NOT_A_MEASURE and w not in _DIRECTIONS and not _TIME_WORD.search(w)]
+    return [
+        w
+        for w in found
+        if w not in _NOT_A_MEASURE
+        and w not in _DIRECTIONS
+        and not _TIME_WORD.search(w)
+        and not w.endswith("组")  # 男子组38支: a group is who is counted, not the measure
+    ]
 
 
 def measure_word(clause: str) -> str | None:
@@ -68,11 +75,11 @@ def measure_word(clause: str) -> str | None:
 
 
 def _printed(word: str, text: str) -> bool:
-    """A two-character word with a character in `text` (营收 in 营业收入); a three-character one
+    """A two-character word with both its characters in `text` (营收 in 营业收入); a three-character one
     with its last two; a longer one whole, or its first two characters and its last two
     (行政案件 is not printed in 审结12935件，结案率…, nor 民事案件 in 办理各类案件)."""
-    if len(word) <= 2:
-        return any(ch in text for ch in word)
+    if len(word) <= 2:  # both characters: 奖牌 is not printed in 金牌, 总量 not in 吞吐量
+        return all(ch in text for ch in word)
     if len(word) == 3:  # 跑者 of (参)赛跑者, jieba's cut across two words
         return word[-2:] in text
     return word in text or (word[:2] in text and word[-2:] in text)
@@ -88,8 +95,20 @@ def measure_unsaid(
     no measure for its figure (其中，乍浦镇已建成9个) has the one its `context` (the sentence before,
     the headline) prints. Generic words (成绩, 数量) name no measure."""
     our_clause, their_clause = _clause_before(claim_text, c), _clause_before(unit_text, u)
-    ours = [w for w in (measure_word(our_clause), _counted_after(claim_text, c)) if w]
+    counted = _counted_after(claim_text, c)
     theirs = measure_word(their_clause) or _counted_after(unit_text, u)
+    first = _nouns(claim_text[c.end : c.end + 8])[:1]
+    if counted and first and unit_text.startswith(first[0], u.end):
+        counted = None  # 63名护理员参赛 over 63名护理员同台比拼: the same thing counted, then what they do
+    before = measure_word(our_clause)
+    if counted and theirs and _printed(counted, theirs):
+        before = None  # 联赛共有48支队伍: 队伍 is what is counted, 联赛 whose they are
+    # 检查单位689家 over 检查了654家: the span's measure is the claim's too
+    ours = (
+        [w for w in (before, counted) if w]
+        if not (theirs and theirs in our_clause and theirs not in (before or ""))
+        else []
+    )
     for word in ours:
         # the context lends a measure only when it prints it whole (快充桩 is not 充电设施)
         if not _printed(word, unit_text) and (theirs or word not in context):
@@ -124,5 +143,64 @@ def _counted_after(claim_text: str, c: Item) -> str | None:
         return None
     if any(f in ("v", "p", "c", "u", "d") for _, f in _tags(after)):
         return None
-    nouns = _nouns(after)
+    # 63名护理员参赛: what is counted ends where a verb-noun starts (参赛 says what they do)
+    tags = _tags(after)
+    cut = next(
+        (i for i, (_, f) in enumerate(tags) if f == "vn" and i and tags[i - 1][1] in ("n", "nz")), len(tags)
+    )
+    nouns = _nouns("".join(w for w, _ in tags[:cut]))
     return nouns[-1] if nouns else None
+
+
+# Verbs that say a count is there, not what was done to make it.
+_PLAIN_VERBS = set(
+    "共有 拥有 来自 包括 涉及 实现 完成 累计 合计 共计 超过 突破 参加 参与 达成 形成 登记 统计".split()
+)
+
+
+def _last_verb(clause: str) -> str | None:
+    """The verb nearest before a figure in its clause (出动 of …出动植保无人机), two characters or more."""
+    for w, f in reversed(_tags(clause)):
+        if f == "v" and len(w) >= 2 and w not in _NOT_A_MEASURE:
+            return w
+    return None
+
+
+def verb_unsaid(claim_text: str, c: Item, unit_text: str, u: Item, article: str) -> tuple[str, str] | None:
+    """(the claim's verb, the span's) when the claim counts its figure with one verb (出动植保无人机
+    20架, 审结行政案件88件) and the span with another (目前共有无人机20架, 受理行政案件96件) while the
+    article prints the claim's verb for another figure of the same kind (出动植保无人机146架): the
+    span's figure is of another measure (owned, not deployed; received, not closed), so it neither
+    states nor denies the claim's. A verb the article never prints may be a paraphrase: left."""
+    ours = _last_verb(_clause_before(claim_text, c))
+    theirs = _last_verb(_clause_before(unit_text, u))
+    if ours in _PLAIN_VERBS:
+        return None  # 共有63名 over 来自…的63名: a verb of having says no measure
+    if not ours or not theirs or ours in unit_text or theirs in _clause_before(claim_text, c):
+        return None
+    for m in re.finditer(re.escape(ours), article):
+        clause = re.split(r"[，,；;。]", article[m.end() :], maxsplit=1)[0]
+        if any(it.kind == c.kind for it in items(clause)):
+            return ours, theirs
+    return None
+
+
+# A share of a whole (占全市总量六成) and a change over a time (同比增长12.4%) are two measures,
+# whatever the numbers.
+_SHARE = re.compile(r"占[^，,。；;]{0,14}?(?:的)?(?:比重|比例|份额)?(?:达到?|为|约|超过|逾|近|已)?$")
+_CHANGE = re.compile(
+    r"(?:增长|下降|提高|降低|上升|增加|减少|回落|增幅|降幅|提升)(?:了)?(?:达到?|为|约|超过|逾|近)?$"
+)
+
+
+def _share_or_change_kind(before: str) -> str | None:
+    # a change first: 占比比去年同期提高8.5个百分点 is a change of a share
+    return "增幅" if _CHANGE.search(before) else "占比" if _SHARE.search(before) else None
+
+
+def share_or_change(claim_text: str, c: Item, unit_text: str, u: Item) -> tuple[str, str] | None:
+    """(the claim's measure, the span's) when one side prints its figure as a share (占…) and the
+    other as a change (增长…): the span's 12.4% growth neither states nor denies a 六成 share."""
+    ours = _share_or_change_kind(claim_text[max(0, c.start - 20) : c.start])
+    theirs = _share_or_change_kind(unit_text[max(0, u.start - 20) : u.start])
+    return (ours, theirs) if ours and theirs and ours != theirs else None

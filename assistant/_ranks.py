@@ -286,8 +286,8 @@ def _same_scope(a: str, b: str) -> bool:
 # The field a ranking ranks in (在嘉兴全市基层法院中位列第二, 居嘉兴各县(市、区)首位) and the place
 # that bounds it (嘉兴): named places before the generic 某某市 so 嘉兴全市 is 嘉兴's.
 _FIELD = re.compile(
-    r"在(?P<a>[^，,。；;在]{2,16}?)中?(?=位列|位居|名列|排名|排在)"
-    r"|(?:位列|位居|名列|排名|排在|居)(?P<b>[^，,。；;第首]{2,12}?)(?=第|首位)"
+    r"在(?P<a>[^，,。；;在]{2,16}?)中?(?=位列|位居|名列|排名|排在|跻身|进入)"
+    r"|(?:位列|位居|名列|排名|排在|居)(?P<b>[^，,。；;第首]{2,12}?)(?=第|首位|前[一二三四五六七八九十\d])"
 )
 _FIELD_SCOPE = re.compile(r"全国|全省|全市|我市|本市|平湖|嘉兴|浙江|长三角|[\u4e00-\u9fff]{2,3}?[省市]")
 
@@ -341,8 +341,19 @@ def unprinted_record(claim: str, around: str) -> str | None:
 _SUPERLATIVE = r"最多|最高|最大|最少|最低|最小|最早|最长|最快"
 _HOLDER_AFTER = re.compile(rf"(?P<w>{_SUPERLATIVE})的(?:是|为|要数|当属|属)(?P<h>[^，,。；;]{{2,12}})")
 _HOLDER_KIND = re.compile(
-    r"(?:分校|市场|街道|社区|镇|村|公司|小学|中学|学校|医院|合作社|代表队|分局|景区|园区)$"
+    r"(?:分校|市场|街道|社区|镇|村|公司|小学|中学|学校|医院|合作社|代表队|分局|景区|园区|集团|协会)$"
 )
+
+
+# A body's name, which `named_things` leaves to the subject checks (its head is often a common
+# word: 天翼农业科技有限公司, 绿禾植保专业合作社).
+_BODY = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:有限公司|公司|合作社|集团|协会)")
+
+
+def _holders(clause: str) -> list[str]:
+    """The places and bodies a clause names, in order of where they end."""
+    found = [n for n, _ in named_things(clause)] + [m.group(0) for m in _BODY.finditer(clause)]
+    return sorted(dict.fromkeys(found), key=lambda n: clause.rfind(n) + len(n))
 
 
 def _claimed_holders(claim: str) -> list[tuple[str, str]]:
@@ -351,7 +362,7 @@ def _claimed_holders(claim: str) -> list[tuple[str, str]]:
     out = [(m.group("w"), m.group("h")) for m in _HOLDER_AFTER.finditer(claim)]
     for m in re.finditer(_SUPERLATIVE, claim):
         clause = re.split(r"[，,。；;]", claim[: m.start()])[-1]
-        named = [n for n, _ in named_things(clause)]
+        named = _holders(clause)
         if not any(w == m.group(0) for w, _ in out) and named:
             out.append((m.group(0), max(named, key=clause.rfind)))
     return out
@@ -375,6 +386,10 @@ def record_holder_swap(claim: str, span: str) -> tuple[str, str] | None:
             at = clause.rfind(kind.group(0))
             if at >= 0:  # the printed holder, as long as the claim's (其中乍浦分校人数 → 乍浦分校)
                 return held, clause[max(0, at - len(short)) : at + len(kind.group(0))]
+            # ...or a holder of another kind (a 合作社 where the claim names a 公司), whole
+            other = [n for n in _holders(clause) if _HOLDER_KIND.search(n)]
+            if other:
+                return held, other[-1]
     return None
 
 

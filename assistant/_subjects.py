@@ -89,6 +89,9 @@ def _straddles(text: str, m: re.Match[str]) -> bool:
     return min(6, m.start()) not in starts
 
 
+_TOWN_AFTER = re.compile(r"镇|街道|乡(?![村镇])")
+
+
 def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     """(name, kind) of the places, roads and bodies in text: 曹桥街道 -> (曹桥街道, 街道).
 
@@ -121,7 +124,11 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
     out = []
     at = 0
     while (m := _NAMED.search(text, at)) is not None:
-        if named(m):
+        if named(m) and (town := _TOWN_AFTER.match(text, m.end())) and len(m.group("kind")) == 1:
+            # 独山港镇: a three-character head ending in a kind's character (港) names a town
+            out.append((m.group(0) + town.group(0), town.group(0)))
+            at = town.end()
+        elif named(m):
             out.append((m.group(0), _KIND_FAMILY.get(m.group("kind"), m.group("kind"))))
             at = m.end()
         elif m.group("core")[0] in _NOT_CORE or m.group("core")[0] in _BEFORE_NAMES:
@@ -322,6 +329,7 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
             # a town named elsewhere in the article holds for the span only when it is the
             # article's one town (此次考评…共入户抽查农户3480户 is the city's, in a report of 9 towns)
             gaps.append(name)
+    gaps += _body_gaps(text, span, near)
     own = edition(ev.source)
     if own and re.search(r"我市|全市|本市", close):
         # 嘉兴市外贸进出口总额486.3亿元 over 前三季度，我市实现…486.3亿元: the figure is the paper's
@@ -338,11 +346,55 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
             if person not in named and not printed:
                 gaps.append(person)
     gaps += [f"{name}|{rival}" for name, rival in numbered_rivals(text, span)]
+    context = normalise(ev.context)
     for q in dict.fromkeys(m.group(0) for m in (*QUALIFIER.finditer(text), *_GROUP.finditer(text))):
+        if q not in span and _GROUP.fullmatch(q) and re.search(rf"{q}[^，,。；;\d]{{0,3}}\d", context):
+            # 独山港镇…达8支 after 其中，男子组38支，女子组10支: the group labels the figure it is
+            # printed with, not the sentence after
+            gaps.append(q)
+            continue
         if q not in close and not (q in _SAID_AS and re.search(_SAID_AS[q], close)):
             # a period however it is printed: 前10个月 is 1至10月
             if not any(period_name(m.group(0)) == period_name(q) for m in BATCH_MARKER.finditer(close)):
                 gaps.append(q)
+    return gaps
+
+
+# A body's name (绿禾植保专业合作社, 浙江天翼农业科技有限公司): `named_things` leaves these out, as
+# their heads are often common words.
+_BODY_NAME = re.compile(
+    r"(?:(?![由在是为的和与及将被向从对把给])[\u4e00-\u9fff]){2,14}?"
+    r"(?:股份有限公司|有限责任公司|有限公司|专业合作社|合作社|集团|救援队|服务队)"
+)
+_BODY_PLACE = {"浙江", "浙江省", "嘉兴", "嘉兴市", "平湖", "平湖市", "我市", "全市", "市"}
+
+
+def _body_core(name: str) -> str:
+    """The two characters that name a body (天翼 of 浙江天翼农业科技有限公司, 交投 of 今年一季度
+    交投集团): what is left after the times, numbers, pronouns and home places jieba reads before it."""
+    words = list(tagged(re.sub(r"(?:股份|有限责任|有限|专业)?(?:公司|合作社|集团)$|队$", "", name)))
+    while words and (
+        words[0][1][:1] in ("t", "m", "r", "p", "d", "f", "c", "v") or words[0][0] in _BODY_PLACE
+    ):
+        words.pop(0)
+    return "".join(w for w, _ in words)[:2]
+
+
+def _body_gaps(text: str, span: str, near: str) -> list[str]:
+    """A body the claim names that the span does not: "name|rival" when the span names another
+    body (天翼…公司出动无人机22架 for 绿禾…合作社出动…), "name" when nothing around the span names
+    it (全市…出动植保无人机146架 for 绿禾…合作社出动…)."""
+    gaps = []
+    theirs = [m.group(0) for m in _BODY_NAME.finditer(span)]
+    for m in _BODY_NAME.finditer(normalise(text)):
+        core = _body_core(m.group(0))
+        if len(core) < 2 or core in span:
+            continue
+        rival = next((t for t in theirs if _body_core(t) != core), None)
+        if rival is not None:
+            gaps.append(f"{m.group(0)}|{rival}")
+        elif core not in near:
+            gaps.append(m.group(0))
     return gaps
 
 
@@ -408,18 +460,22 @@ _MEASURE = re.compile(r"^(?:平均|人均)$|(?:率|量|额|数|价|值|面积|�
 _BODY_END = re.compile(r"(?:公司|集团|院|局|中心|所|馆|会|社|厂)$")
 
 
-def rival_modifiers(text: str, span: str) -> list[tuple[str, str]]:
+def rival_modifiers(text: str, span: str, article: str = "") -> list[tuple[str, str]]:
     """(claim's word, span's word) where the claim narrows a measure with one noun (星级酒店平均
     入住率) and the span prints that measure narrowed by another the claim lacks (民宿平均入住率):
-    the span's figure is the other thing's, whatever its context names."""
+    the span's figure is the other thing's, whatever its context names. A thing that is no measure
+    (护理) counts too when the article prints the claim's kind of it elsewhere (机构护理 over 居家
+    护理的月待遇标准, the report naming 享受机构护理待遇的 too): two kinds of one thing."""
     s = normalise(span)
     theirs = tagged(s)
     out = []
     for (w, flag), (after, _) in itertools.pairwise(tagged(normalise(text))):
         if flag != "n" or len(w) < 2 or len(after) < 2 or after not in s or w + after in s or w in s:
             continue
-        if any(_BODY_END.search(x) for x in (w, after)) or not _MEASURE.search(after):
-            continue  # 设计研究总院|有限公司: the words of a firm's name; 女子组|冠军: no measure
+        if any(_BODY_END.search(x) for x in (w, after)):
+            continue  # 设计研究总院|有限公司: the words of a firm's name
+        if not _MEASURE.search(after) and not (article and w + after in article):
+            continue  # 女子组|冠军: no measure, and no kind the report prints
         rival = next(
             (x for (x, f), (a, _) in itertools.pairwise(theirs) if a == after and f == "n" and len(x) >= 2),
             None,
@@ -427,6 +483,15 @@ def rival_modifiers(text: str, span: str) -> list[tuple[str, str]]:
         if rival is not None and rival not in text:
             out.append((w, rival))
     return out
+
+
+def _short_form(word: str, where: str) -> bool:
+    """A three-character short form (市运会) of a name `where` prints longer (市第十二届运动会): its
+    characters in order, the first two a few characters apart, the last two at most one."""
+    if len(word) != 3:
+        return False
+    a, b, c = (re.escape(ch) for ch in word)
+    return re.search(rf"{a}[\u4e00-\u9fff\d]{{0,6}}{b}[\u4e00-\u9fff]?{c}", where) is not None
 
 
 def borrowed_modifiers(text: str, ev: Evidence) -> list[str]:
@@ -439,14 +504,17 @@ def borrowed_modifiers(text: str, ev: Evidence) -> list[str]:
     near = span + "\n" + normalise(ev.context) + "\n" + normalise(ev.sentence)
     article = normalise(ev.article_text)
     out = []
-    for (w, flag), (after, _) in itertools.pairwise(tagged(normalise(text))):
+    words = tagged(normalise(text))
+    for (_, before), (w, flag), (after, _) in zip([("", ""), *words], words, words[1:], strict=False):
         if (
             len(w) >= 2
             and flag == "n"  # a common noun: names of places, people and bodies are subject_gaps' job
+            and before != "ns"  # 平湖|辖区: a place's own word names that place
             and len(after) >= 2
             and after in span
             and w + after not in span
             and w not in near
+            and not _short_form(w, near)
             and w not in normalise(ev.source)
             and w not in _TIME_NOUNS  # 增长18.9% is 比去年同期's without saying so
             and w in article

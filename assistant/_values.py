@@ -100,13 +100,30 @@ def _bounds(
     return value, value, True, False
 
 
+_RANGE_END = re.compile(r"\s*(?:至|到|—|－|-|~)\s*((\d{1,2})[日号])")
+
+
 def dated_times(text: str, article_date: str | None) -> list[TimeExpr]:
     """The dates and times of text, made absolute against the article's date where it has one:
     the day words and weekdays (昨天, 上周五) by `_dates.resolve_relative_dates`, years and
     yearless months by `resolve_time`."""
     times = [t for t in find_times(text) if not t.frequency]
     if not article_date:
-        return times
+        # 7月14日至23日: the closing day takes the month of the day opening the range
+        # (`_dates.resolve_relative_dates` does this where there is an article date)
+        ends = [
+            TimeExpr(
+                m.group(0)[m.start(1) - m.start() :],
+                m.start(1),
+                m.end(),
+                year=t.year,
+                month=t.month,
+                day=int(m.group(2)),
+            )
+            for t in times
+            if t.month is not None and t.day is not None and (m := _RANGE_END.match(text, t.end))
+        ]
+        return sorted(times + ends, key=lambda t: t.start)
     days = [m for m in resolve_relative_dates(text, article_date) if m.date and m.date == m.last]
     out = []
     for t in times:

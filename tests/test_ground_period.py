@@ -1,0 +1,119 @@
+"""Which period, whose record, which count: the grounding engine's ninth round (2026-12-08).
+
+A reporter's set held out last session (r20d), read after its count, found false "supported"
+of five kinds: a total since a month (7月以来) stated by a total over a week (上周一至昨天, the
+part 7月以来 read alone and matched to any July day); a record (作业面积最大) given to one body
+by the clause of another body's record in the same sentence; a count owned (目前共有无人机20架)
+read as a count deployed (出动, printed elsewhere for the city's 146架); a group (男子组) that
+labels another figure in the sentence before read as the span's; and true claims contradicted
+because a clause with no subject of its own (，夺得冠军 / ，同比增长12.7%) was read against
+another subject's. Each kind is tested here with sentences written for these tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from assistant._check import check_claim
+from assistant._embed import get_embedder
+from assistant._index import NewsIndex
+from assistant._search import Searcher
+from assistant._split_claim import split_facts
+from assistant._subjects import named_things
+from assistant._values import items
+from assistant.config import Settings
+from assistant.records import Article
+
+from .test_ground import _expect
+
+_TEXT = (
+    "本报讯 记者从市公安局交警大队获悉，今年以来，全市共查处酒驾醉驾违法行为1320起。"
+    "上周三至昨天，交警大队开展夜查专项行动，共查处酒驾违法行为86起，其中醉驾12起。\n"
+    "1至8月，全市快递业务量1.86亿件，同比增长12.1%。其中，农村快递业务量0.42亿件，"
+    "城区快递业务量1.44亿件，同比分别增长20.3%和9.8%。\n"
+    "在昨天举行的全市交通安全知识竞赛决赛中，当湖街道代表队以96分战胜新埭镇代表队，获得冠军；"
+    "乍浦镇代表队获得季军。\n"
+    "在各参展企业中，平湖星辰纺织有限公司签约金额最高，达1.2亿元；平湖华丰服饰有限公司接待客商"
+    "人数最多，达860人次。"
+)
+
+
+@pytest.fixture(scope="module")
+def verdict(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
+    """claim -> check_claim's verdict (split into parts, searched) over one article."""
+    settings = Settings(index_dir=tmp_path_factory.mktemp("period") / "idx")
+    index = NewsIndex(settings, get_embedder(settings))
+    art = Article(
+        id="jt", title="我市开展夜查专项行动", text=_TEXT, date="2026-09-10", source="嘉兴日报·平湖版"
+    )
+    index.ingest([art])
+    searcher = Searcher(index)
+    return lambda claim: check_claim(searcher, claim, settings).verdict
+
+
+def test_a_total_since_a_day_is_not_a_total_over_another_period(verdict: Callable[[str], str]) -> None:
+    # 上周三至昨天 (9月2日至9日) is no 9月以来, nor 8月以来 (was "supported": 9月 matched any September day)
+    assert verdict("9月以来，交警大队共查处酒驾违法行为86起。") == "not_found"
+    assert verdict("8月以来，交警大队共查处酒驾违法行为86起。") == "not_found"
+    # the same days however printed: a range, a start
+    assert verdict("9月2日至9日，交警大队共查处酒驾违法行为86起。") == "supported"
+    assert verdict("9月2日至9日，交警大队共查处酒驾违法行为90起。") == "contradicted"
+    assert verdict("今年1月以来，全市共查处酒驾醉驾违法行为1320起。") == "supported"
+
+
+def test_a_clause_with_no_subject_keeps_the_claims(verdict: Callable[[str], str]) -> None:
+    # ，获得冠军 is the team's before it, not the 季军 of the team after the ；
+    assert verdict("当湖街道代表队以96分战胜新埭镇代表队，获得冠军。") == "supported"
+    assert verdict("乍浦镇代表队以96分战胜新埭镇代表队，获得冠军。") != "supported"
+    # ，同比增长20.3% is 农村快递业务量's (分别, after two clauses of one measure)
+    assert verdict("1至8月，平湖农村快递业务量为0.42亿件，同比增长20.3%。") == "supported"
+    assert verdict("1至8月，平湖农村快递业务量为0.42亿件，同比增长9.8%。") == "contradicted"
+    assert verdict("1至8月，平湖城区快递业务量同比增长9.8%。") == "supported"
+
+
+def test_a_record_is_the_body_its_clause_names(verdict: Callable[[str], str]) -> None:
+    # 签约金额最高 is 星辰纺织's, printed in the clause before 华丰服饰's own (was "supported")
+    assert verdict("平湖华丰服饰有限公司签约金额最高。") == "contradicted"
+    assert verdict("在各参展企业中，平湖星辰纺织有限公司签约金额最高。") == "supported"
+
+
+def test_a_count_of_another_verb_neither_states_nor_denies() -> None:
+    _expect(
+        "本报讯 此次救援演练，全市共组织12支救援队，出动救援车辆35辆。"
+        "市蓝天救援队队长陆明说，队里今年新购置了4辆救援车，目前共有救援车10辆。",
+        {
+            # 10辆 is owned; 出动 is printed for another figure (35辆): another count (was "supported")
+            "市蓝天救援队此次演练出动救援车10辆": "not_found",
+            "市蓝天救援队目前共有救援车10辆": "supported",
+            "市蓝天救援队目前共有救援车12辆": "contradicted",
+        },
+    )
+
+
+def test_a_group_labels_the_figure_it_is_printed_with() -> None:
+    _expect(
+        "本报讯 本届运动会共有参赛队伍56支。其中，青年组32支，老年组24支。"
+        "林埭镇报名队伍最多，达9支；新埭镇次之，有7支。",
+        {
+            # 青年组 labels 32支 in the sentence before, not 林埭镇's 9支 (was "supported")
+            "林埭镇有9支青年组队伍参加本届运动会": "not_found",
+            "林埭镇报名队伍最多，达9支": "supported",
+        },
+    )
+
+
+def test_period_edges_are_frames_and_days() -> None:
+    # 9月以来 / 截至8月底 / a range frame the clause after them, as a date does
+    assert split_facts("9月以来，交警大队共查处酒驾违法行为86起。") == [
+        "9月以来，交警大队共查处酒驾违法行为86起"
+    ]
+    assert len(split_facts("截至8月底，全市共有快递网点312个。")) == 1
+    assert split_facts("当湖街道代表队战胜新埭镇代表队，获得冠军。") == [
+        "当湖街道代表队战胜新埭镇代表队，获得冠军"
+    ]
+    # a range's closing day takes the month of its opening day, with or without an article date
+    assert [i.text for i in items("9月2日至9日，查处86起") if i.kind == "date"] == ["9月2日", "9日"]
+    # a three-character town head ending in a kind's character
+    assert named_things("独山港镇报名队伍最多") == [("独山港镇", "镇")]
