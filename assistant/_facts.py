@@ -90,7 +90,8 @@ _QUANTITY = re.compile(
 _DURATION = re.compile(
     r"(?<![\d.])(?:(?P<h>\d+)小时(?P<hm>\d{1,2})分(?:钟)?(?:(?P<hs>\d{1,2})秒(?P<hf>\d{1,2})?)?"
     r"|(?P<m>\d+)分(?P<ms>\d{1,2})秒(?P<mf>\d{1,2})?"
-    r"|(?P<s>\d+)秒(?P<sf>\d{1,2})(?![\d.]))"
+    r"|(?P<s>\d+)秒(?P<sf>\d{1,2})(?![\d.])"
+    r"|(?P<d>\d+(?:\.\d+)?)秒(?!\d))"  # 10.98秒 = 10秒98
 )
 _TIME_UNITS = {"年", "天", "周", "小时", "分钟", "个月"}
 _SAME_UNIT = {"摄氏度": "℃", "千克": "公斤", "％": "%", "周岁": "岁"}  # 80周岁 is an age, not 80 weeks
@@ -117,10 +118,10 @@ def find_quantities(text: str) -> list[Quantity]:
     times = [(t.start, t.end) for t in find_times(text)]
     out: list[Quantity] = []
     for d in _DURATION.finditer(text):
-        g = {k: int(v) if v else 0 for k, v in d.groupdict().items()}
+        g = {k: float(v) if v else 0.0 for k, v in d.groupdict().items()}
         seconds = (
             g["h"] * 3600 + g["hm"] * 60 + g["hs"] + g["hf"] / 100
-            + g["m"] * 60 + g["ms"] + g["mf"] / 100 + g["s"] + g["sf"] / 100
+            + g["m"] * 60 + g["ms"] + g["mf"] / 100 + g["s"] + g["sf"] / 100 + g["d"]
         )  # fmt: skip
         out.append(Quantity(value=seconds, unit="秒", text=d.group(0), start=d.start(), end=d.end()))
     durations = [(q.start, q.end) for q in out]

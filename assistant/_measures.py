@@ -19,7 +19,8 @@ from ._values import Item, items
 _NOT_A_MEASURE = set(
     "为 约 达 达到 共 共计 累计 合计 总计 总共 一共 超 超过 近 逾 仅 只 是 有 了 已 已经 同比 环比 "
     "分别 到 至 突破 高达 将近 接近 不到 不足 约合 计 其中 再 又 还 均 各 每 都 也 比 较 "
-    "去年 今年 全年 成绩 数量 人数 总数 规模 数额 数字 水平 比例 比重 幅度 总量 数目 时间 日期 时候".split()
+    "去年 今年 全年 成绩 数量 人数 总数 规模 数额 数字 水平 比例 比重 幅度 总量 数目 时间 日期 时候 "
+    "增幅 降幅 涨幅 跌幅 增速".split()  # 同比增幅 is 同比增长's rate: a direction, read by `_values`
 )
 _PLACE_WORDS = set("街道 社区 村 镇 乡 区 县 市 小区 园区 港区 开发区 地区 全市 全镇 全区".split())
 # Classifiers: a noun after a figure of one of these (2家中心食堂) is what it counts; after a
