@@ -264,6 +264,20 @@ def judge_fact(
             closest = closest or r
         else:
             decided.append(r)
+    if near is not None and decided and not subjects.things_named(fact) and not subjects.proper_names(fact):
+        # A part naming nothing (比去年同期提高3.1个百分点) is about the claim's subject: a sentence
+        # holding less of the claim's other words than the one that decided the part before is about
+        # something else (无人机飞防…占比…提高9.3个百分点 for 稻纵卷叶螟平均防治效果…)
+        bar = coverage(context, normalise(near.with_context))
+        decided = [
+            r
+            for r in decided
+            if r.unit is not None
+            and (_same_unit(r.unit, near) or coverage(context, normalise(r.unit.with_context)) >= bar)
+        ]
+        if not decided and closest is None:
+            none = f"资料库中没有句子说“{fact}”" if zh else f"no sentence in the archive states “{fact}”"
+            return FactResult(fact, "not_found", none)
     if not decided:
         assert closest is not None
         return FactResult(fact, "not_found", closest.explanation, closest.unit, closest.detail, closest.score)

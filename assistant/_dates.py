@@ -211,8 +211,27 @@ def resolve_relative_dates(text: str, article_date: str | None) -> list[DateMent
     """
     base = date.fromisoformat(article_date) if article_date else None
     mentions: list[DateMention] = []
+    prev: re.Match[str] | None = None
     for m in _PATTERN.finditer(text):
         span = _resolve(m, base)
+        if (
+            span
+            and prev is not None
+            and prev.group("week")
+            and prev.group("shift")
+            and m.group("week")
+            and not m.group("shift")
+            and _RANGE_TO.fullmatch(text[prev.end() : m.start()])
+            and mentions[-1].date
+        ):
+            # 上周一至周五: the weekday closing a range is in the week of the one opening it
+            start = date.fromisoformat(mentions[-1].date)  # type: ignore[arg-type]
+            day = start + timedelta(days=_WEEKDAY[m.group("weekday")] - _WEEKDAY[prev.group("weekday")])
+            span = (day, day)
         first, last = (span[0].isoformat(), span[1].isoformat()) if span else (None, None)
         mentions.append(DateMention(m.start(), m.end(), m.group(0), first, last))
+        prev = m
     return mentions
+
+
+_RANGE_TO = re.compile(r"\s*(?:至|到|—|－|-|~)\s*")

@@ -75,6 +75,7 @@ from ._values import Item, as_priced, consistent, items, same_rate
 _NAME_NUMBER = re.compile(r"(\d+(?:\.\d+)?)[\u4e00-\u9fff]{2}")
 
 
+_PER = re.compile(r"每[^，,。；;]{0,6}$")
 _LEARNED = re.compile(r"(?:上午|下午|晚上|晚间)?(?:从|在|自)[^，,。；;]{1,30}?(?:获悉|了解到|得知|获知)")
 _BODY_KIND = re.compile(r"公司|合作社|集团|协会|代表队|村队|社区队")
 
@@ -141,7 +142,13 @@ def _values(
         u = edge[0] if edge else slots.slot(ct, c, ut, u_items)
         if u is not None and c.kind.startswith("qty:") and planned(ut, u) != planned(ct, c):
             # 到2028年将建成12个，目前已建成7个 for 目前已建成12个: the figure done so far is its slot
-            same = [x for x in u_items if not x.kind.startswith("qty:") or planned(ut, x) == planned(ct, c)]
+            # (not a rate: 按照每亩次补助12元的标准 is no amount done, 259万元 planned)
+            same = [
+                x
+                for x in u_items
+                if not x.kind.startswith("qty:")
+                or (planned(ut, x) == planned(ct, c) and not _PER.search(ut[max(0, x.start - 8) : x.start]))
+            ]
             done = slots.slot(ct, c, ut, same)
             u = done if done is not None and slots.label_said(ct, ut, done) else u  # 建成 said both times
         if (

@@ -230,7 +230,16 @@ def _rank_swap(claim: str, span: str) -> tuple[str, str] | None:
     names = sorted((n for n in dict.fromkeys(names) if len(n) >= 2 and n in u), key=c.find)[:1]
     owned: list[Placing] = []
     for name in names:
-        for at in (i.start() for i in re.finditer(re.escape(name), u)):
+        spots = [i.start() for i in re.finditer(re.escape(name), u)]
+        behind = [at for at in spots if re.search(rf"{RANKED_BEHIND}$", u[max(0, at - 4) : at])]
+        if behind and len(behind) == len(spots):
+            # …排名第二，仅次于新埭镇: 新埭镇 is the one ahead of the second, so first, not second
+            ahead = [p for p in printed if p[0] <= behind[0] and _comparable(p[3], family)]
+            if not ahead:
+                return None
+            place = ahead[-1][2]
+            return None if rank == place - 1 or rank < place - 1 else (said, f"{ahead[-1][1]}，仅次于{name}")
+        for at in spots:
             after = [p for p in printed if p[0] > at]
             # 冠军由本地选手钱佳怡获得；…孔文静获得亚军: the place in the name's own ；-clause is its,
             # printed before it if none is after it there

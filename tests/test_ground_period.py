@@ -26,7 +26,7 @@ from assistant._values import items
 from assistant.config import Settings
 from assistant.records import Article
 
-from .test_ground import _expect
+from .test_ground import _expect, _units_with_context, _verdicts
 
 _TEXT = (
     "本报讯 记者从市公安局交警大队获悉，今年以来，全市共查处酒驾醉驾违法行为1320起。"
@@ -117,3 +117,30 @@ def test_period_edges_are_frames_and_days() -> None:
     assert [i.text for i in items("9月2日至9日，查处86起") if i.kind == "date"] == ["9月2日", "9日"]
     # a three-character town head ending in a kind's character
     assert named_things("独山港镇报名队伍最多") == [("独山港镇", "镇")]
+
+
+def test_a_weekday_closing_a_range_is_in_the_opening_days_week() -> None:
+    from assistant._dates import resolve_relative_dates
+
+    # 上周二至周四 of a Wednesday report: last week's Thursday, not this week's (a new user's try)
+    got = [(m.surface, m.date) for m in resolve_relative_dates("上周二至周四，共接待游客", "2026-10-21")]
+    assert got == [("上周二", "2026-10-13"), ("周四", "2026-10-15")]
+    _expect_dated = _units_with_context(
+        "本报讯 上周二至周四，新仓镇举办农民丰收节，3天共接待游客2.4万人次。", date="2026-10-21"
+    )
+    verdict = _verdicts(_expect_dated)
+    assert verdict("10月13日至15日，新仓镇举办农民丰收节，共接待游客2.4万人次") == "supported"
+    assert verdict("10月13日至16日，新仓镇举办农民丰收节，共接待游客2.4万人次") != "supported"
+
+
+def test_the_one_ranked_ahead_is_placed_before_the_ranked() -> None:
+    _expect(
+        "本报讯 今年1至9月，林埭镇工业用电量达3.2亿千瓦时，在全市各镇街道中排名第三，仅次于独山港镇。",
+        {
+            # 独山港镇 is ahead of the third: second, not third (a new user's try: "contradicted"
+            # the implied place)
+            "独山港镇工业用电量在全市各镇街道中排名第二": "supported",
+            "独山港镇工业用电量在全市各镇街道中排名第三": "contradicted",
+            "林埭镇工业用电量在全市各镇街道中排名第二": "contradicted",
+        },
+    )
