@@ -24,6 +24,7 @@ from ._names import (
     FOREIGN_NAME,
     NUMBERED_NAME,
     SURNAMES,
+    TRANSLITERATION,
     Mention,
     find_names,
     find_people,
@@ -227,20 +228,9 @@ def _bare_name(s: str, question: str) -> bool:
     that answers 谁 with two to four characters gives a person or declines."""
     t = re.sub(r"[。！!\s]+$", "", s)
     shaped = re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}", t) or (
-        5 <= len(t) <= 8 and all(c in _TRANSLITERATION for c in t)  # 格什科维奇, printed without ·
+        5 <= len(t) <= 8 and all(c in TRANSLITERATION for c in t)  # 格什科维奇, printed without ·
     )
     return bool(shaped) and t not in question and not _NOT_A_NAME.search(t)
-
-
-# Characters of transliterated foreign names (Xinhua's 世界人名翻译大辞典 use): a five-to-eight
-# character run of only these is a foreign name, not a phrase.
-_TRANSLITERATION = set(
-    "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜敦多厄恩尔法范菲斐芬丰佛夫"
-    "弗福伏盖甘冈戈格根贡古瓜圭哈海汉豪赫亨洪胡霍基吉加迦贾杰卡凯坎康考柯科克肯库夸奎昆拉莱赖兰朗劳"
-    "勒雷黎里利莉林琳卢鲁伦罗洛吕马玛迈麦曼芒梅门蒙米敏摩莫墨姆穆纳娜奈南内尼宁纽努诺帕潘庞佩彭皮"
-    "珀坡普奇齐乔切琴丘屈瑞萨塞赛桑瑟森沙莎舍什斯松苏索塔泰坦汤唐陶特滕提图托瓦万旺威韦维温翁沃乌"
-    "伍西希锡谢辛休雅亚扬耶叶伊尤约泽扎詹兹佐娃"  # 娃: Russian -ova (莎拉波娃, 萨姆索诺娃)
-)
 
 
 _NOT_A_NAME = re.compile(r"[的是了在有不没年月日]|不知|无法|未知|资料")

@@ -126,6 +126,9 @@ def judge_fact(
         # words (光机电产品出口96.7亿元，增长18.9% for 比去年同期增长18.9%)
         seen = {id(u) for *_, u in looked}
         looked += [(0.0, 0.0, u) for u in units if _same_unit(u, near) and id(u) not in seen]
+        # ...and so is the sentence right after it, where a lead goes on (…鸣枪开跑。来自全国…的12000名
+        # 跑者齐聚当湖街道 for 共有1.2万名跑者参赛)
+        looked += [(0.0, 0.0, u) for u in units if _follows(u, near) and id(u) not in seen]
     if not looked:
         nothing = f"资料库中没有关于“{fact}”的报道" if zh else f"the archive holds nothing on “{fact}”"
         return FactResult(fact, "not_found", nothing)
@@ -283,6 +286,8 @@ def judge_fact(
         return FactResult(fact, "not_found", closest.explanation, closest.unit, closest.detail, closest.score)
     best = decided[0]
     mine = next((r for r in decided if _same_unit(r.unit, near)), None) if near is not None else None
+    if near is not None and mine is None:
+        mine = next((r for r in decided if r.verdict == "supported" and _follows(r.unit, near)), None)
     # ...unless it denies what a sentence holding more of the part's words states (居民生活用电量
     # 2.1亿千瓦时 after the part dated by 全市累计用电量14.8亿千瓦时's sentence)
     fuller = (
@@ -302,6 +307,16 @@ def judge_fact(
             # 共吸引游客2.3万人次) is another measure's, not a denial.
             return top
     return best
+
+
+def _follows(u: EvidenceUnit | None, near: EvidenceUnit) -> bool:
+    """`u` is the sentence right after `near` in its article."""
+    return (
+        u is not None
+        and u.article.id == near.article.id
+        and u.start >= near.end
+        and not u.article.text[near.end : u.start].strip()
+    )
 
 
 def _sentence_of(u: EvidenceUnit) -> str:

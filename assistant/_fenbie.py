@@ -37,9 +37,12 @@ def _after_listed(text: str) -> list[tuple[str, str]]:
     for m in _FENBIE_AFTER.finditer(text):
         values = [it for it in items(m.group("rest")) if it.kind.startswith("qty:")]
         n = len(values)
-        if n < 2 or re.search(r"[\u4e00-\u9fff]{2}[、和与及][\u4e00-\u9fff]{2}", m.group("head")):
-            continue
         start = max((x.end() for x in _CLAUSE_MARK.finditer(text, 0, m.start())), default=0)
+        # A、B分别…: the list is the subjects (`fenbie_views` reads it), however long its names are
+        # (案件数和广告牌数同比分别下降)
+        said = text[start : m.start("rest")]
+        if n < 2 or re.search(r"[\u4e00-\u9fff]{2}[、和与及][\u4e00-\u9fff]{2}", said):
+            continue
         if start == 0:
             continue
         before = text[: start - 1]
@@ -104,12 +107,17 @@ def fenbie_views(text: str) -> list[tuple[str, str]]:
         lead = ""
         if m.group("sep") and (cut := _LEAD_IN.match(subjects[0])):
             lead, subjects[0] = cut.group(0), subjects[0][cut.end() :]
+        # 案件数和网具数同比分别下降22%和35%: 同比 qualifies every figure, it names no subject
+        said_of = re.search(r"(?:同比|环比)$", subjects[-1])
+        if said_of and len(subjects[-1]) > len(said_of.group(0)) + 1:
+            subjects[-1] = subjects[-1][: said_of.start()]
         subjects, shared = _shared_tail(subjects)
+        shared += said_of.group(0) if said_of else ""
         rest = m.group("rest")
         values = [it for it in items(rest) if it.kind.startswith(("qty:", "date"))]
         if not values and (ranked := _PLACES.search(rest)):
             # 乍浦镇、钟埭街道代表队分别位列第二、第三: places alone, each subject its own
-            ranks = re.findall(r"第?[一二三四五六七八九十\d]+", ranked.group(0))
+            ranks = re.findall(r"第?[一二三四五六七八九十\d]+名?", ranked.group(0))
             if len(ranks) == len(subjects) >= 2:
                 for subject, rank in zip(subjects, ranks, strict=True):
                     rank = rank if rank.startswith("第") else f"第{rank}"
@@ -134,7 +142,7 @@ def fenbie_views(text: str) -> list[tuple[str, str]]:
     return views
 
 
-_PLACES = re.compile(r"第[一二三四五六七八九十\d]+(?:[、和]第?[一二三四五六七八九十\d]+)+")
+_PLACES = re.compile(r"第[一二三四五六七八九十\d]+名?(?:[、和]第?[一二三四五六七八九十\d]+名?)+")
 
 
 def _subject(clause: str) -> str | None:
@@ -159,16 +167,27 @@ def _shared_tail(subjects: list[str]) -> tuple[list[str], str]:
     return subjects, ""
 
 
+def _core(subject: str) -> str:
+    """网具 of 网具数, 案件 of 案件数: a count's thing without the word that makes it a count."""
+    return subject[:-1] if len(subject) >= 3 and subject[-1] in "数量" else subject
+
+
+def _named_in(subject: str, text: str) -> bool:
+    return subject in text or _core(subject) in text
+
+
 def _view(ct: str, ut: str, whole: str = "") -> str:
     """The span as the claim's subject reads it: one side of a 分别 sentence. `whole`: the claim
     a part was split from (同比增长18% of …参与读者5.6万人次，同比增长18%), whose subject it keeps."""
     if "分别" in ct:
         return ut
-    views = [v for subject, v in fenbie_views(ut) if subject and subject in ct]
+    views = [v for subject, v in fenbie_views(ut) if subject and _named_in(subject, ct)]
     if not views and whole:
         # the subject named last before the part (…非遗展演吸引观众9.8万人次，同比增长15%: 观众)
         at = whole.find(ct) if ct in whole else len(whole)
-        named = [(whole.rfind(s, 0, at), v) for s, v in fenbie_views(ut) if s and s in whole[:at]]
+        named = [
+            (whole.rfind(_core(s), 0, at), v) for s, v in fenbie_views(ut) if s and _named_in(s, whole[:at])
+        ]
         views = [max(named)[1]] if named else []
     return views[0] if len(views) == 1 else ut
 

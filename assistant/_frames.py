@@ -12,12 +12,22 @@ from ._facts import BATCH_MARKER, find_directions, find_times, period_name
 from ._figure_roles import is_base
 from ._values import Item
 
+_WHOLE_YEAR = re.compile(r"(?:\d{4}年|去年|今年|上年)?全年")
+
 
 def frame_differs(claim_text: str, unit_text: str) -> str | None:
     """首批 vs 第二批, 一季度 vs 二季度: the article speaks of another batch or period (1至9月 and
     前三季度 are one period)."""
     ours = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(claim_text)}
     theirs = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(unit_text)}
+    if (
+        ours
+        and not theirs
+        and (whole := _WHOLE_YEAR.search(unit_text))
+        and not _WHOLE_YEAR.search(claim_text)
+    ):
+        # 今年上半年…3.9万吨 over 2024年全年，…为3.9万吨: a whole year's figure is no half year's
+        return f"the archive speaks of {whole.group(0)}, not {sorted(ours)[0]}"
     if not ours or not theirs or ours & theirs:
         return None
 

@@ -80,6 +80,19 @@ _LEARNED = re.compile(r"(?:上午|下午|晚上|晚间)?(?:从|在|自)[^，,。
 _BODY_KIND = re.compile(r"公司|合作社|集团|协会|代表队|村队|社区队")
 
 
+def _claim_items(ct: str, ev: Evidence) -> list[Item]:
+    """The claim's figures and times, its 今年/去年 read in the report's year: a claim of 今年上半年
+    is not stated by a 2025 report's 2024年全年 (it agreed with any year before)."""
+    year = report_year(ev)
+    out = []
+    for c in items(ct):
+        t = c.time
+        if year is not None and t is not None and t.year is None and t.year_offset is not None:
+            c = replace(c, time=replace(t, year=year + t.year_offset, year_offset=None))
+        out.append(c)
+    return out
+
+
 def _coarser(frame: Item, claimed: Item) -> bool:
     """A frame that names less than the claim's date (4月 of a headline for 4月1日): it frames the
     month, and does not state the day."""
@@ -93,10 +106,23 @@ _TOTAL = re.compile(
 )
 
 
-def _total_of_several(ut: str, u: Item) -> str | None:
-    """The collective subject printed just before the figure (两镇共 in 两镇共投入资金95万元)."""
+def _total_of_several(ut: str, u: Item, ct: str = "") -> str | None:
+    """The collective subject printed just before the figure (两镇共 in 两镇共投入资金95万元), or a
+    list the figure sums (带动住宿、餐饮、零售等消费约5800万元) when the claim names one of its items
+    (餐饮消费约2000万元) and not the others."""
     found = list(_TOTAL.finditer(ut, max(0, u.start - 14), u.start))
-    return found[-1].group(0) if found else None
+    if found:
+        return found[-1].group(0)
+    clause = re.split(r"[，,。；;]", ut[: u.start])[-1]
+    if ct and (listed := _LISTED.search(clause)):
+        named = [w for w in re.split(r"[、和与及]", listed.group("items")) if w and w in ct]
+        if named and len(named) < len(re.split(r"[、和与及]", listed.group("items"))):
+            return listed.group(0)
+    return None
+
+
+# A list a figure sums: 住宿、餐饮、零售等
+_LISTED = re.compile(r"(?P<items>[\u4e00-\u9fff]{1,6}(?:[、和与及][\u4e00-\u9fff]{1,6})+)等")
 
 
 _GROUP_EDGE = re.compile(r"(?:及)?(?:以上|以下|以内)")
@@ -184,7 +210,7 @@ def _values(
             plan = clause_of(ut, u)
             out.other_subject.append(f"报道说的是计划：{plan}" if zh else f"the report states a plan: {plan}")
             continue
-        total = _total_of_several(ut, u) if u is not None else None
+        total = _total_of_several(ut, u, ct) if u is not None else None
         if u is None:
             out.missing.append(c.text)
         elif total and not _TOTAL.search(ct) and not re.search(r"合计|总计|共计|一共|[、和与及]", ct):
@@ -375,7 +401,7 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
     if "分别" in ct and (both := _align_fenbie(ct, normalise(ev.text), ev)) is not None:
         return both
     ut = from_to_view(ct, _view(ct, normalise(ev.text), normalise(claim)))
-    c_items, u_items = items(ct), items(ut, ev.date)
+    c_items, u_items = _claim_items(ct, ev), items(ut, ev.date)
     out = Alignment("supported")
     frame = (
         frames.frame_differs(ct, ut)

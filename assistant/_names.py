@@ -51,6 +51,7 @@ TITLES = (
 _TITLE_RE = "|".join(sorted(TITLES, key=len, reverse=True))
 TITLE_PATTERN = _TITLE_RE  # longest first: 党委书记 before 书记
 SPEECH_VERBS = "说道|表示|介绍|告诉|指出|认为|强调|坦言|说|称|透露"
+_SAID_WHEN = "赛后|会后|事后|随后|当天|昨天|今天|近日|日前|笑着|激动地|感慨地|高兴地"
 # What a named official does right after the name in a report: 副主席陆建明出席会议.
 _ACTS = (
     "出席|参加|主持|陪同|带队|致辞|讲话|调研|考察|走访|宣布|颁奖|作为|在|和|与"
@@ -83,6 +84,22 @@ def _valid_name(name: str) -> bool:
     return len(name) in (2, 3) and name[0] in SURNAMES
 
 
+# Characters of transliterated foreign names (Xinhua's 世界人名翻译大辞典 use): a five-to-eight
+# character run of only these is a foreign name, not a phrase.
+TRANSLITERATION = set(
+    "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜敦多厄恩尔法范菲斐芬丰佛夫"
+    "弗福伏盖甘冈戈格根贡古瓜圭哈海汉豪赫亨洪胡霍基吉加迦贾杰卡凯坎康考柯科克肯库夸奎昆拉莱赖兰朗劳"
+    "勒雷黎里利莉林琳卢鲁伦罗洛吕马玛迈麦曼芒梅门蒙米敏摩莫墨姆穆纳娜奈南内尼宁纽努诺帕潘庞佩彭皮"
+    "珀坡普奇齐乔切琴丘屈瑞萨塞赛桑瑟森沙莎舍什斯松苏索塔泰坦汤唐陶特滕提图托瓦万旺威韦维温翁沃乌"
+    "伍西希锡谢辛休雅亚扬耶叶伊尤约泽扎詹兹佐娃"  # 娃: Russian -ova (莎拉波娃, 萨姆索诺娃)
+)
+
+# A foreign athlete after the title (埃塞俄比亚选手阿贝贝): transliterated, so no surname to read.
+_FOREIGN_AFTER_TITLE = re.compile(
+    rf"(?:选手|运动员|球员|棋手|名将|小将)(?P<name>[{''.join(sorted(TRANSLITERATION))}]{{3,8}})"
+)
+
+
 def find_people(text: str) -> list[Mention]:
     """Names after a title (副主席张婉强) or before a speech verb (沈守贤说), or in a byline list."""
     found: dict[tuple[int, int], Mention] = {}
@@ -110,6 +127,11 @@ def find_people(text: str) -> list[Mention]:
                 role = text[role_start : m.end("title")]
                 found[(s, s + n)] = Mention(cand, "person", s, s + n, role)
                 break
+    for m in _FOREIGN_AFTER_TITLE.finditer(text):
+        s = m.start("name")
+        if not any(a <= s < b for a, b in found):
+            role = text[m.start() : s]
+            found[(s, m.end("name"))] = Mention(m.group("name"), "person", s, m.end("name"), role)
     # Name then a title that follows it (赵明辉教授, 王丽老师), after a boundary or an institution.
     for m in re.finditer(
         rf"(?:^|[，,。；;、：:“”（(\s]|{_ORG_SUFFIX})(?P<name>{_NAME})(?P<title>{_TITLE_AFTER})", text
@@ -119,7 +141,8 @@ def find_people(text: str) -> list[Mention]:
         if _valid_name(name) and not any(a <= s < b for a, b in found):
             found[(s, s + len(name))] = Mention(name, "person", s, s + len(name), m.group("title"))
     # Name then speech verb, when no title was seen.
-    for m in re.finditer(rf"(?P<name>{_NAME})(?:{SPEECH_VERBS})", text):
+    # (a time between them: 徐建明赛后说, 王丽会后表示)
+    for m in re.finditer(rf"(?P<name>{_NAME})(?:{_SAID_WHEN})?(?:{SPEECH_VERBS})", text):
         name = m.group("name")
         for n in (3, 2):
             s = m.end("name") - n

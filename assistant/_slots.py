@@ -203,6 +203,9 @@ def slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | 
     return _slot(claim_text, c, unit_text, cands)
 
 
+_DURATIONS = {"qty:秒", "qty:小时", "qty:分钟"}
+
+
 def _slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item | None:
     same = [u for u in cands if u.kind == c.kind]
     if c.kind == "year":  # 2022年 in the claim is also the year of 2022年6月1日
@@ -210,8 +213,9 @@ def _slot(claim_text: str, c: Item, unit_text: str, cands: list[Item]) -> Item |
     if c.kind in ("year", "date") and not is_base(claim_text, c.start):
         # 比去年增长15.5%: the year compared with is not the figure's (2025年 is no 去年 there)
         same = [u for u in same if not is_base(unit_text, u.start)]
-    if c.kind.startswith(("qty:", "ord:")):
-        # 8个社区 is not 25个安置房: a generic counter needs the same thing counted.
+    if c.kind.startswith(("qty:", "ord:")) and c.kind not in _DURATIONS:
+        # 8个社区 is not 25个安置房: a generic counter needs the same thing counted (a race time
+        # counts nothing: 以1小时12分45秒获得 is 以1小时12分45秒夺得).
         ours = _counted(claim_text, c)
         same = [
             u
@@ -421,6 +425,10 @@ def entity_diffs(
             continue  # not one slot of one frame: the sentence says something else there
         if _POINTS_BACK.search(unit_slot):
             continue  # 据…统计，本届文化节: the slot names the claim's event by pointing back to it
+        if any(ca <= c.start < cb for c in claim_items if c.kind.startswith("qty:")) and not any(
+            ua <= u.start < ub for u in unit_items if u.kind.startswith("qty:")
+        ):
+            continue  # 从事海洋捕捞已有30年 over 站在“浙平渔12086”号船头: a figure's clause, not a name's
         theirs = "".join(ch for ch in unit_slot if ch not in _FUNCTION_CHARS and ch.isalnum())
         ours = "".join(ch for ch in claim_slot if ch not in _FUNCTION_CHARS and (ch.isalnum() or ch in ".()"))
         if len(theirs) < 2 or not ours or theirs in claim_text:

@@ -85,6 +85,8 @@ def split_facts(claim: str) -> list[str]:
                 parts.append(alone)
         if carry and parts:
             parts[-1] += "，" + carry.rstrip("，")
+    # a quote cut by a comma leaves a part with half a pair (“家门口的比赛): the marks go, the words stay
+    parts = [p.strip("“”") if p.count("“") != p.count("”") else p for p in parts]
     return parts or [claim.strip()]
 
 

@@ -57,6 +57,12 @@ def _is_name_core(core: str) -> bool:
     return tag is None or tag in _PROPER or tag == "j"
 
 
+def _verb_core(core: str) -> bool:
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab.get(core) == "v"  # 获得, not 实验 (vn: 实验小学 is a name)
+
+
 def _common_word_tail(core: str, kind: str) -> bool:
     """平湖地区, 一家超市: the kind's character ends a common word (地区, 超市), no name."""
     import jieba.posseg
@@ -113,6 +119,7 @@ def named_things(text: str, loose: bool = False) -> list[tuple[str, str]]:
                 or (
                     loose
                     and not set(m.group("core")) & _NOT_CORE
+                    and not _verb_core(m.group("core"))  # 获得|学校 of 新埭镇中心学校获得学校团体总分
                     # a one-character kind after a common word is seldom a name: 沿海地区, 全市
                     and (len(m.group("kind")) >= 2 or m.group("kind") in ("桥", "路"))
                 )

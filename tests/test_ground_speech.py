@@ -45,12 +45,12 @@ def test_who_spoke_is_a_part_of_its_own_and_a_closing_mark_is_none() -> None:
     ]
     assert split_facts("所长俞丽说：“今年的检测样本比去年多了一倍。”") == [
         "所长俞丽说",
-        "“今年的检测样本比去年多了一倍",
+        "今年的检测样本比去年多了一倍",  # half a quote pair is no part of the words
     ]
     # the words said go on after a short first clause (“接下来，…)
     assert split_facts("俞丽说：“接下来，我们还要新增2个检测点。”") == [
         "俞丽说",
-        "“接下来，我们还要新增2个检测点",
+        "接下来，我们还要新增2个检测点",
     ]
 
 
