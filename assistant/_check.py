@@ -29,6 +29,7 @@ from ._evidence_units import EvidenceUnit, units_of
 from ._facts import MONTH_RANGE, detect_language
 from ._fenbie import _view
 from ._figure_times import done_but_planned, plan_only
+from ._modifiers import things_named
 from ._normalize import as_written, normalise
 from ._ranks import ahead_swap, place_swap, rank_swap, record_holder_swap, scope_swap, unprinted_record
 from ._search import Filters, Searcher, clean_query
@@ -234,7 +235,7 @@ def judge_fact(
             o.other_subject.append(why)
         if (
             o.verdict == "contradicted"
-            and (nouns := subjects.things_named(fact))
+            and (nouns := things_named(fact))
             and not any(n in normalise(u.with_context) for n in nouns)
         ):
             # 芦笋种植面积同比增长10% over 2025年全市共收运餐厨垃圾3.9万吨，同比增长12.4%: a figure of
@@ -267,7 +268,7 @@ def judge_fact(
             closest = closest or r
         else:
             decided.append(r)
-    if near is not None and decided and not subjects.things_named(fact) and not subjects.proper_names(fact):
+    if near is not None and decided and not things_named(fact) and not subjects.proper_names(fact):
         # A part naming nothing (比去年同期提高3.1个百分点) is about the claim's subject: a sentence
         # holding less of the claim's other words than the one that decided the part before is about
         # something else (无人机飞防…占比…提高9.3个百分点 for 稻纵卷叶螟平均防治效果…)

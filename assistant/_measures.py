@@ -1,9 +1,11 @@
 """Which measure a figure is of: the common noun a claim prints before its figure (每餐收费10元:
-收费), the thing a count is of (2家中心食堂: 食堂), a noun qualifying the measure (西瓜网络零售额).
+收费), the thing a count is of (2家中心食堂: 食堂), a noun qualifying the measure (西瓜网络零售额),
+the verb it is counted with (出动 vs 共有), a share or a change (占…六成 vs 增长12.4%).
 A span that prints the claim's figure for another measure (每餐补贴3元, 居家养老服务中心1家,
-农产品网络零售额) neither states nor denies it: the grounding engine (`_ground._values`) reads it
-as silence. Nouns are jieba's (posseg n / vn / nz); its cuts decide what a word is, so the rules
-compare characters, not only whole words (`_printed`).
+农产品网络零售额) neither states nor denies it: the grounding engine
+(`_compare_figures.compare_figures`) reads it as silence. Nouns are jieba's (posseg n / vn /
+nz); its cuts decide what a word is, so the rules compare characters, not only whole words
+(`_printed`).
 """
 
 from __future__ import annotations

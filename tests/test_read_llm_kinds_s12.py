@@ -246,7 +246,7 @@ def test_a_why_answer_may_tell_the_cause_without_a_word_for_it() -> None:
 
 
 def test_a_direction_of_another_measure_denies_nothing() -> None:
-    from assistant._ground import _same_measure
+    from assistant._compare_figures import _same_measure
 
     claim = "推广面积将扩大到1.2万亩"
     assert not _same_measure(claim, claim.index("扩大"), "农药使用量下降了三成", 5)
