@@ -19,7 +19,7 @@ from ._evidence import Alignment, _say
 from ._facts import find_directions
 from ._fenbie import _CLAUSE_MARK, _clause_before
 from ._figure_times import ANOTHER_TIME, clause_of, done_as_planned, planned, target_time
-from ._measures import measure_unsaid, share_or_change, verb_unsaid
+from ._measures import measure_unsaid, share_or_change, verb_unsaid, word_of_another_figure
 from ._values import Item, as_priced, consistent, same_rate
 
 _PER = re.compile(r"每[^，,。；;]{0,6}$")
@@ -162,6 +162,11 @@ def compare_figures(
         elif c.kind.startswith("qty:") and (share := share_or_change(ct, c, ut, u)):
             # 占平湖辖区总量六成 over 同比增长12.4%: a share is no growth
             out.other_subject.append(_say(zh, "measure", c=u.text, a=share[1], o=share[0]))
+        elif c.kind.startswith("qty:") and (other := word_of_another_figure(ct, c, ut, u)):
+            # 通过见面方式劝阻…2860人次 over 共劝阻…2860人次，其中见面劝阻1140人次: the whole's figure
+            out.other_subject.append(
+                f"报道的{u.text}不是{other[0]}的（{other[1]}）" if zh else f"{u.text} is not {other[0]}'s"
+            )
         elif c.kind.startswith("qty:") and (verb := verb_unsaid(ct, c, ut, u, article)):
             # 出动植保无人机20架 over 目前共有无人机20架 (出动…146架 printed elsewhere): another count
             out.other_subject.append(_say(zh, "measure", c=u.text, a=verb[1], o=verb[0]))

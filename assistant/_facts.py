@@ -182,7 +182,7 @@ def find_quantities(text: str) -> list[Quantity]:
 _N = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 # A run of months (1至9月, 1-9月, 1月至9月, 前10个月): one period, not its last month (提前3个月 is
 # no period).
-MONTH_RANGE = rf"(?:{_N}(?:月份?)?[至到\-—~～]{_N}月份?|(?<![提之以超])前(?:{_N}|两)个月)(?![\d日号])"
+MONTH_RANGE = rf"(?:{_N}(?:月份?)?[至到\-—~～]{_N}月份?|(?<![提之以超])前(?:{_N}|两)个?月)(?![\d日号])"
 _TIME = re.compile(
     rf"(?P<ryear>\d{{4}}年|[今去明前]年)?(?P<run>{MONTH_RANGE})"
     r"|(?P<year>\d{4}年|[今去明前]年)?"

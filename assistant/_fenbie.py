@@ -157,6 +157,10 @@ def _shared_tail(subjects: list[str]) -> tuple[list[str], str]:
     if len(subjects) < 2:
         return subjects, ""
     *others, last = subjects
+    kind = re.search(r"类[\u4e00-\u9fff]{1,3}?(?=(?:仍|均|都)?(?:居|位居|位列|排|占|为)|$)", last)
+    if kind and kind.start() >= 2 and not any("类" in o for o in others):
+        # 刷单返利、虚假投资理财、冒充…客服类诈骗(仍居前三位): the last item's 类诈骗 is every item's kind
+        return [*others, last[: kind.start()]], last[kind.start() :]
     for n in (2, 1):
         ends = {o[-n:] for o in others}
         if len(ends) == 1 and len(others[0]) > n:

@@ -12,6 +12,9 @@ from ._facts import BATCH_MARKER, find_directions, find_times, period_name
 from ._figure_roles import is_base
 from ._values import Item
 
+_PLACED = re.compile(
+    r"(?:排名|位列|位居|名列|排在|居)第[一二三四五六七八九十\d]+|第[一二三四五六七八九十\d]+名"
+)
 _WHOLE_YEAR = re.compile(r"(?:\d{4}年|去年|今年|上年)?全年")
 
 
@@ -88,7 +91,10 @@ def other_year(claim_text: str, c_items: list[Item], u_items: list[Item]) -> str
         years = [
             c.time.year for c in c_items if c.kind == "date" and c.time and c.time.year and not c.time.day
         ]
-    has_value = any(c.kind != "year" for c in c_items) or find_directions(claim_text)
+    # (a place in a ranking is a value too: 2025年1至10月…排名第二 over 明年…)
+    has_value = (
+        any(c.kind != "year" for c in c_items) or find_directions(claim_text) or _PLACED.search(claim_text)
+    )
     theirs = {u.time.year for u in u_items if u.time and u.time.year}
     if not years or not has_value or not theirs or set(years) & theirs:
         return None

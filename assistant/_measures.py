@@ -11,6 +11,7 @@ nz); its cuts decide what a word is, so the rules compare characters, not only w
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from ._facts import _DIRECTIONS
@@ -207,3 +208,30 @@ def share_or_change(claim_text: str, c: Item, unit_text: str, u: Item) -> tuple[
     ours = _share_or_change_kind(claim_text[max(0, c.start - 20) : c.start])
     theirs = _share_or_change_kind(unit_text[max(0, u.start - 20) : u.start])
     return (ours, theirs) if ours and theirs and ours != theirs else None
+
+
+def word_of_another_figure(claim_text: str, c: Item, unit_text: str, u: Item) -> tuple[str, str] | None:
+    """(the claim's word, the span's clause holding it) when a word the claim prints before its
+    figure (见面 of 通过见面方式劝阻潜在受害人2860人次) is printed in the span only in the clause of
+    another figure of the same kind (其中见面劝阻1140人次), not in its own figure's clause (共劝阻
+    潜在受害人2860人次): the span's figure is the whole's, not the part the word names."""
+    bounds = [0, *(m.end() for m in re.finditer(r"[，,；;。]", unit_text)), len(unit_text) + 1]
+    clauses = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+    own = next(((a, b) for a, b in clauses if a <= u.start < b), None)
+    if own is None or unit_text[own[0] : own[1]].startswith("其中"):
+        return None  # a part's clause names less than the whole's before it, and that is no other
+    words = [
+        w
+        for w, f in _tags(_clause_before(claim_text, c))
+        if len(w) >= 2 and f in ("n", "vn", "nz", "v", "a", "d") and w not in _NOT_A_MEASURE | _PLACE_WORDS
+    ]
+    for w in words:
+        if w in unit_text[: own[1]]:
+            continue  # the figure's own words, or the whole's before it (种植面积达到3150亩，比…增加450亩)
+        for a, b in clauses:
+            clause = unit_text[a:b].rstrip("，,；;。")
+            # a part of the whole (其中见面劝阻1140人次; 其中，见面…), not a comparison or a list of places
+            part = clause.startswith("其中") or unit_text[:a].rstrip("，,").endswith("其中")
+            if a >= own[1] and part and w in clause and any(it.kind == c.kind for it in items(clause)):
+                return w, clause
+    return None

@@ -208,3 +208,26 @@ def test_a_lead_goes_on_in_the_sentence_after_it(verdict: Callable[[str], str]) 
 def test_half_a_quote_pair_is_no_part_of_the_words() -> None:
     parts = split_facts("局长顾卫东说：“家门口的比赛，沿途都是熟悉的街坊在加油。”")
     assert parts == ["局长顾卫东说", "家门口的比赛", "沿途都是熟悉的街坊在加油"]
+
+
+def test_a_third_read_sets_kinds() -> None:
+    # r21c (held out for the first two rounds, read after its counts): new sentences for each kind
+    _expect(
+        "本报讯 今年1至8月，全市共受理消费投诉4120件，其中电话投诉2630件。从投诉类型看，预付卡、"
+        "网络购物、装修装饰类投诉居前三位，分别占投诉总量的31%、22%和12%。",
+        {
+            # 类投诉 is each listed item's kind (was "not_found": 报道没有提到投诉)
+            "网络购物类投诉占全市消费投诉总量的22%": "supported",
+            "网络购物类投诉占全市消费投诉总量的31%": "contradicted",
+            # 电话 names the part printed after 其中, not the whole (was "supported")
+            "今年1至8月，全市通过电话方式受理消费投诉4120件": "not_found",
+            "今年1至8月，全市共受理消费投诉4120件": "supported",
+        },
+        title="前8月我市受理消费投诉4120件",
+    )
+    # 前8月 is 1至8月, as 前8个月 is
+    assert [i.text for i in items("2025年前8月，全市受理投诉") if i.kind == "year"] == ["2025年前8月"]
+    # 2024年全年 frames the clause after it (it was a part of its own, "supported" by any 2024)
+    assert split_facts("2024年全年，全市受理消费投诉超过5000件。") == [
+        "2024年全年，全市受理消费投诉超过5000件"
+    ]
