@@ -234,4 +234,7 @@ def resolve_relative_dates(text: str, article_date: str | None) -> list[DateMent
     return mentions
 
 
-_RANGE_TO = re.compile(r"\s*(?:至|到|—|－|-|~)\s*")
+# What joins the two ends of a range of days (上周一至周五, 7月1日到22日); `_values` and `_frames`
+# read ranges with it too.
+RANGE_TO = r"\s*(?:至|到|—|－|-|~)\s*"
+_RANGE_TO = re.compile(RANGE_TO)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ._dates import RANGE_TO
 from ._facts import BATCH_MARKER, find_directions, find_times, period_name
 from ._figure_roles import is_base
 from ._values import Item
@@ -186,7 +187,7 @@ def edge_differs(claim_text: str, unit_text: str) -> tuple[str, str] | None:
 # A period counted from a day on (7月以来, 自5月1日起至今) and a period the span counts over
 # (上周一至昨天, 7月1日以来): a total over one is no total over the other.
 _SINCE = re.compile(r"\s*(?:份)?(?:以来|至今)")
-_UNTIL = re.compile(r"\s*(?:至|到|—|－|-|~)\s*")
+_UNTIL = re.compile(RANGE_TO)
 
 
 def _starts(text: str, found: list[Item]) -> list[Item]:

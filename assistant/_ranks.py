@@ -15,7 +15,7 @@ from ._fenbie import _clause_before
 from ._names import SURNAMES, find_people
 from ._normalize import cn_number, normalise
 from ._slots import RANKED_BEHIND
-from ._subjects import guessed_people, named_things, proper_names
+from ._subjects import BODY_NAME, guessed_people, named_things, proper_names
 
 # Places of one contest: a name printed with one is no answer for another.
 PLACES = (
@@ -354,14 +354,9 @@ _HOLDER_KIND = re.compile(
 )
 
 
-# A body's name, which `named_things` leaves to the subject checks (its head is often a common
-# word: 天翼农业科技有限公司, 绿禾植保专业合作社).
-_BODY = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:有限公司|公司|合作社|集团|协会)")
-
-
 def _holders(clause: str) -> list[str]:
     """The places and bodies a clause names, in order of where they end."""
-    found = [n for n, _ in named_things(clause)] + [m.group(0) for m in _BODY.finditer(clause)]
+    found = [n for n, _ in named_things(clause)] + [m.group(0) for m in BODY_NAME.finditer(clause)]
     return sorted(dict.fromkeys(found), key=lambda n: clause.rfind(n) + len(n))
 
 

@@ -368,7 +368,7 @@ def subject_gaps(text: str, ev: Evidence, guess_people: bool = False) -> list[st
 
 # A body's name (绿禾植保专业合作社, 浙江天翼农业科技有限公司): `named_things` leaves these out, as
 # their heads are often common words.
-_BODY_NAME = re.compile(
+BODY_NAME = re.compile(
     r"(?:(?![由在是为的和与及将被向从对把给])[\u4e00-\u9fff]){2,14}?"
     r"(?:股份有限公司|有限责任公司|有限公司|专业合作社|合作社|集团|救援队|服务队)"
 )
@@ -391,8 +391,8 @@ def _body_gaps(text: str, span: str, near: str) -> list[str]:
     body (天翼…公司出动无人机22架 for 绿禾…合作社出动…), "name" when nothing around the span names
     it (全市…出动植保无人机146架 for 绿禾…合作社出动…)."""
     gaps = []
-    theirs = [m.group(0) for m in _BODY_NAME.finditer(span)]
-    for m in _BODY_NAME.finditer(normalise(text)):
+    theirs = [m.group(0) for m in BODY_NAME.finditer(span)]
+    for m in BODY_NAME.finditer(normalise(text)):
         core = _body_core(m.group(0))
         if len(core) < 2 or core in span:
             continue

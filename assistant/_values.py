@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from ._dates import resolve_relative_dates
+from ._dates import RANGE_TO, resolve_relative_dates
 from ._facts import BATCH_MARKER, UNITS, TimeExpr, find_quantities, find_times
 
 # Units _facts does not list, and spellings that mean the same unit.
@@ -100,7 +100,7 @@ def _bounds(
     return value, value, True, False
 
 
-_RANGE_END = re.compile(r"\s*(?:至|到|—|－|-|~)\s*((\d{1,2})[日号])")
+_RANGE_END = re.compile(rf"{RANGE_TO}((\d{{1,2}})[日号])")
 
 
 def dated_times(text: str, article_date: str | None) -> list[TimeExpr]:
