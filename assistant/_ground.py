@@ -163,6 +163,8 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
         return both
     ut = from_to_view(ct, _view(ct, normalise(ev.text), normalise(claim)))
     c_items, u_items = _claim_items(ct, ev), items(ut, ev.date)
+    # normalised once for the rules below: align runs for every candidate span of every part
+    context, article = normalise(ev.context), normalise(ev.article_text)
     out = Alignment("supported")
     frame = (
         frames.frame_differs(ct, ut)
@@ -170,7 +172,7 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
         or frames.last_time(ct, ut)
         or frames.earlier_time(ct, ut)
         or frames.since_differs(ct, c_items, ut, u_items)
-        or frames.month_in_period(ct, c_items, ut, u_items, normalise(ev.context))
+        or frames.month_in_period(ct, c_items, ut, u_items, context)
     )
     if frame:
         out.other_subject.append(_localise_frame(frame, zh))
@@ -202,7 +204,7 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
         out.other_subject.append(_say(zh, "rival", a=rival, c=name) if rival else _say(zh, "absent", c=name))
     for word in borrowed_modifiers(ct, replace(ev, text=ut)):
         out.other_subject.append(_say(zh, "elsewhere", c=word))
-    for word, rival in rival_modifiers(ct, ut, normalise(ev.article_text)):
+    for word, rival in rival_modifiers(ct, ut, article):
         out.other_subject.append(_say(zh, "rival", a=rival, c=word))
     if out.other_subject and not out.diffs:
         out.verdict = "not_found"
@@ -219,12 +221,11 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
         past,
         report_year(ev),
         before,
-        normalise(ev.context),
-        normalise(ev.article_text),
+        context,
+        article,
     )
     # An ordinal or a date that names the event (第三届, 今年一季度, a project's 二期) may be printed
     # only in the headline or the sentence before; counts and amounts must be in the span itself.
-    context = normalise(ev.context)
     framing = [
         u
         for u in items(context, ev.date)
@@ -314,7 +315,7 @@ def _align(fact: str, ev: Evidence, claim: str = "") -> Alignment:
     if not periods:
         # ...or the one period the whole report prints (今年1至4月 in its lead frames the town
         # figures of its second paragraph)
-        whole = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(normalise(ev.article_text))}
+        whole = {period_name(m.group(0)) for m in BATCH_MARKER.finditer(article)}
         periods = whole if len(whole) == 1 else periods
     named |= {
         d
